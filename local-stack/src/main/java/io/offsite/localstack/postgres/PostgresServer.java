@@ -1,0 +1,113 @@
+package io.offsite.localstack.postgres;
+
+import io.offsite.localstack.Ports;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real PostgreSQL server from embedded binaries, with Offsite's default database and user created at
+ * start. Data lives under the given folder and survives restarts.
+ */
+public final class PostgresServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PostgresServer.class);
+
+    private final EmbeddedPostgres postgres;
+    private final PostgresEndpoint endpoint;
+    private final PostgresEndpoint superuser;
+
+    private PostgresServer(EmbeddedPostgres postgres, PostgresEndpoint endpoint, PostgresEndpoint superuser) {
+        this.postgres = postgres;
+        this.endpoint = endpoint;
+        this.superuser = superuser;
+    }
+
+    public static PostgresServer start(Path dataDir, int port) {
+        return start(dataDir, port, PostgresEndpoint.DEFAULT_DATABASE, PostgresEndpoint.DEFAULT_USER, PostgresEndpoint.DEFAULT_PASSWORD);
+    }
+
+    public static PostgresServer start(Path dataDir, int port, String database, String user, String password) {
+        Ports.requireFree(port, "PostgreSQL", "--postgres-port");
+        Path pgData = dataDir.toAbsolutePath().resolve("postgres");
+        try {
+            Files.createDirectories(pgData.getParent());
+            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                    .setPort(port)
+                    .setDataDirectory(pgData)
+                    .setCleanDataDirectory(false)
+                    .setPGStartupWait(Duration.ofSeconds(60))
+                    .setServerConfig("listen_addresses", Ports.LOOPBACK)
+                    .setServerConfig("max_connections", "100")
+                    .setServerConfig("fsync", "off")
+                    .start();
+            PostgresEndpoint superuser = new PostgresEndpoint(Ports.LOOPBACK, port, "postgres", "postgres", "postgres");
+            PostgresServer server = new PostgresServer(postgres, new PostgresEndpoint(Ports.LOOPBACK, port, database, user, password), superuser);
+            server.ensureUserAndDatabase(user, password, database);
+            log.info("PostgreSQL ready on {}:{} (database {}, user {}, data in {})", Ports.LOOPBACK, port, database, user, pgData);
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start embedded PostgreSQL in " + pgData + ": " + e.getMessage(), e);
+        }
+    }
+
+    public PostgresEndpoint endpoint() {
+        return endpoint;
+    }
+
+    /** Creates (or empties) a database owned by the default user, for a test that needs its own. */
+    public PostgresEndpoint freshDatabase(String name) {
+        try (Connection c = superuser.connect(); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
+            s.execute("CREATE DATABASE \"" + name + "\" OWNER \"" + endpoint.user() + "\"");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create database " + name + ": " + e.getMessage(), e);
+        }
+        return endpoint.withDatabase(name);
+    }
+
+    private void ensureUserAndDatabase(String user, String password, String database) {
+        try (Connection c = superuser.connect()) {
+            if (!exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", user)) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE ROLE \"" + user + "\" LOGIN CREATEDB PASSWORD '" + password.replace("'", "''") + "'");
+                }
+            }
+            if (!exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", database)) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE DATABASE \"" + database + "\" OWNER \"" + user + "\"");
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot prepare user " + user + " and database " + database + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean exists(Connection c, String sql, String value) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, value);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stop embedded PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+}
