@@ -1,0 +1,257 @@
+package io.offsite.worker.storage;
+
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The bucket that holds Offsite's artifacts, over the AWS SDK v2 (path-style, endpoint override). A thin
+ * adapter: every SDK failure becomes a {@link StorageException} that says what was being done.
+ */
+public class ObjectStore implements AutoCloseable {
+
+    /** Objects larger than this are copied part by part (S3's single-copy limit). */
+    static final long MAX_SINGLE_COPY = 5L * 1024 * 1024 * 1024;
+    static final String STAGING_PREFIX = "_incoming/";
+
+    private final S3Client s3;
+    private final StorageProperties properties;
+
+    public ObjectStore(StorageProperties properties) {
+        this.properties = properties;
+        this.s3 = S3Client.builder()
+                .endpointOverride(properties.endpoint())
+                .region(Region.of(properties.region()))
+                .forcePathStyle(properties.pathStyle())
+                .requestChecksumCalculation(properties.checksumCalculation())
+                .responseChecksumValidation(properties.checksumValidation())
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(properties.accessKey(), properties.secretKey())))
+                .httpClientBuilder(ApacheHttpClient.builder()
+                        .connectionTimeout(properties.connectTimeout())
+                        .socketTimeout(Duration.ofSeconds(60)))
+                .overrideConfiguration(o -> o.apiCallTimeout(properties.apiCallTimeout()))
+                .build();
+    }
+
+    public String bucket() {
+        return properties.bucket();
+    }
+
+    public String describe() {
+        return properties.endpoint() + "/" + properties.bucket();
+    }
+
+    /** Checks that the bucket answers; used by health checks and at the start of jobs. */
+    public void checkReachable() {
+        call("reach bucket " + describe(), () -> s3.headBucket(b -> b.bucket(bucket())));
+    }
+
+    public Optional<StoredObject> head(String key) {
+        try {
+            HeadObjectResponse head = call("read metadata of " + key, () -> s3.headObject(b -> b.bucket(bucket()).key(key)));
+            return Optional.of(new StoredObject(key, head.contentLength(), head.lastModified(), head.metadata()));
+        } catch (StorageException e) {
+            if (e.getCause() instanceof NoSuchKeyException
+                    || (e.getCause() instanceof S3Exception s3e && s3e.statusCode() == 404)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Every object under {@code prefix}, following pagination to the end. Throws rather than return a listing
+     * that was cut short.
+     */
+    public List<StoredObject> list(String prefix) {
+        List<StoredObject> objects = new ArrayList<>();
+        call("list " + describe() + "/" + prefix, () -> {
+            for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket()).prefix(prefix)).contents()) {
+                objects.add(new StoredObject(o.key(), o.size(), o.lastModified(), Map.of()));
+            }
+            return null;
+        });
+        return objects;
+    }
+
+    /** Opens an object for streaming reads. */
+    public InputStream open(String key) {
+        return call("download " + key, () -> s3.getObject(b -> b.bucket(bucket()).key(key)));
+    }
+
+    /** Stores a small object (a sidecar, a manifest) in one request. */
+    public void putSmall(String key, byte[] content, String contentType, Map<String, String> metadata) {
+        call("upload " + key, () -> s3.putObject(b -> b.bucket(bucket()).key(key).contentType(contentType).metadata(metadata),
+                RequestBody.fromBytes(content)));
+    }
+
+    /** Replaces the user metadata of an object (a server-side copy onto itself). */
+    public void replaceMetadata(String key, Map<String, String> metadata) {
+        call("update metadata of " + key, () -> s3.copyObject(b -> b.sourceBucket(bucket()).sourceKey(key)
+                .destinationBucket(bucket()).destinationKey(key)
+                .metadataDirective(MetadataDirective.REPLACE).metadata(metadata)));
+    }
+
+    /** Deletes keys in batches of at most 1000, collecting every failure instead of stopping at the first. */
+    public DeleteReport delete(Collection<String> keys) {
+        List<String> deleted = new ArrayList<>();
+        Map<String, String> failed = new LinkedHashMap<>();
+        List<String> all = List.copyOf(keys);
+        for (int from = 0; from < all.size(); from += 1000) {
+            List<String> batch = all.subList(from, Math.min(all.size(), from + 1000));
+            List<ObjectIdentifier> ids = batch.stream().map(k -> ObjectIdentifier.builder().key(k).build()).toList();
+            try {
+                var response = call("delete " + batch.size() + " objects", () -> s3.deleteObjects(b -> b.bucket(bucket())
+                        .delete(Delete.builder().objects(ids).quiet(false).build())));
+                response.deleted().forEach(d -> deleted.add(d.key()));
+                response.errors().forEach(e -> failed.put(e.key(), e.code() + ": " + e.message()));
+                for (String key : batch) {
+                    if (!deleted.contains(key) && !failed.containsKey(key)) {
+                        failed.put(key, "not reported as deleted by the store");
+                    }
+                }
+            } catch (StorageException e) {
+                batch.forEach(k -> failed.put(k, e.getMessage()));
+            }
+        }
+        return new DeleteReport(deleted, failed);
+    }
+
+    /**
+     * Starts an upload that becomes visible under {@code key} only when {@link MultipartUpload#complete} succeeds:
+     * parts go to a staging key first and are copied into place with their metadata at the end.
+     */
+    public MultipartUpload startUpload(String key, String runId) {
+        String staging = STAGING_PREFIX + key + "." + shortHash(runId);
+        return new MultipartUpload(this, s3, key, staging, properties.partSizeBytes());
+    }
+
+    /** Copies staging to its final key with metadata, then removes staging. */
+    StoredObject publish(String staging, String key, long size, Map<String, String> metadata) {
+        try {
+            if (size <= MAX_SINGLE_COPY) {
+                call("copy " + staging + " to " + key, () -> s3.copyObject(b -> b.sourceBucket(bucket()).sourceKey(staging)
+                        .destinationBucket(bucket()).destinationKey(key)
+                        .metadataDirective(MetadataDirective.REPLACE).metadata(metadata)));
+            } else {
+                copyInParts(staging, key, size, metadata);
+            }
+        } finally {
+            deleteQuietly(staging);
+        }
+        return head(key).orElseThrow(() -> new StorageException(StorageException.ERROR,
+                "object " + key + " is missing right after it was stored", true, null));
+    }
+
+    private void copyInParts(String source, String key, long size, Map<String, String> metadata) {
+        String uploadId = call("start copy of " + key, () -> s3.createMultipartUpload(b -> b.bucket(bucket()).key(key).metadata(metadata))).uploadId();
+        try {
+            List<software.amazon.awssdk.services.s3.model.CompletedPart> parts = new ArrayList<>();
+            long partSize = 1024L * 1024 * 1024;
+            int number = 1;
+            for (long offset = 0; offset < size; offset += partSize, number++) {
+                long last = Math.min(size, offset + partSize) - 1;
+                final int n = number;
+                final String range = "bytes=" + offset + "-" + last;
+                var copied = call("copy part " + n + " of " + key, () -> s3.uploadPartCopy(b -> b.sourceBucket(bucket()).sourceKey(source)
+                        .destinationBucket(bucket()).destinationKey(key).uploadId(uploadId).partNumber(n).copySourceRange(range)));
+                parts.add(software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(n).eTag(copied.copyPartResult().eTag()).build());
+            }
+            call("complete copy of " + key, () -> s3.completeMultipartUpload(b -> b.bucket(bucket()).key(key).uploadId(uploadId)
+                    .multipartUpload(m -> m.parts(parts))));
+        } catch (RuntimeException e) {
+            abortQuietly(key, uploadId);
+            throw e;
+        }
+    }
+
+    void abortQuietly(String key, String uploadId) {
+        try {
+            s3.abortMultipartUpload(b -> b.bucket(bucket()).key(key).uploadId(uploadId));
+        } catch (SdkException ignored) {
+            // the store is unreachable: the incomplete upload holds no visible object and expires with the bucket's lifecycle rule
+        }
+    }
+
+    void deleteQuietly(String key) {
+        try {
+            s3.deleteObject(b -> b.bucket(bucket()).key(key));
+        } catch (SdkException ignored) {
+            // best effort: staging objects live under _incoming/, outside every series
+        }
+    }
+
+    /** Multipart uploads still open under a prefix (after a crash, for instance). */
+    public List<String> openUploads(String prefix) {
+        return call("list open uploads", () -> s3.listMultipartUploads(b -> b.bucket(bucket()).prefix(prefix)))
+                .uploads().stream().map(u -> u.key()).toList();
+    }
+
+    <T> T call(String action, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (SdkClientException e) {
+            throw new StorageException(StorageException.UNAVAILABLE,
+                    "cannot " + action + ": object store " + properties.endpoint() + " unreachable (" + rootMessage(e) + ")", true, e);
+        } catch (S3Exception e) {
+            int status = e.statusCode();
+            boolean retryable = status >= 500 || status == 429 || status == 408;
+            String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
+            throw new StorageException(retryable ? StorageException.UNAVAILABLE : StorageException.ERROR,
+                    "cannot " + action + " in " + describe() + ": HTTP " + status + " " + code, retryable, e);
+        } catch (UncheckedIOException e) {
+            throw new StorageException(StorageException.UNAVAILABLE, "cannot " + action + ": " + e.getMessage(), true, e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+            if (t instanceof ConnectException) {
+                break;
+            }
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    static String shortHash(String value) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+    }
+}
