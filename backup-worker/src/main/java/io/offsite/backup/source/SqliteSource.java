@@ -1,0 +1,151 @@
+package io.offsite.backup.source;
+
+import io.offsite.worker.job.JobFailedException;
+import io.offsite.worker.format.Sizes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Comparator;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+/**
+ * A SQLite database file. Its snapshot is taken with {@code VACUUM INTO} into a fresh temp folder: consistent
+ * while writers keep committing, in WAL and rollback-journal mode, and compacted. The temp folder's disk is
+ * checked for room first, and the folder is always removed.
+ */
+public final class SqliteSource implements SnapshotSource {
+
+    private final String name;
+    private final Path path;
+    private final Path tempDir;
+    private final long reserveBytes;
+
+    public SqliteSource(String name, Path path, Path tempDir, long reserveBytes) {
+        this.name = name;
+        this.path = path;
+        this.tempDir = tempDir;
+        this.reserveBytes = reserveBytes;
+    }
+
+    @Override
+    public String location() {
+        return path.toString();
+    }
+
+    @Override
+    public long sizeBytes() throws IOException {
+        requireExists();
+        return Files.size(path) + sizeIfExists(Path.of(path + "-wal"));
+    }
+
+    @Override
+    public Snapshot take() throws IOException, InterruptedException {
+        long needed = sizeBytes() + reserveBytes;
+        Files.createDirectories(tempDir);
+        long free = Files.getFileStore(tempDir).getUsableSpace();
+        if (free < needed) {
+            throw new JobFailedException("INSUFFICIENT_DISK_SPACE", String.format(
+                    "not enough free space in %s for a snapshot of %s: needs %s (source plus %s reserve), %s free",
+                    tempDir.toAbsolutePath(), path, Sizes.human(needed), Sizes.human(reserveBytes), Sizes.human(free)), false);
+        }
+        Path folder = Files.createTempDirectory(tempDir, "offsite-snapshot-");
+        Path file = folder.resolve(path.getFileName().toString());
+        boolean done = false;
+        try {
+            vacuumInto(file);
+            done = true;
+            return new FileSnapshot(file, folder);
+        } finally {
+            if (!done) {
+                deleteTree(folder);
+            }
+        }
+    }
+
+    private void vacuumInto(Path target) throws InterruptedException {
+        ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sqlite-snapshot-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:" + path.toAbsolutePath() + "?mode=ro");
+             Statement s = c.createStatement()) {
+            s.execute("PRAGMA busy_timeout = 30000");
+            Future<?> copy = runner.submit(() -> {
+                s.execute("VACUUM INTO '" + target.toAbsolutePath().toString().replace("'", "''") + "'");
+                return null;
+            });
+            try {
+                copy.get();
+            } catch (InterruptedException e) {
+                s.cancel();
+                try {
+                    copy.get();
+                } catch (ExecutionException | InterruptedException ignored) {
+                    // cancelled on purpose; the temp folder is removed by the caller
+                }
+                throw e;
+            } catch (ExecutionException e) {
+                throw new JobFailedException("SNAPSHOT_FAILED", "cannot snapshot SQLite source '" + name + "' at " + path
+                        + ": " + e.getCause().getMessage(), true, e.getCause());
+            }
+        } catch (SQLException e) {
+            throw new JobFailedException("SNAPSHOT_FAILED", "cannot open SQLite source '" + name + "' at " + path + ": " + e.getMessage(), true, e);
+        } finally {
+            runner.shutdownNow();
+        }
+    }
+
+    private void requireExists() {
+        if (!Files.isRegularFile(path)) {
+            throw new JobFailedException("SOURCE_NOT_FOUND", "SQLite source '" + name + "' not found: no file at "
+                    + path.toAbsolutePath(), false);
+        }
+    }
+
+    private static long sizeIfExists(Path file) throws IOException {
+        return Files.exists(file) ? Files.size(file) : 0;
+    }
+
+    static void deleteTree(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private record FileSnapshot(Path file, Path folder) implements Snapshot {
+
+        @Override
+        public InputStream stream() throws IOException {
+            return Files.newInputStream(file);
+        }
+
+        @Override
+        public long sizeBytes() {
+            try {
+                return Files.size(file);
+            } catch (IOException e) {
+                return -1;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            deleteTree(folder);
+        }
+    }
+}
