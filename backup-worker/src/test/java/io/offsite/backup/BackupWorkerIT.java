@@ -1,0 +1,279 @@
+package io.offsite.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.offsite.events.Topics;
+import io.offsite.events.v1.Artifact;
+import io.offsite.events.v1.JobCompleted;
+import io.offsite.events.v1.JobRequested;
+import io.offsite.events.v1.JobStatus;
+import io.offsite.events.v1.Trigger;
+import io.offsite.localstack.LocalStack;
+import io.offsite.localstack.demo.DemoDatabase;
+import io.offsite.localstack.kafka.EventProbe;
+import io.offsite.localstack.s3.S3Endpoint;
+import io.offsite.worker.integrity.Sha256;
+import io.offsite.worker.storage.ObjectStore;
+import io.offsite.worker.storage.StorageProperties;
+import io.offsite.worker.storage.StoredObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The backup worker against a real Kafka broker, a real S3 API and real SQLite files. */
+@SpringBootTest(classes = BackupWorkerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = "spring.config.name=backup-worker")
+@DirtiesContext
+class BackupWorkerIT {
+
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    static Path dir;
+
+    static EventProbe probe;
+    static ObjectStore store;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) throws IOException {
+        S3Endpoint s3 = LocalStack.s3();
+        registry.add("spring.kafka.bootstrap-servers", () -> LocalStack.kafka().bootstrapServers());
+        registry.add("offsite.s3.endpoint", () -> s3.endpoint().toString());
+        registry.add("offsite.s3.access-key", s3::accessKey);
+        registry.add("offsite.s3.secret-key", s3::secretKey);
+        registry.add("offsite.s3.bucket", s3::bucket);
+        registry.add("offsite.worker.group-id", () -> "backup-it-" + UUID.randomUUID());
+        registry.add("offsite.backup.temp-dir", () -> dir.resolve("tmp").toString());
+        registry.add("offsite.backup.sources.pokemon-data.path", () -> dir.resolve("pokemon-data.sqlite3.db").toString());
+        registry.add("offsite.backup.sources.journal.type", () -> "sqlite");
+        registry.add("offsite.backup.sources.journal.path", () -> dir.resolve("journal.db").toString());
+        registry.add("offsite.backup.sources.journal.series", () -> "journal-backups");
+        registry.add("offsite.backup.sources.journal.file-prefix", () -> "journal");
+        registry.add("offsite.backup.sources.gone.type", () -> "sqlite");
+        registry.add("offsite.backup.sources.gone.path", () -> dir.resolve("does-not-exist.db").toString());
+        registry.add("offsite.backup.sources.gone.series", () -> "gone");
+        registry.add("offsite.backup.sources.gone.file-prefix", () -> "gone");
+    }
+
+    @BeforeAll
+    static void start() {
+        DemoDatabase.create(dir.resolve("pokemon-data.sqlite3.db"), 20, 3000, 7L);
+        DemoDatabase.create(dir.resolve("journal.db"), 20, 3000, 8L);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("journal.db")); Statement s = c.createStatement()) {
+            s.execute("PRAGMA journal_mode=DELETE");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        probe = new EventProbe(LocalStack.kafka().bootstrapServers());
+        S3Endpoint s3 = LocalStack.s3();
+        store = new ObjectStore(StorageProperties.of(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket()));
+    }
+
+    @AfterAll
+    static void stop() {
+        probe.close();
+        store.close();
+    }
+
+    static JobRequested request(String job, String source, Instant scheduledFor) {
+        Instant now = Instant.now();
+        return JobRequested.newBuilder()
+                .setRunId(job + "@" + scheduledFor)
+                .setJobName(job)
+                .setJobType("BACKUP")
+                .setTrigger(Trigger.MANUAL)
+                .setScheduledFor(scheduledFor)
+                .setRequestedAt(now)
+                .setDeadline(now.plusSeconds(120))
+                .setRequestedBy("test")
+                .setParameters(source == null ? Map.of() : Map.of("source", source))
+                .build();
+    }
+
+    static Instant uniqueInstant() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS).plusNanos((long) (Math.random() * 1000) * 1_000_000L);
+    }
+
+    @Test
+    void backupIsStoredVerifiedAndRestorable() throws Exception {
+        Instant at = Instant.parse("2025-01-15T00:00:00Z");
+        JobRequested request = request("backup-database", "pokemon-data", at);
+        probe.send(Topics.REQUESTS_BACKUP, request.getJobName(), request);
+
+        JobCompleted done = probe.awaitCompletion(request.getRunId(), WAIT);
+
+        assertThat(done.getStatus()).as("%s", done).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(probe.starts(request.getRunId())).hasSize(1);
+        Artifact artifact = done.getArtifacts().get(0);
+        assertThat(artifact.getKey()).isEqualTo("backup-database/pokemon-data-2025-01-15T00-00-00.000Z.sqlite3.db.gz");
+        assertThat(artifact.getCompression()).isEqualTo("gzip");
+
+        StoredObject stored = store.head(artifact.getKey()).orElseThrow();
+        assertThat(stored.metadata()).containsEntry("sha256", artifact.getSha256())
+                .containsEntry("run-id", request.getRunId()).containsEntry("source", "pokemon-data");
+        Path gz = dir.resolve("restore.sqlite3.db.gz");
+        try (InputStream in = store.open(artifact.getKey())) {
+            Files.copy(in, gz);
+        }
+        try (InputStream in = Files.newInputStream(gz)) {
+            assertThat(Sha256.of(in).sha256()).isEqualTo(artifact.getSha256()).isEqualTo(stored.metadata().get("sha256"));
+        }
+        assertThat(Files.size(gz)).isEqualTo(artifact.getSizeBytes());
+        Path restored = gunzipWithCli(gz);
+        try (InputStream in = Files.newInputStream(restored)) {
+            assertThat(Sha256.of(in).sha256()).isEqualTo(artifact.getSourceSha256());
+        }
+        assertThat(integrityCheck(restored)).isEqualTo("ok");
+        assertThat(count(restored, "pokemon_cards")).isEqualTo(3000);
+        assertThat(count(restored, "sets")).isEqualTo(20);
+        assertThat(store.head(artifact.getKey() + ".sha256")).isPresent();
+        try (InputStream in = store.open(artifact.getKey() + ".sha256")) {
+            assertThat(new String(in.readAllBytes())).isEqualTo(artifact.getSha256() + "  pokemon-data-2025-01-15T00-00-00.000Z.sqlite3.db.gz\n");
+        }
+        assertThat(store.list("_incoming/")).isEmpty();
+        assertThat(Files.list(dir.resolve("tmp")).toList()).as("temp snapshots are removed").isEmpty();
+    }
+
+    @Test
+    void snapshotsStayConsistentWhileTheSourceIsWritten() throws Exception {
+        for (String source : new String[] {"pokemon-data", "journal"}) {
+            Path db = source.equals("journal") ? dir.resolve("journal.db") : dir.resolve("pokemon-data.sqlite3.db");
+            long before = count(db, "pokemon_cards");
+            AtomicBoolean writing = new AtomicBoolean(true);
+            AtomicLong written = new AtomicLong();
+            Thread writer = new Thread(() -> {
+                try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+                    s.execute("PRAGMA busy_timeout = 10000");
+                    long i = 0;
+                    while (writing.get()) {
+                        s.execute("INSERT INTO pokemon_cards (id, name, supertype, set_id, number, updated_at) VALUES ('w-" + source + "-" + i
+                                + "', 'Writer', 'Trainer', 'set0', 'w" + i + "', '2025-01-01T00:00:00Z')");
+                        i++;
+                        written.incrementAndGet();
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            writer.start();
+            while (written.get() < 50) {
+                Thread.sleep(5);
+            }
+            JobRequested request = request(source.equals("journal") ? "backup-journal" : "backup-database", source, uniqueInstant());
+            probe.send(Topics.REQUESTS_BACKUP, request.getJobName(), request);
+            JobCompleted done = probe.awaitCompletion(request.getRunId(), WAIT);
+            writing.set(false);
+            writer.join(20_000);
+
+            assertThat(done.getStatus()).as("%s", done).isEqualTo(JobStatus.SUCCEEDED);
+            Path gz = dir.resolve(source + "-" + UUID.randomUUID() + ".gz");
+            try (InputStream in = store.open(done.getArtifacts().get(0).getKey())) {
+                Files.copy(in, gz);
+            }
+            Path restored = gunzipWithCli(gz);
+            assertThat(integrityCheck(restored)).isEqualTo("ok");
+            long inBackup = count(restored, "pokemon_cards");
+            assertThat(inBackup).as("rows in the %s backup", source).isBetween(before, before + written.get());
+            long writerRows = countWhere(restored, "pokemon_cards", "id LIKE 'w-" + source + "-%'");
+            assertThat(inBackup - before).isEqualTo(writerRows);
+        }
+    }
+
+    @Test
+    void unknownSourceIsRejected() {
+        JobRequested request = request("backup-database", "no-such-source", uniqueInstant());
+        probe.send(Topics.REQUESTS_BACKUP, request.getJobName(), request);
+        JobCompleted done = probe.awaitCompletion(request.getRunId(), WAIT);
+        assertThat(done.getStatus()).isEqualTo(JobStatus.REJECTED);
+        assertThat(done.getRetryable()).isFalse();
+        assertThat(done.getError().getType()).isEqualTo("UNKNOWN_SOURCE");
+        assertThat(done.getError().getMessage()).contains("no-such-source").contains("pokemon-data");
+    }
+
+    @Test
+    void requestWithoutSourceIsRejected() {
+        JobRequested request = request("backup-database", null, uniqueInstant());
+        probe.send(Topics.REQUESTS_BACKUP, request.getJobName(), request);
+        JobCompleted done = probe.awaitCompletion(request.getRunId(), WAIT);
+        assertThat(done.getStatus()).isEqualTo(JobStatus.REJECTED);
+        assertThat(done.getError().getType()).isEqualTo("MISSING_PARAMETER");
+    }
+
+    @Test
+    void missingSourceFileFailsNamingThePath() {
+        JobRequested request = request("backup-gone", "gone", uniqueInstant());
+        probe.send(Topics.REQUESTS_BACKUP, request.getJobName(), request);
+        JobCompleted done = probe.awaitCompletion(request.getRunId(), WAIT);
+        assertThat(done.getStatus()).isEqualTo(JobStatus.FAILED);
+        assertThat(done.getError().getType()).isEqualTo("SOURCE_NOT_FOUND");
+        assertThat(done.getError().getMessage()).contains(dir.resolve("does-not-exist.db").toString());
+        assertThat(store.list("gone/")).isEmpty();
+    }
+
+    @Test
+    void duplicateDeliveryStoresOneObject() {
+        JobRequested request = request("backup-database", "pokemon-data", uniqueInstant());
+        probe.send(Topics.REQUESTS_BACKUP, request.getJobName(), request);
+        JobCompleted first = probe.awaitCompletion(request.getRunId(), WAIT);
+        String key = first.getArtifacts().get(0).getKey();
+        Instant firstModified = store.head(key).orElseThrow().lastModified();
+
+        probe.send(Topics.REQUESTS_BACKUP, request.getJobName(), request);
+        JobCompleted second = probe.awaitCompletion(c -> c.getRunId().equals(request.getRunId()) && c != first
+                && probe.completions(request.getRunId()).size() == 2, WAIT, "second delivery");
+
+        assertThat(first.getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(second.getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(second.getStats()).containsEntry("already_stored", 1L);
+        assertThat(second.getArtifacts().get(0).getSha256()).isEqualTo(first.getArtifacts().get(0).getSha256());
+        assertThat(store.head(key).orElseThrow().lastModified()).isEqualTo(firstModified);
+        assertThat(store.list(key).stream().filter(o -> o.key().equals(key))).hasSize(1);
+    }
+
+    static Path gunzipWithCli(Path gz) throws Exception {
+        Path out = Path.of(gz.toString().replaceAll("\\.gz$", "") + ".restored");
+        Process p = new ProcessBuilder("gunzip", "-c", gz.toString()).redirectOutput(out.toFile()).start();
+        assertThat(p.waitFor()).as("gunzip exit code").isZero();
+        return out;
+    }
+
+    static String integrityCheck(Path db) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("PRAGMA integrity_check")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    static long count(Path db, String table) throws Exception {
+        return countWhere(db, table, "1=1");
+    }
+
+    static long countWhere(Path db, String table, String where) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table + " WHERE " + where)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
