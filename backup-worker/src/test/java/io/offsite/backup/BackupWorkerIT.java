@@ -74,6 +74,11 @@ class BackupWorkerIT {
         registry.add("offsite.backup.sources.gone.path", () -> dir.resolve("does-not-exist.db").toString());
         registry.add("offsite.backup.sources.gone.series", () -> "gone");
         registry.add("offsite.backup.sources.gone.file-prefix", () -> "gone");
+        registry.add("offsite.backup.sources.pokemon-zstd.type", () -> "sqlite");
+        registry.add("offsite.backup.sources.pokemon-zstd.path", () -> dir.resolve("pokemon-data.sqlite3.db").toString());
+        registry.add("offsite.backup.sources.pokemon-zstd.series", () -> "zstd-backups");
+        registry.add("offsite.backup.sources.pokemon-zstd.file-prefix", () -> "pokemon-data");
+        registry.add("offsite.backup.sources.pokemon-zstd.compression", () -> "zstd");
         PostgresEndpoint pg = LocalStack.postgres();
         registry.add("offsite.backup.postgres.host", pg::host);
         registry.add("offsite.backup.postgres.port", pg::port);
@@ -265,6 +270,28 @@ class BackupWorkerIT {
         assertThat(second.getArtifacts().get(0).getSha256()).isEqualTo(first.getArtifacts().get(0).getSha256());
         assertThat(store.head(key).orElseThrow().lastModified()).isEqualTo(firstModified);
         assertThat(store.list(key).stream().filter(o -> o.key().equals(key))).hasSize(1);
+    }
+
+    @Test
+    void zstdBackupDecompressesWithTheZstdCliToTheSnapshotBytes() throws Exception {
+        JobRequested request = request("backup-zstd", "pokemon-zstd", uniqueInstant());
+        probe.send(Topics.REQUESTS_BACKUP, request.getJobName(), request);
+        JobCompleted done = probe.awaitCompletion(request.getRunId(), WAIT);
+        assertThat(done.getStatus()).as("%s", done).isEqualTo(JobStatus.SUCCEEDED);
+        Artifact artifact = done.getArtifacts().get(0);
+        assertThat(artifact.getKey()).startsWith("zstd-backups/pokemon-data-").endsWith(".sqlite3.db.zst");
+        assertThat(artifact.getCompression()).isEqualTo("zstd");
+        Path zst = dir.resolve("backup-" + UUID.randomUUID() + ".zst");
+        try (InputStream in = store.open(artifact.getKey())) {
+            Files.copy(in, zst);
+        }
+        Path restored = dir.resolve(zst.getFileName() + ".restored");
+        Process p = new ProcessBuilder("zstd", "-d", "-q", "-o", restored.toString(), zst.toString()).inheritIO().start();
+        assertThat(p.waitFor()).isZero();
+        try (InputStream in = Files.newInputStream(restored)) {
+            assertThat(Sha256.of(in).sha256()).isEqualTo(artifact.getSourceSha256());
+        }
+        assertThat(integrityCheck(restored)).isEqualTo("ok");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.offsite.backup.job;
 
 import io.offsite.backup.config.BackupProperties;
+import io.offsite.backup.compress.CompressionSettings;
 import io.offsite.backup.config.BackupProperties.Source;
 import io.offsite.backup.naming.BackupNaming;
 import io.offsite.backup.pipeline.BackupStream;
@@ -65,7 +66,7 @@ class BackupJobHandler implements JobHandler {
     public JobOutcome run(JobContext ctx) throws Exception {
         String sourceName = ctx.requireParameter("source");
         Source source = sources.config(sourceName);
-        Codec codec = Codec.of(source);
+        CompressionSettings codec = sources.compression(sourceName);
         SnapshotSource snapshots = sources.open(sourceName);
         ctx.info("Starting database backup");
         Instant started = ctx.clock().instant();
@@ -109,18 +110,18 @@ class BackupJobHandler implements JobHandler {
     }
 
     /** Streams one snapshot into one object and verifies it. */
-    private Artifact backup(JobContext ctx, String sourceName, SnapshotSource unit, String key, Codec codec) throws Exception {
+    private Artifact backup(JobContext ctx, String sourceName, SnapshotSource unit, String key, CompressionSettings codec) throws Exception {
         long sourceSize = unit.sizeBytes();
         ctx.info("Source: {}{}", unit.location(), sourceSize >= 0 ? " (" + Sizes.human(sourceSize) + ")" : "");
         Instant started = ctx.clock().instant();
         BackupStream stream = new BackupStream(ctx.clock(), properties.progressInterval());
         try (Snapshot snapshot = unit.take(); MultipartUpload upload = store.startUpload(key, ctx.runId())) {
             ctx.checkCancelled();
-            ctx.info("Compressing with {}...", codec.label());
+            ctx.info("Compressing with {}...", codec.compression().id());
             ctx.info("Calculating SHA256 checksum...");
             StreamResult result;
             try (InputStream in = snapshot.stream()) {
-                result = stream.copy(in, snapshot.sizeBytes(), codec::wrap, upload, (done, expected, rate) ->
+                result = stream.copy(in, snapshot.sizeBytes(), codec::compress, upload, (done, expected, rate) ->
                         ctx.info("Progress: {}{}, {}/s", Sizes.human(done),
                                 expected > 0 ? " of " + Sizes.human(expected) + " (" + done * 100 / expected + "%)" : "",
                                 Sizes.human((long) rate)));
@@ -131,7 +132,7 @@ class BackupJobHandler implements JobHandler {
             metadata.put(META_SHA256, result.storedSha256());
             metadata.put(META_SOURCE_SHA256, result.sourceSha256());
             metadata.put(META_SOURCE_BYTES, Long.toString(result.sourceBytes()));
-            metadata.put(META_COMPRESSION, codec.label());
+            metadata.put(META_COMPRESSION, codec.compression().id());
             metadata.put(META_RUN_ID, ctx.runId());
             metadata.put(META_SOURCE, sourceName);
             metadata.put(META_CREATED_AT, ctx.scheduledFor().toString());
@@ -150,7 +151,7 @@ class BackupJobHandler implements JobHandler {
             metrics.created(ctx.jobName(), sourceName, result.storedBytes(), result.sourceBytes(), took);
             ctx.info("Backup completed successfully");
             return new Artifact(store.bucket(), key, result.storedBytes(), result.storedSha256(),
-                    result.sourceBytes(), codec.label(), result.sourceSha256());
+                    result.sourceBytes(), codec.compression().id(), result.sourceSha256());
         }
     }
 

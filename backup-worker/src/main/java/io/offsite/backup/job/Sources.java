@@ -1,5 +1,7 @@
 package io.offsite.backup.job;
 
+import io.offsite.backup.compress.Compression;
+import io.offsite.backup.compress.CompressionSettings;
 import io.offsite.backup.config.BackupProperties;
 import io.offsite.backup.config.BackupProperties.Source;
 import io.offsite.backup.source.PostgresSource;
@@ -26,6 +28,18 @@ class Sources {
                     + new TreeSet<>(properties.sources().keySet()));
         }
         return source;
+    }
+
+    /** The compression of a source: format, level (the format's default when 0) and one thread per processor. */
+    CompressionSettings compression(String name) {
+        Source source = config(name);
+        try {
+            Compression format = Compression.fromId(source.compression());
+            int level = source.level() == 0 ? format.defaultLevel() : source.level();
+            return new CompressionSettings(format, level, Runtime.getRuntime().availableProcessors());
+        } catch (IllegalArgumentException e) {
+            throw new JobRejectedException("INVALID_SOURCE", "source '" + name + "': " + e.getMessage());
+        }
     }
 
     SnapshotSource open(String name) {
