@@ -37,5 +37,9 @@ public sealed interface Action {
     record Drop(String jobName, String runId, Instant upstreamFinishedAt) implements Action {
     }
 
+    /** Nothing to publish: a manual trigger named a run that was already requested (same job, same millisecond). */
+    record AlreadyRequested(String jobName, String runId) implements Action {
+    }
+
     enum Reason { ALREADY_RUNNING, MISSED, TIMED_OUT }
 }

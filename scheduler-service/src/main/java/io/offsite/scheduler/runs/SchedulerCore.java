@@ -1,5 +1,6 @@
 package io.offsite.scheduler.runs;
 
+import io.offsite.events.serde.EventCodec;
 import io.offsite.events.v1.Artifact;
 import io.offsite.events.v1.JobCompleted;
 import io.offsite.events.v1.JobError;
@@ -35,6 +36,12 @@ import java.util.TreeMap;
  * <p>Not thread-safe; {@link Scheduler} serialises access.
  */
 public final class SchedulerCore {
+
+    static {
+        // building events with array defaults needs the event package trusted by Avro; the codec's class
+        // initialisation does that, and must run before the first event is built here
+        new EventCodec();
+    }
 
     /** Upper bound of missed cron fires counted one by one after a long downtime. */
     private static final int MISSED_COUNT_LIMIT = 10_000;
@@ -281,6 +288,9 @@ public final class SchedulerCore {
         Map<String, String> merged = new TreeMap<>(job.parameters());
         if (parameters != null) {
             merged.putAll(parameters);
+        }
+        if (runs.containsKey(runId(jobName, at))) {
+            return new Action.AlreadyRequested(jobName, runId(jobName, at));
         }
         return dispatchOrSkip(job, runId(jobName, at), Trigger.MANUAL, at, null,
                 requestedBy == null ? policy.identity() : requestedBy, merged, at, 0);
