@@ -11,6 +11,7 @@ import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -80,6 +81,8 @@ class KafkaConfiguration {
             Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
             config.put(ConsumerConfig.GROUP_ID_CONFIG, properties.leadershipGroup());
             config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            // sticky: a replica joining does not move leadership away from a healthy leader
+            config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
             config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) properties.leadershipSessionTimeout().toMillis());
             config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
                     (int) Math.max(500, properties.leadershipSessionTimeout().toMillis() / 3));
