@@ -51,7 +51,9 @@ final class LocalSystem implements AutoCloseable {
                 "--spring.kafka.bootstrap-servers=" + options.bootstrapServers(),
                 "--offsite.s3.endpoint=" + options.s3Endpoint(),
                 "--OFFSITE_DATA_DIR=" + data,
-                "--spring.main.register-shutdown-hook=false");
+                "--spring.main.register-shutdown-hook=false",
+                "--spring.main.banner-mode=off",
+                "--spring.main.log-startup-info=false");
         startService("scheduler-service", SchedulerApplication::application, common, options.schedulerPort());
         startService("backup-worker", BackupWorkerApplication::application, common, options.backupPort(),
                 "--offsite.backup.temp-dir=" + data.resolve("tmp"));
