@@ -36,16 +36,22 @@ final class LocalSystem implements AutoCloseable {
         this.options = options;
     }
 
-    void start() throws IOException {
+    /** Starts the embedded Kafka broker, S3 API and PostgreSQL (unless {@code POSTGRES_HOST} names a server). */
+    PostgresEndpoint startInfrastructure() throws IOException {
         Path data = options.dataDir();
         ensureWritable(data);
+        started.push(KafkaBroker.start(data.resolve("kafka"), options.kafkaPort()));
+        started.push(S3Server.start(data, options.s3Port()));
+        return startPostgres(data);
+    }
+
+    void start() throws IOException {
+        Path data = options.dataDir();
+        PostgresEndpoint postgres = startInfrastructure();
         Path database = data.resolve("pokemon-data.sqlite3.db");
         if (DemoDatabase.createIfMissing(database)) {
             log.info("Created the demo database {} ({} sets, {} cards)", database, DemoDatabase.DEFAULT_SETS, DemoDatabase.DEFAULT_CARDS);
         }
-        started.push(KafkaBroker.start(data.resolve("kafka"), options.kafkaPort()));
-        started.push(S3Server.start(data, options.s3Port()));
-        PostgresEndpoint postgres = startPostgres(data);
 
         List<String> common = List.of(
                 "--spring.kafka.bootstrap-servers=" + options.bootstrapServers(),
