@@ -128,6 +128,7 @@ class JobRuntimeIT {
         JobCompleted done = run(request);
         assertThat(done.getStatus()).isEqualTo(JobStatus.TIMED_OUT);
         assertThat(done.getStartedAt()).isNull();
+        assertThat(done.getRetryable()).isFalse();
         assertThat(probe.starts(request.getRunId())).isEmpty();
     }
 
