@@ -63,10 +63,16 @@ final class LocalSystem implements AutoCloseable {
         startService("scheduler-service", SchedulerApplication::application, common, options.schedulerPort());
         startService("backup-worker", BackupWorkerApplication::application, common, options.backupPort(),
                 "--offsite.backup.temp-dir=" + data.resolve("tmp"));
+        if (postgres == null) {
+            throw new UsageException("the replication worker needs PostgreSQL: drop --no-postgres or set POSTGRES_HOST");
+        }
         log.debug("PostgreSQL for replication: {}", postgres);
     }
 
     private PostgresEndpoint startPostgres(Path data) {
+        if (!options.postgres()) {
+            return null;
+        }
         String host = System.getenv("POSTGRES_HOST");
         if (host != null && !host.isBlank()) {
             PostgresEndpoint external = new PostgresEndpoint(host, Integer.parseInt(LocalOptions.env("POSTGRES_PORT", "5432")),

@@ -1,5 +1,6 @@
 package io.offsite.launcher;
 
+import io.offsite.events.EventTrust;
 import io.offsite.localstack.demo.DemoDatabase;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -18,7 +19,7 @@ public final class OffsiteCli {
                                     trigger a job through the scheduler and wait for its completion
               request <type> <job> [--param k=v]... [--no-wait] [--timeout 10m]
                                     publish a job request straight to Kafka, as another system would
-              infra [--data DIR] [--kafka-port N] [--s3-port N] [--postgres-port N]
+              infra [--data DIR] [--kafka-port N] [--s3-port N] [--postgres-port N] [--no-postgres]
                                     run only the embedded Kafka broker, S3 API and PostgreSQL
               generate-demo <file> [--cards N] [--sets N]
                                     write a demo SQLite database (15,000 cards by default)
@@ -28,6 +29,7 @@ public final class OffsiteCli {
     }
 
     public static void main(String[] args) {
+        EventTrust.install();
         int code = run(Arrays.asList(args), System.out, System.err);
         if (code >= 0) {
             System.exit(code);
@@ -96,8 +98,9 @@ public final class OffsiteCli {
             system.close();
             return 1;
         }
-        System.out.printf("Kafka %s, S3 %s, PostgreSQL 127.0.0.1:%d are running (data in %s). Ctrl-C stops them.%n",
-                options.bootstrapServers(), options.s3Endpoint(), options.postgresPort(), options.dataDir());
+        System.out.printf("Kafka %s and S3 %s%s are running (data in %s). Ctrl-C stops them.%n",
+                options.bootstrapServers(), options.s3Endpoint(), options.postgres() ? " and PostgreSQL 127.0.0.1:" + options.postgresPort() : "",
+                options.dataDir());
         stopped.await();
         return -1;
     }

@@ -35,7 +35,7 @@ class LocalSystemIT {
     static void start() throws Exception {
         int http = Ports.freePort();
         options = new LocalOptions(data, Ports.freePort(), Ports.freePort(), Ports.freePort(), http, Ports.freePort(),
-                Ports.freePort(), Ports.freePort(), false);
+                Ports.freePort(), Ports.freePort(), false, true);
         system = new LocalSystem(options);
         system.start();
     }
