@@ -351,14 +351,17 @@ public final class SchedulerCore {
     }
 
     private JobCompleted timedOut(Run run, Attempt attempt, Instant at) {
-        String message = "no completion by deadline " + attempt.deadline() + " plus grace " + policy.timeoutGrace();
+        // a run found overdue long after the fact (e.g. history read by a new deployment) is closed, not retried
+        boolean stale = at.isAfter(attempt.deadline().plus(policy.timeoutGrace()).plus(policy.missedFireGrace()));
+        String message = "no completion by deadline " + attempt.deadline() + " plus grace " + policy.timeoutGrace()
+                + (stale ? "; noticed too late to retry" : "");
         return JobCompleted.newBuilder()
                 .setRunId(run.runId)
                 .setJobName(run.jobName)
                 .setJobType(run.jobType == null ? "UNKNOWN" : run.jobType)
                 .setAttempt(attempt.number)
                 .setStatus(JobStatus.TIMED_OUT)
-                .setRetryable(true)
+                .setRetryable(!stale)
                 .setStartedAt(attempt.started == null ? null : attempt.started.getStartedAt())
                 .setFinishedAt(at)
                 .setWorker(policy.identity())
