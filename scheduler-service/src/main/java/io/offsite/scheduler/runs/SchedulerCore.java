@@ -1,6 +1,6 @@
 package io.offsite.scheduler.runs;
 
-import io.offsite.events.serde.EventCodec;
+import io.offsite.events.EventTrust;
 import io.offsite.events.v1.Artifact;
 import io.offsite.events.v1.JobCompleted;
 import io.offsite.events.v1.JobError;
@@ -38,9 +38,8 @@ import java.util.TreeMap;
 public final class SchedulerCore {
 
     static {
-        // building events with array defaults needs the event package trusted by Avro; the codec's class
-        // initialisation does that, and must run before the first event is built here
-        new EventCodec();
+        // building events with array defaults needs the event classes trusted by Avro
+        EventTrust.install();
     }
 
     /** Upper bound of missed cron fires counted one by one after a long downtime. */
