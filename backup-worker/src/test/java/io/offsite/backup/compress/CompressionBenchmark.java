@@ -4,12 +4,14 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 
@@ -18,7 +20,7 @@ import java.util.zip.GZIPOutputStream;
  * one run. See {@code bench/compress/README.md}.
  *
  * <p>Arguments: size in MB (10^6 bytes, default 300), work directory (default: a temp directory),
- * repetitions (default 1; the best run counts).
+ * rounds (default 1; each contender runs once per round, its fastest run counts).
  */
 public final class CompressionBenchmark {
 
@@ -44,69 +46,90 @@ public final class CompressionBenchmark {
         readAll(sample); // into the page cache, so every contender reads from memory
         warmUp(sample);
 
-        List<Result> results = new ArrayList<>();
-        results.add(best(repetitions, () -> cli("gzip -6", sample, "gzip -6 -c")));
+        List<Contender> contenders = new ArrayList<>();
+        contenders.add(new Contender("gzip -6", () -> cli(sample, "gzip -6 -c")));
         if (installed("pigz")) {
-            results.add(best(repetitions, () -> cli("pigz -6 -p2", sample, "pigz -6 -p 2 -c")));
+            contenders.add(new Contender("pigz -6 -p2", () -> cli(sample, "pigz -6 -p 2 -c")));
         } else {
             System.out.println("pigz is not installed (apt-get install -y pigz): its row is left out");
         }
-        results.add(best(repetitions, () -> cli("zstd -3 -T2", sample, "zstd -3 -T2 -c")));
-        results.add(best(repetitions, () -> cli("sha256sum", sample, "sha256sum")));
-        results.add(best(repetitions, () -> java("ParallelGzipOutputStream -6, 2 threads", sample,
-                out -> Compression.GZIP.compress(out, 6, THREADS))));
-        results.add(best(repetitions, () -> java("ZstdOutputStream -3, 2 workers", sample,
-                out -> Compression.ZSTD.compress(out, 3, THREADS))));
-        results.add(best(repetitions, () -> java("JDK GZIPOutputStream -6, 1 thread", sample,
-                CompressionBenchmark::jdkGzip)));
-        results.add(best(repetitions, () -> sha256(sample)));
+        contenders.add(new Contender("zstd -3 -T2", () -> cli(sample, "zstd -3 -T2 -c")));
+        contenders.add(new Contender("sha256sum", () -> cli(sample, "sha256sum")));
+        contenders.add(new Contender("ParallelGzipOutputStream -6, 2 threads",
+                () -> java(sample, out -> Compression.GZIP.compress(out, 6, THREADS))));
+        contenders.add(new Contender("ZstdOutputStream -3, 2 workers",
+                () -> java(sample, out -> Compression.ZSTD.compress(out, 3, THREADS))));
+        contenders.add(new Contender("JDK GZIPOutputStream -6, 1 thread",
+                () -> java(sample, CompressionBenchmark::jdkGzip)));
+        contenders.add(new Contender("JDK SHA-256 (HashingOutputStream)", () -> sha256(sample)));
 
-        double gzipSeconds = results.get(0).seconds();
-        System.out.printf(Locale.ROOT, "%n%d MB input, %d processors, Java %s, max heap %d MB%n%n",
+        String loadBefore = loadAverage();
+        // rounds interleave the contenders, so a burst of load elsewhere does not hit one of them only
+        for (int round = 1; round <= repetitions; round++) {
+            for (Contender contender : contenders) {
+                Measurement m = contender.run.call();
+                System.out.printf(Locale.ROOT, "round %d  %-40s %6.2f s wall %6.2f s CPU%n",
+                        round, contender.name, m.seconds(), m.cpuSeconds());
+                if (contender.best == null || m.seconds() < contender.best.seconds()) {
+                    contender.best = m;
+                }
+            }
+        }
+        String loadAfter = loadAverage();
+
+        double gzipSeconds = contenders.get(0).best.seconds();
+        System.out.printf(Locale.ROOT, "%n%d MB input, %d processors, Java %s, max heap %d MB, best of %d; "
+                        + "load average before: %s, after: %s%n%n",
                 sizeMb, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                Runtime.getRuntime().maxMemory() >> 20);
-        System.out.println("| contender | seconds | MB/s | × gzip -6 | output MB | output / input |");
-        System.out.println("|---|---:|---:|---:|---:|---:|");
-        for (Result r : results) {
-            System.out.printf(Locale.ROOT, "| %s | %.2f | %.0f | %.2f | %s | %s |%n",
-                    r.name(), r.seconds(), size / 1e6 / r.seconds(), gzipSeconds / r.seconds(),
+                Runtime.getRuntime().maxMemory() >> 20, repetitions, loadBefore, loadAfter);
+        System.out.println("| contender | wall s | MB/s | × gzip -6 | CPU s | output MB | output / input |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+        for (Contender c : contenders) {
+            Measurement r = c.best;
+            System.out.printf(Locale.ROOT, "| %s | %.2f | %.0f | %.2f | %.2f | %s | %s |%n",
+                    c.name, r.seconds(), size / 1e6 / r.seconds(), gzipSeconds / r.seconds(), r.cpuSeconds(),
                     r.outputBytes() < 0 ? "–" : String.format(Locale.ROOT, "%.1f", r.outputBytes() / 1e6),
                     r.outputBytes() < 0 ? "–" : String.format(Locale.ROOT, "%.3f", (double) r.outputBytes() / size));
         }
     }
 
-    private static Result cli(String name, Path sample, String command) throws Exception {
-        // the compressed bytes are counted by wc, as the Java contenders count them
-        String script = "set -o pipefail; " + command + " \"$1\" | wc -c";
+    private static Measurement cli(Path sample, String command) throws Exception {
+        // wc counts the compressed bytes, as the Java contenders count them; bash reports the CPU
+        // time of the pipeline on stderr
+        String script = "set -o pipefail; TIMEFORMAT='%3U %3S'; time (" + command + " \"$1\" | wc -c)";
         long start = System.nanoTime();
-        Process process = new ProcessBuilder("bash", "-c", script, "bash", sample.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
+        Process process = new ProcessBuilder("bash", "-c", script, "bash", sample.toString()).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+        String times = new String(process.getErrorStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
         if (!process.waitFor(1, TimeUnit.HOURS) || process.exitValue() != 0) {
-            throw new IOException(command + " failed");
+            throw new IOException(command + " failed: " + times);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Result(name, seconds, command.startsWith("sha256sum") ? -1 : Long.parseLong(output));
+        String[] lines = times.split("\n");
+        String[] cpu = lines[lines.length - 1].trim().split("\\s+");
+        return new Measurement(seconds, Double.parseDouble(cpu[0]) + Double.parseDouble(cpu[1]),
+                command.startsWith("sha256sum") ? -1 : Long.parseLong(output));
     }
 
-    private static Result java(String name, Path sample, Wrapper wrapper) throws IOException {
+    private static Measurement java(Path sample, Wrapper wrapper) throws IOException {
         long start = System.nanoTime();
+        long cpuStart = processCpuNanos();
         CountingOutputStream sink = new CountingOutputStream();
         try (OutputStream out = wrapper.wrap(sink); InputStream in = Files.newInputStream(sample)) {
             copy(in, out);
         }
-        return new Result(name, (System.nanoTime() - start) / 1e9, sink.count);
+        return new Measurement((System.nanoTime() - start) / 1e9, (processCpuNanos() - cpuStart) / 1e9, sink.count);
     }
 
-    private static Result sha256(Path sample) throws IOException {
+    private static Measurement sha256(Path sample) throws IOException {
         long start = System.nanoTime();
+        long cpuStart = processCpuNanos();
         HashingOutputStream hashing = new HashingOutputStream(OutputStream.nullOutputStream());
         try (InputStream in = Files.newInputStream(sample)) {
             copy(in, hashing);
         }
         hashing.digest();
-        return new Result("JDK SHA-256 (HashingOutputStream)", (System.nanoTime() - start) / 1e9, -1);
+        return new Measurement((System.nanoTime() - start) / 1e9, (processCpuNanos() - cpuStart) / 1e9, -1);
     }
 
     private static OutputStream jdkGzip(OutputStream out) throws IOException {
@@ -124,25 +147,13 @@ public final class CompressionBenchmark {
                 byte[] buffer = in.readNBytes(32_000_000);
                 out.write(buffer);
             }
-            java("", part, out -> Compression.GZIP.compress(out, 6, THREADS));
-            java("", part, out -> Compression.ZSTD.compress(out, 3, THREADS));
-            java("", part, CompressionBenchmark::jdkGzip);
+            java(part, out -> Compression.GZIP.compress(out, 6, THREADS));
+            java(part, out -> Compression.ZSTD.compress(out, 3, THREADS));
+            java(part, CompressionBenchmark::jdkGzip);
             sha256(part);
         } finally {
             Files.delete(part);
         }
-    }
-
-    private static Result best(int repetitions, Run run) throws Exception {
-        Result best = null;
-        for (int i = 0; i < repetitions; i++) {
-            Result r = run.run();
-            System.out.printf(Locale.ROOT, "%-40s %6.2f s%n", r.name(), r.seconds());
-            if (best == null || r.seconds() < best.seconds()) {
-                best = r;
-            }
-        }
-        return best;
     }
 
     private static void readAll(Path file) throws IOException {
@@ -162,17 +173,38 @@ public final class CompressionBenchmark {
         return Files.isExecutable(Path.of("/usr/bin", tool)) || Files.isExecutable(Path.of("/bin", tool));
     }
 
-    private record Result(String name, double seconds, long outputBytes) {
+    /** The 1, 5 and 15 minute load averages: other work on the machine skews wall times. */
+    private static String loadAverage() throws IOException {
+        Path loadavg = Path.of("/proc/loadavg");
+        if (!Files.isReadable(loadavg)) {
+            return "unknown";
+        }
+        String[] fields = Files.readString(loadavg).strip().split(" ");
+        return String.join(" ", List.of(fields).subList(0, 3));
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private record Measurement(double seconds, double cpuSeconds, long outputBytes) {
+    }
+
+    private static final class Contender {
+        final String name;
+        final Callable<Measurement> run;
+        Measurement best;
+
+        Contender(String name, Callable<Measurement> run) {
+            this.name = name;
+            this.run = run;
+        }
     }
 
     @FunctionalInterface
     private interface Wrapper {
         OutputStream wrap(OutputStream out) throws IOException;
-    }
-
-    @FunctionalInterface
-    private interface Run {
-        Result run() throws Exception;
     }
 
     private static final class CountingOutputStream extends OutputStream {
