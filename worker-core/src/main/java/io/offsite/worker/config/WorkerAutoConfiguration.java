@@ -14,8 +14,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
 /**
- * The job runtime, switched on by the presence of a {@link JobHandler} bean: a worker application declares its
- * handler and gets the request consumer, completion events, deadlines, dead letters, metrics and the object store.
+ * The job runtime, switched on by the presence of a {@link JobHandler} bean: a worker application declares one
+ * handler per job type it runs and gets, for each, a request consumer in the type's own consumer group
+ * ({@code offsite-<type>-workers}), plus completion events, deadlines, dead letters, metrics and the object store.
  */
 @AutoConfiguration(after = KafkaAutoConfiguration.class)
 @ConditionalOnBean(JobHandler.class)

@@ -9,7 +9,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * How a worker consumes its request topic.
  *
- * @param groupId consumer group shared by every instance of this worker (default {@code offsite-<type>-workers})
+ * @param groupId consumer group shared by every instance of this worker (default {@code offsite-<type>-workers});
+ *        a worker with several handlers appends {@code -<type>} to it, one group per request topic
  * @param concurrency consumer threads in this instance; each runs one job at a time
  * @param maxPollInterval Kafka's {@code max.poll.interval.ms}: must exceed the longest job, or a long job
  *        triggers a rebalance and runs twice
@@ -17,7 +18,7 @@ import org.springframework.validation.annotation.Validated;
  * @param cleanupGrace how long a timed-out job may take to clean up after it was interrupted
  * @param shutdownGrace how long a running job may finish when the worker stops before it is interrupted
  *        (its request is then redelivered to another instance)
- * @param acceptedJobs job names this worker accepts; empty accepts every job of its type
+ * @param acceptedJobs job names this worker accepts, across all its handlers; empty accepts every job of its types
  * @param partitions partitions of the topics this worker creates when they are missing
  */
 @Validated

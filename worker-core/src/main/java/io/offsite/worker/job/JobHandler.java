@@ -3,7 +3,8 @@ package io.offsite.worker.job;
 import io.offsite.events.Topics.JobType;
 
 /**
- * The one bean a worker declares. The runtime consumes the request topic of {@link #jobType()}, publishes
+ * The bean a worker declares, one per job type it runs. The runtime consumes the request topic of
+ * {@link #jobType()} in the consumer group {@code offsite-<type>-workers}, publishes
  * {@code JobStarted}, calls {@link #run(JobContext)} within the request's deadline and publishes
  * {@code JobCompleted} with what it returns or throws:
  * <ul>

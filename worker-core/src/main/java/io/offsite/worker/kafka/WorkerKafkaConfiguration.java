@@ -10,10 +10,13 @@ import io.offsite.worker.runtime.EventPublisher;
 import io.offsite.worker.runtime.JobRunner;
 import io.offsite.worker.runtime.WorkerShutdownException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -22,7 +25,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
@@ -39,7 +41,7 @@ import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
- * Kafka wiring of a worker: the request-topic container (one record at a time, committed after its
+ * Kafka wiring of a worker: one request-topic container per job handler (one record at a time, committed after its
  * completion is published), the dead-letter route for undecodable records, the event producer and the topics.
  */
 @Configuration(proxyBeanMethods = false)
@@ -61,12 +63,6 @@ public class WorkerKafkaConfiguration {
     }
 
     @Bean
-    JobRunner offsiteJobRunner(JobHandler handler, EventPublisher publisher, Clock clock, WorkerProperties properties,
-                               MeterRegistry meters, @Value("${spring.application.name:worker}") String application) {
-        return new JobRunner(handler, publisher, clock, WorkerIdentity.of(application), properties, meters);
-    }
-
-    @Bean
     DefaultErrorHandler offsiteRequestErrorHandler(KafkaProperties kafka) {
         Map<String, Object> props = new HashMap<>(kafka.buildProducerProperties());
         var values = new DelegatingByTypeSerializer(Map.of(
@@ -85,13 +81,30 @@ public class WorkerKafkaConfiguration {
         return handler;
     }
 
+    /**
+     * One request container and one runner per declared {@link JobHandler}, each consuming its own type's request
+     * topic in its own consumer group: a long backup never holds up a verification's group rebalance.
+     */
     @Bean
-    ConcurrentMessageListenerContainer<String, SpecificRecord> offsiteRequestContainer(
+    RequestConsumers offsiteRequestConsumers(List<JobHandler> handlers, KafkaProperties kafka, WorkerProperties properties,
+                                             EventPublisher publisher, Clock clock, MeterRegistry meters,
+                                             DefaultErrorHandler offsiteRequestErrorHandler,
+                                             @Value("${spring.application.name:worker}") String application) {
+        List<RequestConsumers.Consumer> consumers = new ArrayList<>();
+        for (JobHandler handler : RequestConsumers.checkDistinctTypes(handlers)) {
+            JobRunner runner = new JobRunner(handler, publisher, clock, WorkerIdentity.of(application), properties, meters);
+            consumers.add(new RequestConsumers.Consumer(handler.jobType(), runner,
+                    container(kafka, properties, handler, runner, offsiteRequestErrorHandler, handlers.size() > 1)));
+        }
+        return new RequestConsumers(consumers);
+    }
+
+    private static ConcurrentMessageListenerContainer<String, SpecificRecord> container(
             KafkaProperties kafka, WorkerProperties properties, JobHandler handler, JobRunner runner,
-            DefaultErrorHandler offsiteRequestErrorHandler) {
+            DefaultErrorHandler offsiteRequestErrorHandler, boolean severalHandlers) {
         String type = handler.jobType().name().toLowerCase(Locale.ROOT);
         Map<String, Object> props = new HashMap<>(kafka.buildConsumerProperties());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, properties.groupId() != null ? properties.groupId() : "offsite-" + type + "-workers");
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(properties.groupId(), type, severalHandlers));
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
         props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, properties.maxPollInterval().toMillis()));
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -109,41 +122,26 @@ public class WorkerKafkaConfiguration {
         return listener;
     }
 
-    /** Stops the runner (grace, then interrupt) before the container stops, so no half-run job is acknowledged. */
-    @Bean
-    SmartLifecycle offsiteRunnerLifecycle(JobRunner runner) {
-        return new SmartLifecycle() {
-            private volatile boolean running = true;
-
-            @Override
-            public void start() {
-                running = true;
-            }
-
-            @Override
-            public void stop() {
-                runner.shutdown();
-                running = false;
-            }
-
-            @Override
-            public boolean isRunning() {
-                return running;
-            }
-
-            @Override
-            public int getPhase() {
-                return Integer.MAX_VALUE;
-            }
-        };
+    /**
+     * The consumer group of one handler: {@code offsite-<type>-workers} by default; a configured group id is used as
+     * it is by a worker with one handler, and suffixed with {@code -<type>} when the worker has several.
+     */
+    static String groupId(String configured, String type, boolean severalHandlers) {
+        if (configured == null || configured.isBlank()) {
+            return "offsite-" + type + "-workers";
+        }
+        return severalHandlers ? configured + "-" + type : configured;
     }
 
     @Bean
-    KafkaAdmin.NewTopics offsiteWorkerTopics(JobHandler handler, WorkerProperties properties) {
-        String requests = handler.jobType().requestTopic();
-        return new KafkaAdmin.NewTopics(
-                TopicBuilder.name(requests).partitions(properties.partitions()).build(),
-                TopicBuilder.name(Topics.deadLetterTopic(requests)).partitions(properties.partitions()).build(),
-                TopicBuilder.name(Topics.JOB_EVENTS).partitions(properties.partitions()).build());
+    KafkaAdmin.NewTopics offsiteWorkerTopics(List<JobHandler> handlers, WorkerProperties properties) {
+        List<NewTopic> topics = new ArrayList<>();
+        for (JobHandler handler : RequestConsumers.checkDistinctTypes(handlers)) {
+            String requests = handler.jobType().requestTopic();
+            topics.add(TopicBuilder.name(requests).partitions(properties.partitions()).build());
+            topics.add(TopicBuilder.name(Topics.deadLetterTopic(requests)).partitions(properties.partitions()).build());
+        }
+        topics.add(TopicBuilder.name(Topics.JOB_EVENTS).partitions(properties.partitions()).build());
+        return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
     }
 }
