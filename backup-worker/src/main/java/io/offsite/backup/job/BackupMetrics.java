@@ -16,11 +16,13 @@ import org.springframework.stereotype.Component;
 class BackupMetrics {
 
     private final MeterRegistry registry;
+    private final io.offsite.backup.config.BackupProperties properties;
     private final Map<Tags, AtomicLong> sizes = new ConcurrentHashMap<>();
     private final Map<Tags, AtomicLong> sourceSizes = new ConcurrentHashMap<>();
 
-    BackupMetrics(MeterRegistry registry) {
+    BackupMetrics(MeterRegistry registry, io.offsite.backup.config.BackupProperties properties) {
         this.registry = registry;
+        this.properties = properties;
     }
 
     void created(String job, String source, long storedBytes, long sourceBytes, Duration took) {
@@ -32,13 +34,19 @@ class BackupMetrics {
     }
 
     void verified(String job, String source) {
-        Counter.builder("backup_verified").description("Backups whose stored bytes were re-read and matched")
-                .tags("job", job, "source", source).register(registry).increment();
+        Counter.builder("backup_verified").description("Backups whose stored bytes were re-read and matched, or that were proven restorable")
+                .tags("job", job, "series", series(source), "source", source).register(registry).increment();
     }
 
     void verificationFailed(String job, String source) {
-        Counter.builder("backup_verification_failed").description("Backups whose stored bytes did not match what was written")
-                .tags("job", job, "source", source).register(registry).increment();
+        Counter.builder("backup_verification_failed").description("Backups that failed verification: alert on any increase")
+                .tags("job", job, "series", series(source), "source", source).register(registry).increment();
+    }
+
+    /** The series of a source: the verify job counts under the same tag keys (Prometheus needs one set per name). */
+    private String series(String source) {
+        var config = properties.sources().get(source);
+        return config == null ? "" : config.series();
     }
 
     private AtomicLong gauge(String name, String description, Tags tags, Map<Tags, AtomicLong> values) {

@@ -1,0 +1,109 @@
+package io.offsite.backup.restore;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.random.RandomGenerator;
+
+/** Which backups of a listing to restore or verify. Pure functions of the listing; every refusal says what to do. */
+public final class BackupChoice {
+
+    private static final Comparator<StoredBackup> OLDEST_FIRST = Comparator.comparing(StoredBackup::takenAt)
+            .thenComparing(StoredBackup::key);
+
+    private BackupChoice() {
+    }
+
+    /** The newest backup of a listing that holds one series. */
+    public static StoredBackup latest(List<StoredBackup> backups, String series) {
+        requireOneSeries(backups, series);
+        return backups.stream().max(OLDEST_FIRST).orElseThrow();
+    }
+
+    /** The newest backup taken at or before {@code instant} (by the timestamp in its name). */
+    public static StoredBackup asOf(List<StoredBackup> backups, String series, Instant instant) {
+        requireOneSeries(backups, series);
+        return backups.stream().filter(b -> !b.takenAt().isAfter(instant)).max(OLDEST_FIRST)
+                .orElseThrow(() -> new RestoreException("no backup in '" + series + "' was taken at or before " + instant
+                        + "; the oldest is " + backups.stream().min(OLDEST_FIRST).orElseThrow().takenAt()
+                        + ": pick a later --as-of, or list them with 'offsite backups --series " + series + "'"));
+    }
+
+    /** The backup with exactly this key. */
+    public static StoredBackup byKey(List<StoredBackup> backups, String key) {
+        return backups.stream().filter(b -> b.key().equals(key)).findFirst()
+                .orElseThrow(() -> new RestoreException("no backup with key '" + key + "'; list them with 'offsite backups'"));
+    }
+
+    /** The backups grouped by series folder, oldest first in each. */
+    public static Map<String, List<StoredBackup>> bySeries(List<StoredBackup> backups) {
+        Map<String, List<StoredBackup>> groups = new LinkedHashMap<>();
+        backups.stream().sorted(Comparator.comparing(StoredBackup::series).thenComparing(OLDEST_FIRST))
+                .forEach(b -> groups.computeIfAbsent(b.series(), s -> new ArrayList<>()).add(b));
+        return groups;
+    }
+
+    /**
+     * A verification sample: in each series folder the newest backup, plus ({@link Sample#NEWEST_AND_RANDOM}) one
+     * older backup picked at random, or every backup ({@link Sample#ALL}).
+     */
+    public static List<StoredBackup> sample(List<StoredBackup> backups, Sample sample, RandomGenerator random) {
+        List<StoredBackup> chosen = new ArrayList<>();
+        for (List<StoredBackup> series : bySeries(backups).values()) {
+            switch (sample) {
+                case ALL -> {
+                    List<StoredBackup> newestFirst = new ArrayList<>(series);
+                    java.util.Collections.reverse(newestFirst);
+                    chosen.addAll(newestFirst);
+                }
+                case NEWEST -> chosen.add(series.get(series.size() - 1));
+                case NEWEST_AND_RANDOM -> {
+                    chosen.add(series.get(series.size() - 1));
+                    if (series.size() > 1) {
+                        chosen.add(series.get(random.nextInt(series.size() - 1)));
+                    }
+                }
+            }
+        }
+        return List.copyOf(chosen);
+    }
+
+    /** How many backups a verification looks at. */
+    public enum Sample {
+        NEWEST("newest"), NEWEST_AND_RANDOM("newest+random"), ALL("all");
+
+        private final String id;
+
+        Sample(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public static Sample parse(String value) {
+            for (Sample s : values()) {
+                // a '+' in a URL query or form arrives as a space
+                if (s.id.equalsIgnoreCase(value.strip().replace(' ', '+'))) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("sample must be newest, newest+random or all, got '" + value + "'");
+        }
+    }
+
+    private static void requireOneSeries(List<StoredBackup> backups, String series) {
+        if (backups.isEmpty()) {
+            throw new RestoreException("no backups in '" + series + "': check the series name with 'offsite backups'");
+        }
+        TreeSet<String> folders = new TreeSet<>(backups.stream().map(StoredBackup::series).toList());
+        if (folders.size() > 1) {
+            throw new RestoreException("'" + series + "' holds several series " + folders + ": name one with --series");
+        }
+    }
+}

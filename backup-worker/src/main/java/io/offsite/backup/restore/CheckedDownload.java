@@ -1,0 +1,181 @@
+package io.offsite.backup.restore;
+
+import io.offsite.backup.compress.Compression;
+import io.offsite.backup.compress.ContentDigest;
+import io.offsite.backup.compress.HashingInputStream;
+import io.offsite.worker.format.Sizes;
+import io.offsite.worker.storage.ObjectStore;
+import io.offsite.worker.storage.StoredObject;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Downloads a backup in one streaming pass and proves it is the one that was stored: the stored bytes are hashed
+ * as they arrive and compared with the recorded SHA-256 (object metadata, cross-checked with the {@code .sha256}
+ * sidecar), the decompressed snapshot is written to a file and compared with the recorded snapshot SHA-256.
+ * Nothing but {@code destination} is written; on any defect the destination is deleted and
+ * {@link BackupDefectException} says what did not match.
+ */
+public final class CheckedDownload {
+
+    static final String META_SHA256 = "sha256";
+    static final String META_SOURCE_SHA256 = "source-sha256";
+    static final String META_SOURCE_BYTES = "source-bytes";
+    static final String META_COMPRESSION = "compression";
+
+    private final ObjectStore store;
+    private final Report report;
+
+    public CheckedDownload(ObjectStore store, Report report) {
+        this.store = store;
+        this.report = report;
+    }
+
+    /** What was downloaded, and that it matched. */
+    public record Result(String key, Path file, long storedBytes, String storedSha256, long snapshotBytes, String snapshotSha256,
+                         boolean snapshotChecked, Compression compression, SnapshotKind kind) {
+    }
+
+    /** The recorded SHA-256 of the stored bytes and the snapshot, and the compression, of an object. */
+    public record Expected(String storedSha256, Optional<String> snapshotSha256, long snapshotBytes, Compression compression) {
+    }
+
+    /** Reads what the backup's metadata and sidecar promise; fails when no stored checksum is recorded or they disagree. */
+    public Expected expected(StoredObject head) throws IOException {
+        Optional<String> fromMetadata = head.meta(META_SHA256).map(s -> s.strip().toLowerCase(Locale.ROOT));
+        Optional<String> fromSidecar = sidecarSha256(head.key());
+        if (fromMetadata.isPresent() && fromSidecar.isPresent() && !fromMetadata.get().equals(fromSidecar.get())) {
+            throw new BackupDefectException("the checksum in the metadata of " + head.key() + " (" + fromMetadata.get()
+                    + ") differs from its " + StoredBackup.SHA256_SIDECAR + " sidecar (" + fromSidecar.get()
+                    + "): the backup or its sidecar was altered; use another backup");
+        }
+        String stored = fromMetadata.or(() -> fromSidecar).orElseThrow(() -> new BackupDefectException("no SHA-256 is recorded for "
+                + head.key() + " (no 'sha256' metadata, no " + StoredBackup.SHA256_SIDECAR + " sidecar): it cannot be proven intact; use another backup"));
+        Compression compression = head.meta(META_COMPRESSION).map(Compression::fromId).orElseGet(() -> byExtension(head.key()));
+        long snapshotBytes = head.meta(META_SOURCE_BYTES).map(Long::parseLong).orElse(-1L);
+        return new Expected(stored, head.meta(META_SOURCE_SHA256).map(s -> s.strip().toLowerCase(Locale.ROOT)), snapshotBytes, compression);
+    }
+
+    /**
+     * Downloads {@code head} into {@code destination} (which must not exist), decompressed, checking both checksums.
+     *
+     * @throws BackupDefectException when the stored bytes or the snapshot do not match, or do not decompress
+     */
+    public Result fetch(StoredObject head, Path destination) throws IOException {
+        Expected expected = expected(head);
+        report.line("Downloading {} ({}, {})...", head.key(), Sizes.human(head.size()), expected.compression().id());
+        boolean complete = false;
+        try {
+            HashingInputStream stored;
+            ContentDigest storedDigest;
+            ContentDigest snapshotDigest = null;
+            IOException decompressionFailure = null;
+            try (InputStream raw = store.open(head.key())) {
+                stored = new HashingInputStream(raw);
+                InputStream keepOpen = new FilterInputStream(stored) {
+                    @Override
+                    public void close() {
+                        // the stored stream is drained and closed below
+                    }
+                };
+                try (OutputStream out = Files.newOutputStream(destination, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                     InputStream decompressed = expected.compression().decompress(keepOpen)) {
+                    HashingInputStream snapshot = new HashingInputStream(decompressed);
+                    copy(snapshot, out);
+                    snapshotDigest = snapshot.digest();
+                } catch (InterruptedIOException e) {
+                    throw e;
+                } catch (IOException e) {
+                    if (!Files.exists(destination)) {
+                        throw e;
+                    }
+                    // damaged bytes usually break decompression first: read the rest so the checksum can say so
+                    decompressionFailure = e;
+                }
+                drain(stored);
+                storedDigest = stored.digest();
+            }
+            if (!storedDigest.sha256().equals(expected.storedSha256()) || storedDigest.size() != head.size()) {
+                throw new BackupDefectException("checksum mismatch: " + head.key() + " has sha256 " + storedDigest.sha256() + " ("
+                        + storedDigest.size() + " bytes), but " + expected.storedSha256() + " (" + head.size()
+                        + " bytes) was recorded when it was stored: the object is damaged; use another backup");
+            }
+            report.line("Checksum OK ({})", storedDigest.sha256());
+            if (decompressionFailure != null) {
+                throw new BackupDefectException("the stored bytes of " + head.key() + " match their checksum but do not decompress as "
+                        + expected.compression().id() + " (" + decompressionFailure.getMessage() + "): the backup was written damaged; use another backup",
+                        decompressionFailure);
+            }
+            boolean snapshotChecked = expected.snapshotSha256().isPresent();
+            if (snapshotChecked) {
+                if (!snapshotDigest.sha256().equals(expected.snapshotSha256().get())) {
+                    throw new BackupDefectException("snapshot checksum mismatch: " + head.key() + " decompresses to sha256 " + snapshotDigest.sha256()
+                            + " (" + snapshotDigest.size() + " bytes), but the snapshot taken had " + expected.snapshotSha256().get()
+                            + ": use another backup");
+                }
+                report.line("Snapshot checksum OK ({}, {})", snapshotDigest.sha256(), Sizes.human(snapshotDigest.size()));
+            } else {
+                report.line("No snapshot checksum recorded for {}; relying on the stored checksum and the integrity check", head.key());
+            }
+            SnapshotKind kind = SnapshotKind.of(destination);
+            complete = true;
+            return new Result(head.key(), destination, storedDigest.size(), storedDigest.sha256(), snapshotDigest.size(),
+                    snapshotDigest.sha256(), snapshotChecked, expected.compression(), kind);
+        } finally {
+            if (!complete) {
+                Files.deleteIfExists(destination);
+            }
+        }
+    }
+
+    private Optional<String> sidecarSha256(String key) throws IOException {
+        String sidecar = key + StoredBackup.SHA256_SIDECAR;
+        if (store.head(sidecar).isEmpty()) {
+            return Optional.empty();
+        }
+        try (InputStream in = store.open(sidecar)) {
+            String text = new String(in.readNBytes(4096), StandardCharsets.UTF_8).strip();
+            String first = text.isEmpty() ? "" : text.split("\\s+")[0].toLowerCase(Locale.ROOT);
+            return first.matches("[0-9a-f]{64}") ? Optional.of(first) : Optional.empty();
+        }
+    }
+
+    static Compression byExtension(String key) {
+        if (key.endsWith(".gz")) {
+            return Compression.GZIP;
+        }
+        if (key.endsWith(".zst")) {
+            return Compression.ZSTD;
+        }
+        return Compression.NONE;
+    }
+
+    private static void copy(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[1 << 16];
+        int n;
+        while ((n = in.read(buffer)) != -1) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedIOException("download interrupted");
+            }
+            out.write(buffer, 0, n);
+        }
+    }
+
+    private static void drain(InputStream in) throws IOException {
+        byte[] buffer = new byte[1 << 16];
+        while (in.read(buffer) != -1) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedIOException("download interrupted");
+            }
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package io.offsite.backup.restore;
+
+import io.offsite.backup.naming.BackupNaming;
+import io.offsite.worker.format.Sizes;
+import io.offsite.worker.storage.StoredObject;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Restores a backup over a SQLite file or into a PostgreSQL database. Nothing is touched until the backup has been
+ * downloaded, both its checksums matched and it passed its integrity check; the current database is kept as a
+ * safety copy ({@code <name>.pre-restore-<instant>}), and a SQLite file is replaced atomically by a rename.
+ * Refuses to overwrite without {@code force}, and refuses a target another process has open.
+ */
+public final class Restorer {
+
+    /** Which backup to restore. */
+    public sealed interface Selection {
+        record Key(String key) implements Selection {
+        }
+
+        record Latest() implements Selection {
+        }
+
+        /** The newest backup taken at or before the instant. */
+        record AsOf(Instant instant) implements Selection {
+        }
+    }
+
+    /** What was restored where, and the safety copy of what was there before. */
+    public record Result(StoredBackup backup, String target, Optional<Path> safetyCopy, Map<String, Long> tables) {
+    }
+
+    private final BackupCatalog catalog;
+    private final PostgresTools postgres;
+    private final Clock clock;
+    private final Report report;
+
+    public Restorer(BackupCatalog catalog, PostgresTools postgres, Clock clock, Report report) {
+        this.catalog = catalog;
+        this.postgres = postgres;
+        this.clock = clock;
+        this.report = report;
+    }
+
+    /** The backup a selection names in a series. */
+    public StoredBackup choose(String series, Selection selection) {
+        Objects.requireNonNull(selection, "selection");
+        if (selection instanceof Selection.Key key) {
+            return catalog.find(key.key()).orElseThrow(() -> new RestoreException("no backup with key '" + key.key()
+                    + "' in bucket " + catalog.store().bucket() + "; list them with 'offsite backups'"));
+        }
+        List<StoredBackup> backups = catalog.list(series);
+        if (selection instanceof Selection.AsOf asOf) {
+            return BackupChoice.asOf(backups, series, asOf.instant());
+        }
+        return BackupChoice.latest(backups, series);
+    }
+
+    /** Restores {@code backup} over the SQLite file {@code target}. */
+    public Result toSqlite(StoredBackup backup, Path target, boolean force) throws IOException, SQLException {
+        Path file = target.toAbsolutePath().normalize();
+        Path folder = file.getParent();
+        if (Files.isDirectory(file)) {
+            throw new RestoreException(file + " is a folder: name the database file to restore, e.g. --to " + file.resolve("data.db"));
+        }
+        if (folder == null || !Files.isDirectory(folder)) {
+            throw new RestoreException("folder " + folder + " does not exist: create it first, or restore somewhere else");
+        }
+        String stamp = BackupNaming.stamp(clock.instant());
+        Path safety = folder.resolve(file.getFileName() + ".pre-restore-" + stamp);
+        boolean exists = Files.exists(file);
+        if (exists && !force) {
+            throw new RestoreException(file + " exists: add --force to replace it (the current file is kept as " + safety.getFileName() + ")");
+        }
+        refuseIfInUse(file);
+        report.line("Restoring {} ({}) to {}", backup.key(), Sizes.human(backup.size()), file);
+        StoredObject head = catalog.head(backup);
+        CheckedDownload download = new CheckedDownload(catalog.store(), report);
+        TempSpace.check(folder, download.expected(head).snapshotBytes(), 0);
+        Path temp = folder.resolve("." + file.getFileName() + ".restore-" + stamp + ".tmp");
+        try {
+            CheckedDownload.Result fetched = download.fetch(head, temp);
+            if (fetched.kind() != SnapshotKind.SQLITE) {
+                throw new RestoreException(backup.key() + " is a " + fetched.kind().description() + ", not a SQLite database: restore it with --to-postgres JDBC_URL");
+            }
+            List<String> problems = new SqliteDatabase(temp).integrityCheck();
+            if (!problems.equals(List.of("ok"))) {
+                throw new BackupDefectException("the restored database fails integrity_check (" + String.join("; ", problems.subList(0, Math.min(3, problems.size())))
+                        + "): " + file + " was left untouched; use another backup");
+            }
+            report.line("integrity_check: ok");
+            refuseIfInUse(file);
+            Optional<Path> kept = Optional.empty();
+            if (Files.exists(file)) {
+                keep(file, safety);
+                kept = Optional.of(safety);
+                report.line("Kept the current database as {}", safety);
+            }
+            replace(temp, file);
+            Map<String, Long> tables = new SqliteDatabase(file).rowCounts();
+            report.line("Rows: {}", rows(tables));
+            report.line("Restored {} from {}", file, backup.key());
+            return new Result(backup, file.toString(), kept, tables);
+        } finally {
+            SqliteDatabase.deleteWithJournals(temp);
+        }
+    }
+
+    /**
+     * Restores a PostgreSQL dump into {@code target}, with {@code pg_restore} (custom format) or {@code psql} (plain SQL).
+     * A database holding tables is first dumped to {@code safetyFolder} and emptied (only with {@code force}).
+     */
+    public Result toPostgres(StoredBackup backup, PgConnection target, Path workFolder, Path safetyFolder, boolean force)
+            throws IOException, SQLException, InterruptedException {
+        List<String> sessions = PostgresTools.otherSessions(target);
+        if (!sessions.isEmpty()) {
+            throw new RestoreException(sessions.size() + " other session(s) are connected to " + target + ": " + String.join(", ", sessions)
+                    + "; stop the applications using it, then run the restore again");
+        }
+        Map<String, Long> current = PostgresTools.rowCounts(target);
+        String stamp = BackupNaming.stamp(clock.instant());
+        Path safety = safetyFolder.toAbsolutePath().resolve(target.database() + ".pre-restore-" + stamp + ".dump");
+        if (!current.isEmpty() && !force) {
+            throw new RestoreException("database " + target + " holds " + current.size() + " table(s): add --force to replace its content"
+                    + " (it is dumped to " + safety + " first)");
+        }
+        report.line("Restoring {} ({}) into {}", backup.key(), Sizes.human(backup.size()), target);
+        StoredObject head = catalog.head(backup);
+        CheckedDownload download = new CheckedDownload(catalog.store(), report);
+        TempSpace.check(workFolder, download.expected(head).snapshotBytes(), 0);
+        Path temp = workFolder.resolve("offsite-restore-" + stamp + "-" + Long.toHexString(System.nanoTime()) + ".tmp");
+        try {
+            CheckedDownload.Result fetched = download.fetch(head, temp);
+            switch (fetched.kind()) {
+                case POSTGRES_CUSTOM -> report.line("pg_restore --list: {} entries", postgres.list(temp).size());
+                case POSTGRES_PLAIN -> {
+                    PostgresTools.checkPlain(temp);
+                    report.line("SQL dump is complete (ends with the pg_dump trailer)");
+                }
+                default -> throw new RestoreException(backup.key() + " is a " + fetched.kind().description()
+                        + ", not a PostgreSQL dump: restore it with --to PATH");
+            }
+            Optional<Path> kept = Optional.empty();
+            if (!current.isEmpty()) {
+                Files.createDirectories(safety.getParent());
+                postgres.dump(target, safety);
+                kept = Optional.of(safety);
+                report.line("Kept the current database as {}", safety);
+                PostgresTools.empty(target);
+            }
+            try {
+                postgres.restore(temp, fetched.kind(), target);
+            } catch (RestoreException e) {
+                throw new RestoreException(e.getMessage() + kept.map(p -> "; the previous content is in " + p + ": bring it back with pg_restore --no-owner --dbname="
+                        + target.database() + " " + p).orElse(""), e);
+            }
+            Map<String, Long> tables = PostgresTools.rowCounts(target);
+            report.line("Rows: {}", rows(tables));
+            report.line("Restored {} from {}", target, backup.key());
+            return new Result(backup, target.toString(), kept, tables);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private void refuseIfInUse(Path file) throws SQLException {
+        Optional<String> inUse = new SqliteDatabase(file).inUse();
+        if (inUse.isPresent()) {
+            throw new RestoreException(inUse.get() + ": stop the application using it, then run the restore again");
+        }
+    }
+
+    /** Keeps the current file under the safety name: a hard link (instant, no extra space), else a copy. */
+    private static void keep(Path file, Path safety) throws IOException {
+        try {
+            Files.createLink(safety, file);
+        } catch (UnsupportedOperationException | IOException e) {
+            Files.copy(file, safety, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+    }
+
+    private static void replace(Path temp, Path file) throws IOException {
+        try {
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new RestoreException("cannot replace " + file + " atomically (" + e.getMessage() + "); it was left untouched", e);
+        }
+    }
+
+    static String rows(Map<String, Long> counts) {
+        return counts.isEmpty() ? "no tables" : String.join(", ", counts.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+    }
+}

@@ -1,0 +1,129 @@
+package io.offsite.backup.verify;
+
+import io.offsite.backup.restore.BackupCatalog;
+import io.offsite.backup.restore.BackupDefectException;
+import io.offsite.backup.restore.CheckedDownload;
+import io.offsite.backup.restore.PgConnection;
+import io.offsite.backup.restore.PostgresTools;
+import io.offsite.backup.restore.Report;
+import io.offsite.backup.restore.SnapshotKind;
+import io.offsite.backup.restore.SqliteDatabase;
+import io.offsite.backup.restore.StoredBackup;
+import io.offsite.backup.restore.TempSpace;
+import io.offsite.backup.restore.VerificationRecord;
+import io.offsite.worker.storage.StoredObject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * Proves one backup restorable: downloads it streaming, checks the stored and the snapshot SHA-256, decompresses it
+ * into the temp folder (checked for space, always removed) and opens it the way a restore would — SQLite:
+ * {@code PRAGMA integrity_check} and row counts; PostgreSQL custom format: {@code pg_restore --list}; plain SQL: the
+ * dump trailer; optionally a real restore into a scratch database with row counts.
+ *
+ * <p>A bad backup gives a {@code FAILED} record with the reason; trouble that is not the backup's (the store
+ * unreachable, no space, a tool missing) is thrown.
+ */
+public final class BackupVerifier {
+
+    /**
+     * @param scratch maintenance connection of the server where PostgreSQL dumps are really restored; empty to only list them
+     */
+    public record Settings(Path tempDir, long tempReserveBytes, Optional<PgConnection> scratch, String scratchDatabase) {
+    }
+
+    private final BackupCatalog catalog;
+    private final PostgresTools postgres;
+    private final Settings settings;
+    private final Clock clock;
+
+    public BackupVerifier(BackupCatalog catalog, PostgresTools postgres, Settings settings, Clock clock) {
+        this.catalog = catalog;
+        this.postgres = postgres;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public VerificationRecord verify(StoredBackup backup, Report report) throws IOException, InterruptedException, SQLException {
+        report.line("Verifying {}...", backup.key());
+        StoredObject head = catalog.head(backup);
+        CheckedDownload download = new CheckedDownload(catalog.store(), report);
+        Path file = settings.tempDir().resolve("verify-" + UUID.randomUUID() + ".tmp");
+        try {
+            CheckedDownload.Expected expected = download.expected(head);
+            TempSpace.check(settings.tempDir(), expected.snapshotBytes(), settings.tempReserveBytes());
+            CheckedDownload.Result result = download.fetch(head, file);
+            Map<String, Long> tables = switch (result.kind()) {
+                case SQLITE -> sqlite(file, report);
+                case POSTGRES_CUSTOM -> custom(file, report);
+                case POSTGRES_PLAIN -> plain(file, report);
+                case UNKNOWN -> throw new BackupDefectException(backup.key() + " holds neither a SQLite database nor a pg_dump file");
+            };
+            report.line("Verified {}: OK", backup.key());
+            return VerificationRecord.ok(backup.key(), clock.instant(), result.storedSha256(), result.snapshotSha256(), result.kind(), tables);
+        } catch (BackupDefectException e) {
+            report.line("Verification FAILED for {}: {}", backup.key(), e.getMessage());
+            return VerificationRecord.failed(backup.key(), clock.instant(), e.getMessage(), head.meta("sha256").orElse(null));
+        } finally {
+            SqliteDatabase.deleteWithJournals(file);
+        }
+    }
+
+    private Map<String, Long> sqlite(Path file, Report report) throws SQLException {
+        SqliteDatabase db = new SqliteDatabase(file);
+        List<String> problems = db.integrityCheck();
+        if (!problems.equals(List.of("ok"))) {
+            throw new BackupDefectException("integrity_check failed: " + String.join("; ", problems.subList(0, Math.min(5, problems.size())))
+                    + (problems.size() > 5 ? " (and " + (problems.size() - 5) + " more)" : ""));
+        }
+        report.line("integrity_check: ok");
+        Map<String, Long> counts = db.rowCounts();
+        report.line("Rows: {}", rows(counts));
+        return counts;
+    }
+
+    private Map<String, Long> custom(Path file, Report report) throws IOException, InterruptedException, SQLException {
+        List<String> toc = postgres.list(file);
+        List<String> tables = PostgresTools.tableData(toc);
+        report.line("pg_restore --list: {} entries, data of {} tables ({})", toc.size(), tables.size(), String.join(", ", tables));
+        return scratchRestore(file, SnapshotKind.POSTGRES_CUSTOM, report);
+    }
+
+    private Map<String, Long> plain(Path file, Report report) throws IOException, InterruptedException, SQLException {
+        PostgresTools.checkPlain(file);
+        report.line("SQL dump is complete (ends with the pg_dump trailer)");
+        return scratchRestore(file, SnapshotKind.POSTGRES_PLAIN, report);
+    }
+
+    private Map<String, Long> scratchRestore(Path file, SnapshotKind kind, Report report) throws IOException, InterruptedException, SQLException {
+        if (settings.scratch().isEmpty()) {
+            return Map.of();
+        }
+        PgConnection maintenance = settings.scratch().get();
+        PgConnection scratch = PostgresTools.recreateDatabase(maintenance, settings.scratchDatabase());
+        try {
+            report.line("Restoring into scratch database {}...", scratch);
+            try {
+                postgres.restore(file, kind, scratch);
+            } catch (PostgresTools.ToolFailedException e) {
+                throw new BackupDefectException("a restore into a scratch database failed: " + e.getMessage(), e);
+            }
+            Map<String, Long> counts = PostgresTools.rowCounts(scratch);
+            report.line("Rows: {}", rows(counts));
+            return counts;
+        } finally {
+            PostgresTools.dropDatabase(maintenance, settings.scratchDatabase());
+        }
+    }
+
+    static String rows(Map<String, Long> counts) {
+        return counts.isEmpty() ? "no tables" : counts.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,162 @@
+package io.offsite.backup.verify;
+
+import io.offsite.backup.config.BackupProperties;
+import io.offsite.backup.restore.BackupCatalog;
+import io.offsite.backup.restore.BackupChoice;
+import io.offsite.backup.restore.BackupChoice.Sample;
+import io.offsite.backup.restore.PgConnection;
+import io.offsite.backup.restore.PostgresTools;
+import io.offsite.backup.restore.RestoreException;
+import io.offsite.backup.restore.StoredBackup;
+import io.offsite.backup.restore.TempSpace;
+import io.offsite.backup.restore.VerificationRecord;
+import io.offsite.events.Topics.JobType;
+import io.offsite.events.v1.Artifact;
+import io.offsite.worker.job.JobContext;
+import io.offsite.worker.job.JobFailedException;
+import io.offsite.worker.job.JobHandler;
+import io.offsite.worker.job.JobOutcome;
+import io.offsite.worker.job.JobRejectedException;
+import io.offsite.worker.storage.ObjectStore;
+import io.offsite.worker.storage.StoredObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+import java.util.stream.Collectors;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs VERIFY requests ({@code verify-backups}): parameters {@code series} (a configured source, its series, or a
+ * key prefix), optionally {@code key} (one backup) or {@code sample} ({@code newest}, {@code newest+random} — the
+ * default — or {@code all}). Each chosen backup is proven restorable and gets a {@code <key>.verified} sidecar; any
+ * failure fails the run (not retryable) with the reasons.
+ */
+@Component
+class VerifyJobHandler implements JobHandler {
+
+    private final BackupProperties backup;
+    private final VerifyProperties properties;
+    private final BackupCatalog catalog;
+    private final VerifyMetrics metrics;
+    private final RandomGenerator random = new java.util.SplittableRandom();
+
+    VerifyJobHandler(BackupProperties backup, VerifyProperties properties, ObjectStore store, VerifyMetrics metrics) {
+        this.backup = backup;
+        this.properties = properties;
+        this.catalog = new BackupCatalog(store);
+        this.metrics = metrics;
+    }
+
+    @Override
+    public JobType jobType() {
+        return JobType.VERIFY;
+    }
+
+    @Override
+    public JobOutcome run(JobContext ctx) throws Exception {
+        VerifyTarget target;
+        try {
+            target = VerifyTarget.resolve(ctx.requireParameter("series"), backup);
+        } catch (IllegalArgumentException e) {
+            throw new JobRejectedException("INVALID_PARAMETER", e.getMessage());
+        }
+        List<StoredBackup> chosen = choose(ctx, target);
+        BackupVerifier verifier = new BackupVerifier(catalog, new PostgresTools(properties.pgRestorePath(), properties.psqlPath(),
+                "pg_dump", properties.toolTimeout()), settings(), ctx.clock());
+        ctx.info("Verifying {} backup(s) of {}: {}", chosen.size(), target.prefix(),
+                chosen.stream().map(StoredBackup::fileName).collect(Collectors.joining(", ")));
+        Instant started = ctx.clock().instant();
+        List<VerificationRecord> records = new ArrayList<>();
+        List<Artifact> artifacts = new ArrayList<>();
+        for (StoredBackup candidate : chosen) {
+            ctx.checkCancelled();
+            VerificationRecord record;
+            try {
+                record = verifier.verify(candidate, ctx::info);
+            } catch (TempSpace.InsufficientSpaceException e) {
+                throw new JobFailedException("INSUFFICIENT_SPACE", e.getMessage(), true, e);
+            } catch (RestoreException e) {
+                throw new JobFailedException("VERIFY_ERROR", "cannot verify " + candidate.key() + ": " + e.getMessage(), true, e);
+            }
+            catalog.record(record);
+            records.add(record);
+            if (record.isOk()) {
+                metrics.verified(ctx.jobName(), target.prefix(), target.sourceTag());
+                artifacts.add(artifact(catalog.head(candidate), record));
+            } else {
+                metrics.failed(ctx.jobName(), target.prefix(), target.sourceTag());
+            }
+        }
+        List<VerificationRecord> failed = records.stream().filter(r -> !r.isOk()).toList();
+        if (!failed.isEmpty()) {
+            throw new JobFailedException("VERIFICATION_FAILED", failed.size() + " of " + records.size() + " backup(s) failed verification: "
+                    + failed.stream().map(r -> r.key() + ": " + r.reason()).collect(Collectors.joining("; ")), false);
+        }
+        Duration took = Duration.between(started, ctx.clock().instant());
+        long rows = records.stream().flatMap(r -> r.tables().values().stream()).mapToLong(Long::longValue).sum();
+        String message = String.format("verified %s in %.1f s: %s", records.size() == 1 ? "1 backup" : records.size() + " backups",
+                took.toMillis() / 1000.0, records.stream().map(r -> r.key() + " OK (" + BackupVerifier.rows(r.tables()) + ")")
+                        .collect(Collectors.joining("; ")));
+        JobOutcome outcome = JobOutcome.succeeded(message)
+                .withStat("verified", records.size())
+                .withStat("failed", 0)
+                .withStat("rows", rows)
+                .withStat("stored_bytes", artifacts.stream().mapToLong(Artifact::getSizeBytes).sum());
+        if (records.size() == 1) {
+            for (var table : records.get(0).tables().entrySet()) {
+                outcome = outcome.withStat("rows_" + table.getKey(), table.getValue());
+            }
+        }
+        for (Artifact artifact : artifacts) {
+            outcome = outcome.withArtifact(artifact);
+        }
+        return outcome;
+    }
+
+    private List<StoredBackup> choose(JobContext ctx, VerifyTarget target) {
+        Optional<String> key = ctx.parameter("key");
+        if (key.isPresent()) {
+            if (!key.get().startsWith(target.prefix() + "/")) {
+                throw new JobRejectedException("INVALID_PARAMETER", "key '" + key.get() + "' is not in series '" + target.prefix() + "'");
+            }
+            return List.of(catalog.find(key.get()).orElseThrow(() -> new JobRejectedException("UNKNOWN_BACKUP",
+                    "no backup with key '" + key.get() + "' in the bucket")));
+        }
+        Sample sample;
+        try {
+            sample = Sample.parse(ctx.parameter("sample").orElse(properties.sample()));
+        } catch (IllegalArgumentException e) {
+            throw new JobRejectedException("INVALID_PARAMETER", e.getMessage());
+        }
+        List<StoredBackup> all = catalog.list(target.prefix());
+        if (all.isEmpty()) {
+            if (target.source().isEmpty()) {
+                throw new JobRejectedException("UNKNOWN_SERIES", "no backups under '" + target.prefix() + "/' and it is no configured series; "
+                        + "configured: " + VerifyTarget.known(backup.sources()));
+            }
+            throw new JobFailedException("NO_BACKUPS", "series '" + target.prefix() + "' holds no backups yet: run its backup job first", false);
+        }
+        return BackupChoice.sample(all, sample, random);
+    }
+
+    private BackupVerifier.Settings settings() {
+        Optional<PgConnection> scratch = Optional.empty();
+        if (properties.scratch().enabled()) {
+            BackupProperties.Postgres pg = backup.postgres();
+            String url = properties.scratch().jdbcUrl() != null ? properties.scratch().jdbcUrl()
+                    : "jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/postgres";
+            scratch = Optional.of(PgConnection.parse(url, pg.user(), pg.password()));
+        }
+        return new BackupVerifier.Settings(properties.tempDir() != null ? properties.tempDir() : backup.tempDir(),
+                properties.tempReserveBytes() > 0 ? properties.tempReserveBytes() : backup.tempReserveBytes(),
+                scratch, properties.scratch().database());
+    }
+
+    private Artifact artifact(StoredObject head, VerificationRecord record) {
+        return new Artifact(catalog.store().bucket(), head.key(), head.size(), record.sha256(),
+                head.meta("source-bytes").map(Long::parseLong).orElse(-1L), head.meta("compression").orElse(""), record.sourceSha256());
+    }
+}

@@ -1,0 +1,238 @@
+package io.offsite.backup.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.offsite.backup.BackupWorkerApplication;
+import io.offsite.backup.restore.BackupCatalog;
+import io.offsite.backup.restore.StoredBackup;
+import io.offsite.backup.restore.VerificationRecord;
+import io.offsite.events.Topics;
+import io.offsite.events.v1.JobCompleted;
+import io.offsite.events.v1.JobRequested;
+import io.offsite.events.v1.JobStatus;
+import io.offsite.events.v1.Trigger;
+import io.offsite.localstack.LocalStack;
+import io.offsite.localstack.demo.DemoDatabase;
+import io.offsite.localstack.kafka.EventProbe;
+import io.offsite.localstack.postgres.PostgresEndpoint;
+import io.offsite.localstack.s3.S3Endpoint;
+import io.offsite.worker.storage.ObjectStore;
+import io.offsite.worker.storage.StorageProperties;
+import java.io.RandomAccessFile;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** verify-backups on the backup worker, against a real broker, S3 API, SQLite files and PostgreSQL. */
+@SpringBootTest(classes = BackupWorkerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = "spring.config.name=backup-worker")
+@DirtiesContext
+class VerifyJobIT {
+
+    static final Duration WAIT = Duration.ofSeconds(90);
+
+    @TempDir
+    static Path dir;
+
+    static EventProbe probe;
+    static ObjectStore store;
+    static BackupCatalog catalog;
+
+    @Autowired
+    MeterRegistry meters;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        S3Endpoint s3 = LocalStack.s3();
+        PostgresEndpoint pg = LocalStack.postgres();
+        registry.add("spring.kafka.bootstrap-servers", () -> LocalStack.kafka().bootstrapServers());
+        registry.add("offsite.s3.endpoint", () -> s3.endpoint().toString());
+        registry.add("offsite.s3.access-key", s3::accessKey);
+        registry.add("offsite.s3.secret-key", s3::secretKey);
+        registry.add("offsite.s3.bucket", s3::bucket);
+        registry.add("offsite.worker.group-id", () -> "backup-worker-tests");
+        registry.add("offsite.backup.temp-dir", () -> dir.resolve("tmp").toString());
+        registry.add("offsite.backup.sources.pokemon-data.path", () -> dir.resolve("cards.db").toString());
+        registry.add("offsite.backup.sources.pokemon-data.series", () -> "verify-cards");
+        registry.add("offsite.backup.sources.damaged.type", () -> "sqlite");
+        registry.add("offsite.backup.sources.damaged.path", () -> dir.resolve("cards.db").toString());
+        registry.add("offsite.backup.sources.damaged.series", () -> "verify-damaged");
+        registry.add("offsite.backup.sources.damaged.file-prefix", () -> "damaged");
+        registry.add("offsite.backup.sources.sampled.type", () -> "sqlite");
+        registry.add("offsite.backup.sources.sampled.path", () -> dir.resolve("cards.db").toString());
+        registry.add("offsite.backup.sources.sampled.series", () -> "verify-sampled");
+        registry.add("offsite.backup.sources.sampled.file-prefix", () -> "sampled");
+        registry.add("offsite.backup.postgres.host", pg::host);
+        registry.add("offsite.backup.postgres.port", pg::port);
+        registry.add("offsite.backup.postgres.user", pg::user);
+        registry.add("offsite.backup.postgres.password", pg::password);
+        registry.add("offsite.backup.sources.store.type", () -> "postgres");
+        registry.add("offsite.backup.sources.store.databases", () -> "verify_store");
+        registry.add("offsite.backup.sources.store.series", () -> "verify-store");
+        registry.add("offsite.backup.sources.store.file-prefix", () -> "store");
+        registry.add("offsite.backup.sources.store-sql.type", () -> "postgres");
+        registry.add("offsite.backup.sources.store-sql.databases", () -> "verify_store");
+        registry.add("offsite.backup.sources.store-sql.format", () -> "plain");
+        registry.add("offsite.backup.sources.store-sql.series", () -> "verify-store-sql");
+        registry.add("offsite.backup.sources.store-sql.file-prefix", () -> "store");
+        registry.add("offsite.verify.scratch.enabled", () -> "true");
+        registry.add("offsite.verify.scratch.jdbc-url", () -> pg.jdbcUrl() + "?user=" + pg.user() + "&password="
+                + URLEncoder.encode(pg.password(), StandardCharsets.UTF_8));
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        DemoDatabase.create(dir.resolve("cards.db"), 20, 3000, 11L);
+        PostgresEndpoint db = LocalStack.freshPostgresDatabase("verify_store");
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE customers (id serial PRIMARY KEY, name text NOT NULL)");
+            s.execute("CREATE TABLE orders (id serial PRIMARY KEY, customer_id int REFERENCES customers(id), total numeric(10,2))");
+            s.execute("INSERT INTO customers (name) SELECT 'customer ' || g FROM generate_series(1, 40) g");
+            s.execute("INSERT INTO orders (customer_id, total) SELECT 1 + g % 40, g * 2.5 FROM generate_series(1, 900) g");
+        }
+        probe = new EventProbe(LocalStack.kafka().bootstrapServers());
+        S3Endpoint s3 = LocalStack.s3();
+        store = new ObjectStore(StorageProperties.of(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket()));
+        catalog = new BackupCatalog(store);
+    }
+
+    @AfterAll
+    static void stop() {
+        probe.close();
+        store.close();
+    }
+
+    static JobRequested request(String job, String type, Map<String, String> parameters, Instant scheduledFor) {
+        Instant now = Instant.now();
+        return JobRequested.newBuilder().setRunId(job + "@" + scheduledFor + "-" + UUID.randomUUID()).setJobName(job).setJobType(type)
+                .setTrigger(Trigger.MANUAL).setScheduledFor(scheduledFor).setRequestedAt(now).setDeadline(now.plusSeconds(120))
+                .setRequestedBy("test").setParameters(parameters).build();
+    }
+
+    static String backup(String source, Instant at) {
+        JobRequested request = request("backup-" + source, "BACKUP", Map.of("source", source), at);
+        probe.send(Topics.REQUESTS_BACKUP, request.getJobName(), request);
+        JobCompleted done = probe.awaitCompletion(request.getRunId(), WAIT);
+        assertThat(done.getStatus()).as("%s", done).isEqualTo(JobStatus.SUCCEEDED);
+        return done.getArtifacts().get(0).getKey();
+    }
+
+    static JobCompleted verify(Map<String, String> parameters) {
+        JobRequested request = request("verify-backups", "VERIFY", parameters, Instant.now());
+        probe.send(Topics.REQUESTS_VERIFY, request.getJobName(), request);
+        return probe.awaitCompletion(request.getRunId(), WAIT);
+    }
+
+    static VerificationRecord sidecar(String key) throws Exception {
+        StoredBackup backup = StoredBackup.fromKey(key, 0).orElseThrow();
+        return catalog.verification(backup).orElseThrow();
+    }
+
+    double counter(String name, String series) {
+        var counter = meters.find(name).tag("job", "verify-backups").tag("series", series).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Test
+    void sqliteBackupIsProvenRestorableAndMarkedVerified() throws Exception {
+        String key = backup("pokemon-data", Instant.parse("2025-01-15T00:00:00Z"));
+
+        JobCompleted done = verify(Map.of("series", "pokemon-data", "key", key));
+
+        assertThat(done.getStatus()).as("%s", done).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(done.getStats()).containsEntry("verified", 1L).containsEntry("rows_sets", 20L).containsEntry("rows_pokemon_cards", 3000L);
+        assertThat(done.getArtifacts()).singleElement().satisfies(a -> assertThat(a.getKey()).isEqualTo(key));
+        assertThat(done.getMessage()).contains(key + " OK (sets=20, pokemon_cards=3000");
+        VerificationRecord record = sidecar(key);
+        assertThat(record.outcome()).isEqualTo(VerificationRecord.Outcome.OK);
+        assertThat(record.sha256()).isEqualTo(store.head(key).orElseThrow().metadata().get("sha256"));
+        assertThat(record.tables()).containsEntry("sets", 20L).containsEntry("pokemon_cards", 3000L);
+        assertThat(counter("backup_verified", "verify-cards")).isGreaterThanOrEqualTo(1);
+        assertThat(Files.list(dir.resolve("tmp")).toList()).as("temp files are removed").isEmpty();
+    }
+
+    @Test
+    void defaultSampleIsTheNewestPlusOneOlder() throws Exception {
+        List<String> keys = List.of(backup("sampled", Instant.parse("2025-02-01T00:00:00Z")),
+                backup("sampled", Instant.parse("2025-02-02T00:00:00Z")),
+                backup("sampled", Instant.parse("2025-02-03T00:00:00Z")));
+
+        JobCompleted done = verify(Map.of("series", "verify-sampled"));
+
+        assertThat(done.getStatus()).as("%s", done).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(done.getStats()).containsEntry("verified", 2L);
+        List<String> verified = done.getArtifacts().stream().map(a -> a.getKey()).toList();
+        assertThat(verified).hasSize(2).contains(keys.get(2)).doesNotHaveDuplicates();
+        assertThat(keys).containsAll(verified);
+    }
+
+    @Test
+    void damagedObjectFailsVerificationWithTheReason() throws Exception {
+        String key = backup("damaged", Instant.parse("2025-03-01T00:00:00Z"));
+        double failedBefore = counter("backup_verification_failed", "verify-damaged");
+        Path file = LocalStack.s3Server().storageRoot().resolve(store.bucket()).resolve(key);
+        assertThat(file).exists();
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            long at = raf.length() / 2;
+            raf.seek(at);
+            int b = raf.read();
+            raf.seek(at);
+            raf.write(b ^ 0xFF);
+        }
+
+        JobCompleted done = verify(Map.of("series", "damaged", "key", key));
+
+        assertThat(done.getStatus()).isEqualTo(JobStatus.FAILED);
+        assertThat(done.getRetryable()).isFalse();
+        assertThat(done.getError().getType()).isEqualTo("VERIFICATION_FAILED");
+        assertThat(done.getError().getMessage()).contains(key).contains("checksum mismatch").contains("use another backup");
+        VerificationRecord record = sidecar(key);
+        assertThat(record.outcome()).isEqualTo(VerificationRecord.Outcome.FAILED);
+        assertThat(record.reason()).contains("checksum mismatch");
+        assertThat(counter("backup_verification_failed", "verify-damaged")).isEqualTo(failedBefore + 1);
+        assertThat(Files.list(dir.resolve("tmp")).toList()).isEmpty();
+    }
+
+    @Test
+    void postgresDumpsAreRestoredIntoAScratchDatabase() throws Exception {
+        for (String source : new String[] {"store", "store-sql"}) {
+            String key = backup(source, Instant.parse("2025-04-01T00:00:00Z"));
+            JobCompleted done = verify(Map.of("series", source));
+            assertThat(done.getStatus()).as("%s", done).isEqualTo(JobStatus.SUCCEEDED);
+            assertThat(done.getStats()).containsEntry("rows_orders", 900L).containsEntry("rows_customers", 40L);
+            assertThat(sidecar(key).tables()).containsEntry("orders", 900L);
+        }
+        try (Connection c = LocalStack.postgres().connect(); Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT count(*) FROM pg_database WHERE datname = 'offsite_verify_scratch'")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("the scratch database is dropped").isZero();
+        }
+    }
+
+    @Test
+    void unknownSeriesIsRejected() {
+        JobCompleted done = verify(new HashMap<>(Map.of("series", "no-such-series")));
+        assertThat(done.getStatus()).isEqualTo(JobStatus.REJECTED);
+        assertThat(done.getError().getType()).isEqualTo("UNKNOWN_SERIES");
+        assertThat(done.getError().getMessage()).contains("pokemon-data (verify-cards)");
+    }
+}
