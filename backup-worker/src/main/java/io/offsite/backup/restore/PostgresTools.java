@@ -143,20 +143,44 @@ public final class PostgresTools {
         return sessions;
     }
 
-    /** Drops every non-system schema with its content and recreates an empty {@code public} schema. */
+    /**
+     * Empties a database before a restore replaces its content. A superuser drops every non-system schema with its
+     * content; any other user drops what it owns ({@code DROP OWNED BY CURRENT_USER}, which also revokes privileges
+     * granted to it inside this database). Fails when tables owned by other roles remain.
+     */
     public static void empty(PgConnection db) throws SQLException {
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            List<String> schemas = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery("SELECT nspname FROM pg_namespace WHERE nspname NOT IN ('pg_catalog', 'information_schema')"
-                    + " AND nspname NOT LIKE 'pg\\_toast%' AND nspname NOT LIKE 'pg\\_temp%'")) {
-                while (rs.next()) {
-                    schemas.add(rs.getString(1));
+            boolean superuser;
+            try (ResultSet rs = s.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
+                superuser = rs.next() && rs.getBoolean(1);
+            }
+            if (superuser) {
+                List<String> schemas = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery("SELECT nspname FROM pg_namespace WHERE nspname NOT IN ('pg_catalog', 'information_schema')"
+                        + " AND nspname NOT LIKE 'pg\\_toast%' AND nspname NOT LIKE 'pg\\_temp%'")) {
+                    while (rs.next()) {
+                        schemas.add(rs.getString(1));
+                    }
+                }
+                for (String schema : schemas) {
+                    s.execute("DROP SCHEMA " + quote(schema) + " CASCADE");
+                }
+                s.execute("CREATE SCHEMA IF NOT EXISTS public");
+            } else {
+                s.execute("DROP OWNED BY CURRENT_USER");
+                boolean hasPublic;
+                try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_namespace WHERE nspname = 'public'")) {
+                    hasPublic = rs.next();
+                }
+                if (!hasPublic) {
+                    s.execute("CREATE SCHEMA public");
                 }
             }
-            for (String schema : schemas) {
-                s.execute("DROP SCHEMA " + quote(schema) + " CASCADE");
-            }
-            s.execute("CREATE SCHEMA public");
+        }
+        Map<String, Long> left = rowCounts(db);
+        if (!left.isEmpty()) {
+            throw new RestoreException("cannot empty " + db + ": tables " + left.keySet() + " belong to other roles; restore as their owner"
+                    + " (or a superuser), or into a new database");
         }
     }
 

@@ -1,0 +1,311 @@
+package io.offsite.backup.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.offsite.backup.BackupWorkerApplication;
+import io.offsite.backup.restore.Restorer.Selection;
+import io.offsite.events.Topics;
+import io.offsite.events.v1.JobCompleted;
+import io.offsite.events.v1.JobRequested;
+import io.offsite.events.v1.JobStatus;
+import io.offsite.events.v1.Trigger;
+import io.offsite.localstack.LocalStack;
+import io.offsite.localstack.demo.DemoDatabase;
+import io.offsite.localstack.kafka.EventProbe;
+import io.offsite.localstack.postgres.PostgresEndpoint;
+import io.offsite.localstack.s3.S3Endpoint;
+import io.offsite.worker.integrity.Sha256;
+import io.offsite.worker.storage.ObjectStore;
+import io.offsite.worker.storage.StorageProperties;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Backup → verify → restore on real infrastructure: the worker stores and verifies backups through Kafka, the
+ * {@link Restorer} brings them back, and the restored data equals the source (row counts and a hash over every row).
+ */
+@SpringBootTest(classes = BackupWorkerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = "spring.config.name=backup-worker")
+@DirtiesContext
+class RestoreIT {
+
+    static final Duration WAIT = Duration.ofSeconds(90);
+    static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
+
+    @TempDir
+    static Path dir;
+
+    static EventProbe probe;
+    static ObjectStore store;
+    static BackupCatalog catalog;
+    static PostgresEndpoint source;
+    static final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        S3Endpoint s3 = LocalStack.s3();
+        PostgresEndpoint pg = LocalStack.postgres();
+        registry.add("spring.kafka.bootstrap-servers", () -> LocalStack.kafka().bootstrapServers());
+        registry.add("offsite.s3.endpoint", () -> s3.endpoint().toString());
+        registry.add("offsite.s3.access-key", s3::accessKey);
+        registry.add("offsite.s3.secret-key", s3::secretKey);
+        registry.add("offsite.s3.bucket", s3::bucket);
+        registry.add("offsite.worker.group-id", () -> "backup-worker-tests");
+        registry.add("offsite.backup.temp-dir", () -> dir.resolve("tmp").toString());
+        registry.add("offsite.backup.sources.pokemon-data.path", () -> dir.resolve("source.db").toString());
+        registry.add("offsite.backup.sources.pokemon-data.series", () -> "restore-cards");
+        registry.add("offsite.backup.postgres.host", pg::host);
+        registry.add("offsite.backup.postgres.port", pg::port);
+        registry.add("offsite.backup.postgres.user", pg::user);
+        registry.add("offsite.backup.postgres.password", pg::password);
+        for (String format : new String[] {"custom", "plain"}) {
+            registry.add("offsite.backup.sources.shop-" + format + ".type", () -> "postgres");
+            registry.add("offsite.backup.sources.shop-" + format + ".databases", () -> "restore_source");
+            registry.add("offsite.backup.sources.shop-" + format + ".format", () -> format);
+            registry.add("offsite.backup.sources.shop-" + format + ".series", () -> "restore-shop-" + format);
+            registry.add("offsite.backup.sources.shop-" + format + ".file-prefix", () -> "shop");
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        DemoDatabase.create(dir.resolve("source.db"), 20, 3000, 21L);
+        source = LocalStack.freshPostgresDatabase("restore_source");
+        try (Connection c = source.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE customers (id serial PRIMARY KEY, name text NOT NULL)");
+            s.execute("CREATE TABLE orders (id serial PRIMARY KEY, customer_id int REFERENCES customers(id), total numeric(10,2), note text)");
+            s.execute("INSERT INTO customers (name) SELECT 'customer ' || g FROM generate_series(1, 60) g");
+            s.execute("INSERT INTO orders (customer_id, total, note) SELECT 1 + g % 60, g * 1.25, repeat('n', g % 30) FROM generate_series(1, 1500) g");
+        }
+        probe = new EventProbe(LocalStack.kafka().bootstrapServers());
+        S3Endpoint s3 = LocalStack.s3();
+        store = new ObjectStore(StorageProperties.of(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket()));
+        catalog = new BackupCatalog(store);
+    }
+
+    @AfterAll
+    static void stop() {
+        probe.close();
+        store.close();
+    }
+
+    static Restorer restorer() {
+        return new Restorer(catalog, PostgresTools.defaults(), Clock.fixed(NOW, ZoneOffset.UTC),
+                Report.to(new PrintStream(printed, true, StandardCharsets.UTF_8)));
+    }
+
+    static JobCompleted run(String type, String job, Map<String, String> parameters, Instant scheduledFor) {
+        Instant now = Instant.now();
+        JobRequested request = JobRequested.newBuilder().setRunId(job + "@" + scheduledFor + "-" + UUID.randomUUID()).setJobName(job)
+                .setJobType(type).setTrigger(Trigger.MANUAL).setScheduledFor(scheduledFor).setRequestedAt(now)
+                .setDeadline(now.plusSeconds(120)).setRequestedBy("test").setParameters(parameters).build();
+        probe.send(Topics.JobType.valueOf(type).requestTopic(), job, request);
+        JobCompleted done = probe.awaitCompletion(request.getRunId(), WAIT);
+        return done;
+    }
+
+    static String backup(String source, Instant at) {
+        JobCompleted done = run("BACKUP", "backup-" + source, Map.of("source", source), at);
+        assertThat(done.getStatus()).as("%s", done).isEqualTo(JobStatus.SUCCEEDED);
+        return done.getArtifacts().get(0).getKey();
+    }
+
+    static void verified(String series, String key) {
+        JobCompleted done = run("VERIFY", "verify-backups", Map.of("series", series, "key", key), Instant.now());
+        assertThat(done.getStatus()).as("%s", done).isEqualTo(JobStatus.SUCCEEDED);
+    }
+
+    @Test
+    void sqliteBackupVerifiedAndRestoredEqualsTheSourceAndTheOldFileIsKept() throws Exception {
+        String key = backup("pokemon-data", Instant.parse("2025-05-01T00:00:00Z"));
+        verified("pokemon-data", key);
+        Path target = dir.resolve("restored.db");
+
+        Restorer.Result first = restorer().toSqlite(restorer().choose("restore-cards", new Selection.Key(key)), target, false);
+
+        assertThat(first.backup().key()).isEqualTo(key);
+        assertThat(first.safetyCopy()).isEmpty();
+        assertThat(first.tables()).containsEntry("sets", 20L).containsEntry("pokemon_cards", 3000L);
+        assertThat(sqliteDigest(target)).isEqualTo(sqliteDigest(dir.resolve("source.db")));
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("Checksum OK").contains("integrity_check: ok")
+                .contains("Rows: sets=20, pokemon_cards=3000");
+
+        // the restored copy changes; restoring again needs --force and keeps it as the safety copy
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + target); Statement s = c.createStatement()) {
+            s.execute("DELETE FROM pokemon_cards WHERE rowid % 2 = 0");
+        }
+        Map<String, String> changed = sqliteDigest(target);
+        StoredBackup latest = catalog.find(key).orElseThrow();
+        assertThatThrownBy(() -> restorer().toSqlite(latest, target, false))
+                .isInstanceOf(RestoreException.class).hasMessageContaining("exists: add --force");
+        assertThat(sqliteDigest(target)).isEqualTo(changed);
+
+        Restorer.Result second = restorer().toSqlite(latest, target, true);
+
+        Path safety = dir.resolve("restored.db.pre-restore-2025-06-01T12-00-00.000Z");
+        assertThat(second.safetyCopy()).contains(safety);
+        assertThat(sqliteDigest(safety)).isEqualTo(changed);
+        assertThat(sqliteDigest(target)).isEqualTo(sqliteDigest(dir.resolve("source.db")));
+        assertThat(Files.list(dir).map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+    }
+
+    @Test
+    void damagedBackupIsRefusedAndTheTargetLeftUntouched() throws Exception {
+        String key = backup("pokemon-data", Instant.parse("2025-05-02T00:00:00Z"));
+        Path object = LocalStack.s3Server().storageRoot().resolve(store.bucket()).resolve(key);
+        try (RandomAccessFile raf = new RandomAccessFile(object.toFile(), "rw")) {
+            raf.seek(raf.length() / 3);
+            int b = raf.read();
+            raf.seek(raf.length() / 3);
+            raf.write(b ^ 0x55);
+        }
+        Path target = dir.resolve("untouched.db");
+        DemoDatabase.create(target, 3, 30, 5L);
+        String before = fileSha256(target);
+
+        assertThatThrownBy(() -> restorer().toSqlite(catalog.find(key).orElseThrow(), target, true))
+                .isInstanceOf(BackupDefectException.class).hasMessageContaining("checksum mismatch").hasMessageContaining("use another backup");
+
+        assertThat(fileSha256(target)).isEqualTo(before);
+        assertThat(Files.list(dir).map(p -> p.getFileName().toString()))
+                .noneMatch(n -> n.startsWith("untouched.db.pre-restore") || n.startsWith(".untouched.db"));
+    }
+
+    @Test
+    void asOfPicksTheNewestBackupNotNewerThanTheInstant() {
+        String series = "restore-cards";
+        backup("pokemon-data", Instant.parse("2025-05-10T00:00:00Z"));
+        String eleventh = backup("pokemon-data", Instant.parse("2025-05-11T00:00:00Z"));
+        backup("pokemon-data", Instant.parse("2025-05-12T00:00:00Z"));
+
+        assertThat(restorer().choose(series, new Selection.AsOf(Instant.parse("2025-05-11T23:59:59Z"))).key()).isEqualTo(eleventh);
+        assertThat(restorer().choose(series, new Selection.AsOf(Instant.parse("2025-05-11T00:00:00Z"))).key()).isEqualTo(eleventh);
+        assertThatThrownBy(() -> restorer().choose(series, new Selection.AsOf(Instant.parse("2024-01-01T00:00:00Z"))))
+                .hasMessageContaining("no backup in 'restore-cards' was taken at or before 2024-01-01T00:00:00Z");
+    }
+
+    @Test
+    void aDatabaseOpenByAnotherConnectionIsNotReplaced() throws Exception {
+        String key = backup("pokemon-data", Instant.parse("2025-05-03T00:00:00Z"));
+        Path target = dir.resolve("busy.db");
+        DemoDatabase.create(target, 2, 10, 3L);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + target); Statement s = c.createStatement()) {
+            s.execute("PRAGMA journal_mode=WAL");
+            s.execute("INSERT INTO sets (id, name) SELECT 'busy', 'Busy' WHERE 0");
+            assertThatThrownBy(() -> restorer().toSqlite(catalog.find(key).orElseThrow(), target, true))
+                    .isInstanceOf(RestoreException.class).hasMessageContaining("stop the application using it");
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + target); Statement s = c.createStatement()) {
+            s.execute("PRAGMA journal_mode=DELETE");
+            s.execute("BEGIN IMMEDIATE");
+            s.execute("DELETE FROM sets WHERE 0");
+            assertThatThrownBy(() -> restorer().toSqlite(catalog.find(key).orElseThrow(), target, true))
+                    .isInstanceOf(RestoreException.class).hasMessageContaining("locked by another connection");
+            s.execute("ROLLBACK");
+        }
+    }
+
+    @Test
+    void postgresDumpsRestoreIntoADatabaseEqualToTheSource() throws Exception {
+        for (String format : new String[] {"custom", "plain"}) {
+            String key = backup("shop-" + format, Instant.parse("2025-05-04T00:00:00Z"));
+            verified("shop-" + format, key);
+            PostgresEndpoint target = LocalStack.freshPostgresDatabase("restore_target_" + format);
+            PgConnection connection = new PgConnection(target.host(), target.port(), target.database(), target.user(), target.password());
+
+            Restorer.Result result = restorer().toPostgres(restorer().choose("restore-shop-" + format, new Selection.Latest()), connection,
+                    dir, dir, false);
+
+            assertThat(result.safetyCopy()).isEmpty();
+            assertThat(result.tables()).containsEntry("orders", 1500L).containsEntry("customers", 60L);
+            assertThat(pgDigest(target)).isEqualTo(pgDigest(source));
+
+            // a second restore over the now non-empty database needs force and dumps it first
+            StoredBackup latest = restorer().choose("restore-shop-" + format, new Selection.Latest());
+            assertThatThrownBy(() -> restorer().toPostgres(latest, connection, dir, dir, false)).hasMessageContaining("add --force");
+            try (Connection c = target.connect(); Statement s = c.createStatement()) {
+                s.execute("DELETE FROM orders WHERE id > 1000");
+            }
+            Restorer.Result forced = restorer().toPostgres(latest, connection, dir, dir, true);
+            assertThat(forced.safetyCopy()).hasValueSatisfying(p -> assertThat(p).exists()
+                    .hasFileName("restore_target_" + format + ".pre-restore-2025-06-01T12-00-00.000Z.dump"));
+            assertThat(pgDigest(target)).isEqualTo(pgDigest(source));
+            Files.delete(forced.safetyCopy().get());
+        }
+    }
+
+    /** Row count and a SHA-256 over every row of every table, in rowid order. */
+    static Map<String, String> sqliteDigest(Path db) throws Exception {
+        Map<String, String> digests = new LinkedHashMap<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            for (String table : List.of("sets", "pokemon_cards")) {
+                try (ResultSet rs = s.executeQuery("SELECT * FROM " + table + " ORDER BY rowid")) {
+                    digests.put(table, rowsDigest(rs));
+                }
+            }
+        }
+        return digests;
+    }
+
+    static Map<String, String> pgDigest(PostgresEndpoint db) throws Exception {
+        Map<String, String> digests = new LinkedHashMap<>();
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            for (String table : List.of("customers", "orders")) {
+                try (ResultSet rs = s.executeQuery("SELECT * FROM " + table + " ORDER BY id")) {
+                    digests.put(table, rowsDigest(rs));
+                }
+            }
+        }
+        return digests;
+    }
+
+    static String rowsDigest(ResultSet rs) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        ResultSetMetaData meta = rs.getMetaData();
+        long rows = 0;
+        while (rs.next()) {
+            rows++;
+            for (int i = 1; i <= meta.getColumnCount(); i++) {
+                digest.update(String.valueOf(rs.getString(i)).getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0x1f);
+            }
+            digest.update((byte) 0x1e);
+        }
+        return rows + " rows, sha256 " + HexFormat.of().formatHex(digest.digest());
+    }
+
+    static String fileSha256(Path file) throws Exception {
+        try (InputStream in = Files.newInputStream(file)) {
+            return Sha256.of(in).sha256();
+        }
+    }
+}
