@@ -1,0 +1,152 @@
+package io.offsite.launcher;
+
+import io.offsite.backup.restore.BackupCatalog;
+import io.offsite.backup.restore.PgConnection;
+import io.offsite.backup.restore.PostgresTools;
+import io.offsite.backup.restore.Report;
+import io.offsite.backup.restore.RestoreException;
+import io.offsite.backup.restore.Restorer;
+import io.offsite.backup.restore.Restorer.Selection;
+import io.offsite.backup.restore.StoredBackup;
+import io.offsite.worker.storage.ObjectStore;
+import io.offsite.worker.storage.StorageException;
+import io.offsite.worker.storage.StorageProperties;
+import java.net.URI;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code offsite restore}: picks a backup, checks it, keeps the current database as a safety copy and replaces it.
+ * The work is done by {@link Restorer}; this class reads the command line and the environment.
+ */
+final class RestoreCommand {
+
+    static final String USAGE = "usage: offsite restore [--series S] [--key K | --latest | --as-of INSTANT] (--to PATH | --to-postgres JDBC_URL)"
+            + " [--force] [--safety-dir DIR] [--temp-dir DIR]";
+    static final String DEFAULT_SERIES = "backup-database";
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> env;
+    private final Clock clock;
+
+    RestoreCommand(PrintStream out, PrintStream err) {
+        this(out, err, System.getenv(), Clock.systemUTC());
+    }
+
+    RestoreCommand(PrintStream out, PrintStream err, Map<String, String> env, Clock clock) {
+        this.out = out;
+        this.err = err;
+        this.env = env;
+        this.clock = clock;
+    }
+
+    int run(List<String> args) throws Exception {
+        String series = null;
+        Selection selection = null;
+        Path to = null;
+        String toPostgres = null;
+        boolean force = false;
+        Path safetyDir = Path.of(".");
+        Path tempDir = Path.of(System.getProperty("java.io.tmpdir"));
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            switch (arg) {
+                case "--series" -> series = LocalOptions.value(args, ++i, arg);
+                case "--key" -> selection = only(selection, new Selection.Key(LocalOptions.value(args, ++i, arg)));
+                case "--latest" -> selection = only(selection, new Selection.Latest());
+                case "--as-of" -> selection = only(selection, new Selection.AsOf(instant(LocalOptions.value(args, ++i, arg))));
+                case "--to" -> to = Path.of(LocalOptions.value(args, ++i, arg));
+                case "--to-postgres" -> toPostgres = LocalOptions.value(args, ++i, arg);
+                case "--force" -> force = true;
+                case "--safety-dir" -> safetyDir = Path.of(LocalOptions.value(args, ++i, arg));
+                case "--temp-dir" -> tempDir = Path.of(LocalOptions.value(args, ++i, arg));
+                default -> throw new UsageException("unknown option for 'restore': " + arg + "\n" + USAGE);
+            }
+        }
+        if ((to == null) == (toPostgres == null)) {
+            throw new UsageException("say where to restore: --to PATH (a SQLite file) or --to-postgres JDBC_URL, not both\n" + USAGE);
+        }
+        if (selection == null) {
+            selection = new Selection.Latest();
+        }
+        PgConnection postgres = null;
+        if (toPostgres != null) {
+            try {
+                postgres = PgConnection.parse(toPostgres, env.get("PGUSER"), env.get("PGPASSWORD"));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
+        String chosenSeries = series != null ? series : DEFAULT_SERIES;
+        try (ObjectStore store = openStore(env)) {
+            Restorer restorer = new Restorer(new BackupCatalog(store), PostgresTools.defaults(), clock, Report.to(out));
+            StoredBackup backup = restorer.choose(chosenSeries, selection);
+            if (postgres != null) {
+                restorer.toPostgres(backup, postgres, tempDir, safetyDir, force);
+            } else {
+                restorer.toSqlite(backup, to, force);
+            }
+            return 0;
+        } catch (RestoreException e) {
+            err.println("offsite restore: " + e.getMessage());
+            return 1;
+        } catch (StorageException e) {
+            err.println("offsite restore: " + e.getMessage() + "; check S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY and S3_BUCKET ("
+                    + describeStore(env) + ")");
+            return 1;
+        } catch (SQLException e) {
+            err.println("offsite restore: cannot use database " + postgres + ": " + e.getMessage()
+                    + "; check the JDBC URL, the user and PGPASSWORD (or password= in the URL)");
+            return 1;
+        }
+    }
+
+    private static Selection only(Selection current, Selection next) {
+        if (current != null) {
+            throw new UsageException("give one of --key, --latest and --as-of\n" + USAGE);
+        }
+        return next;
+    }
+
+    static Instant instant(String text) {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            try {
+                return OffsetDateTime.parse(text).toInstant();
+            } catch (DateTimeParseException e2) {
+                throw new UsageException("--as-of needs an instant like 2025-01-15T00:00:00Z or 2025-01-15T01:00:00+01:00, got '" + text + "'");
+            }
+        }
+    }
+
+    /** The bucket, from {@code S3_ENDPOINT}, {@code S3_ACCESS_KEY}, {@code S3_SECRET_KEY}, {@code S3_BUCKET} (local defaults). */
+    static ObjectStore openStore(Map<String, String> env) {
+        String endpoint = envValue(env, "S3_ENDPOINT", "http://127.0.0.1:9000");
+        URI uri;
+        try {
+            uri = URI.create(endpoint);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("S3_ENDPOINT is not a URL: '" + endpoint + "' (e.g. http://127.0.0.1:9000)");
+        }
+        return new ObjectStore(StorageProperties.of(uri, envValue(env, "S3_ACCESS_KEY", "offsite"), envValue(env, "S3_SECRET_KEY", "offsite-secret"),
+                envValue(env, "S3_BUCKET", "offsite-backups")));
+    }
+
+    static String describeStore(Map<String, String> env) {
+        return envValue(env, "S3_ENDPOINT", "http://127.0.0.1:9000") + "/" + envValue(env, "S3_BUCKET", "offsite-backups");
+    }
+
+    static String envValue(Map<String, String> env, String name, String fallback) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}
