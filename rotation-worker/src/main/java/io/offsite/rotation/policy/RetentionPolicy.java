@@ -63,7 +63,7 @@ public record RetentionPolicy(
 
     public RetentionPolicy {
         Objects.requireNonNull(semantics, "semantics");
-        Objects.requireNonNull(zone, "zone");
+        zone = Objects.requireNonNull(zone, "zone").normalized();
         keepWithin = keepWithin == null ? RetentionDuration.ZERO : keepWithin;
         for (Map.Entry<String, Integer> count : Map.of("keep-last", keepLast, "keep-hourly", keepHourly, "keep-daily", keepDaily,
                 "keep-weekly", keepWeekly, "keep-monthly", keepMonthly, "keep-yearly", keepYearly).entrySet()) {
