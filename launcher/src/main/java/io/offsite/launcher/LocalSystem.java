@@ -36,29 +36,43 @@ final class LocalSystem implements AutoCloseable {
         this.options = options;
     }
 
-    void start() throws IOException {
+    /** Starts the embedded Kafka broker, S3 API and PostgreSQL (unless {@code POSTGRES_HOST} names a server). */
+    PostgresEndpoint startInfrastructure() throws IOException {
         Path data = options.dataDir();
         ensureWritable(data);
+        started.push(KafkaBroker.start(data.resolve("kafka"), options.kafkaPort()));
+        started.push(S3Server.start(data, options.s3Port()));
+        return startPostgres(data);
+    }
+
+    void start() throws IOException {
+        Path data = options.dataDir();
+        PostgresEndpoint postgres = startInfrastructure();
         Path database = data.resolve("pokemon-data.sqlite3.db");
         if (DemoDatabase.createIfMissing(database)) {
             log.info("Created the demo database {} ({} sets, {} cards)", database, DemoDatabase.DEFAULT_SETS, DemoDatabase.DEFAULT_CARDS);
         }
-        started.push(KafkaBroker.start(data.resolve("kafka"), options.kafkaPort()));
-        started.push(S3Server.start(data, options.s3Port()));
-        PostgresEndpoint postgres = startPostgres(data);
 
         List<String> common = List.of(
                 "--spring.kafka.bootstrap-servers=" + options.bootstrapServers(),
                 "--offsite.s3.endpoint=" + options.s3Endpoint(),
                 "--OFFSITE_DATA_DIR=" + data,
-                "--spring.main.register-shutdown-hook=false");
+                "--spring.main.register-shutdown-hook=false",
+                "--spring.main.banner-mode=off",
+                "--spring.main.log-startup-info=false");
         startService("scheduler-service", SchedulerApplication::application, common, options.schedulerPort());
         startService("backup-worker", BackupWorkerApplication::application, common, options.backupPort(),
                 "--offsite.backup.temp-dir=" + data.resolve("tmp"));
+        if (postgres == null) {
+            throw new UsageException("the replication worker needs PostgreSQL: drop --no-postgres or set POSTGRES_HOST");
+        }
         log.debug("PostgreSQL for replication: {}", postgres);
     }
 
     private PostgresEndpoint startPostgres(Path data) {
+        if (!options.postgres()) {
+            return null;
+        }
         String host = System.getenv("POSTGRES_HOST");
         if (host != null && !host.isBlank()) {
             PostgresEndpoint external = new PostgresEndpoint(host, Integer.parseInt(LocalOptions.env("POSTGRES_PORT", "5432")),

@@ -16,6 +16,12 @@ public class RuntimeTestApplication {
     /** Set when a cancelled run's cleanup (its finally block) has run. */
     public static final AtomicBoolean cleanedUp = new AtomicBoolean();
 
+    /** One execution of a {@code work} request: which instance ran which run of which job, and when. */
+    public record Execution(String job, String runId, String worker, long startNanos, long endNanos, boolean finished) {
+    }
+
+    public static final java.util.List<Execution> executions = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     @Bean
     JobHandler testHandler() {
         return new JobHandler() {
@@ -28,6 +34,17 @@ public class RuntimeTestApplication {
             public JobOutcome run(JobContext ctx) throws Exception {
                 return switch (ctx.requireParameter("mode")) {
                     case "ok" -> JobOutcome.succeeded("done").withStat("answer", 42);
+                    case "work" -> {
+                        long start = System.nanoTime();
+                        boolean finished = false;
+                        try {
+                            Thread.sleep(Long.parseLong(ctx.requireParameter("millis")));
+                            finished = true;
+                            yield JobOutcome.succeeded("worked");
+                        } finally {
+                            executions.add(new Execution(ctx.jobName(), ctx.runId(), ctx.worker(), start, System.nanoTime(), finished));
+                        }
+                    }
                     case "partial" -> JobOutcome.partiallyFailed("some rows failed").withStat("rows_failed", 1);
                     case "fail" -> throw new JobFailedException("BAD_PASSWORD", "authentication failed", false);
                     case "boom" -> throw new IllegalStateException("unexpected");

@@ -1,5 +1,7 @@
 package io.offsite.scheduler.kafka;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.offsite.events.Topics;
 import io.offsite.events.serde.EventSerializer;
 import io.offsite.scheduler.config.SchedulerProperties;
@@ -109,6 +111,13 @@ class KafkaConfiguration {
                     .withDetail("undecodableRecords", reader.undecodable())
                     .build();
         };
+    }
+
+    @Bean
+    MeterBinder eventLogMetrics(EventLogReader reader) {
+        return registry -> Gauge.builder("offsite.scheduler.undecodable.records", reader, EventLogReader::undecodable)
+                .description("Records on the state topics that could not be decoded and were skipped")
+                .register(registry);
     }
 
     @Bean

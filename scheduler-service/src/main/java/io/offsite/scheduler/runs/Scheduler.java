@@ -37,11 +37,22 @@ public final class Scheduler {
     /** Folds one event read from a topic into the state; other record types are ignored. */
     public synchronized void apply(Object event) {
         if (event instanceof JobRequested request) {
-            core.onRequested(request);
+            withMdc(request.getRunId(), request.getJobName(), () -> core.onRequested(request));
         } else if (event instanceof JobStarted started) {
-            core.onStarted(started);
+            withMdc(started.getRunId(), started.getJobName(), () -> core.onStarted(started));
         } else if (event instanceof JobCompleted completion) {
-            core.onCompleted(completion);
+            withMdc(completion.getRunId(), completion.getJobName(), () -> core.onCompleted(completion));
+        }
+    }
+
+    private static void withMdc(String runId, String job, Runnable work) {
+        MDC.put("runId", runId);
+        MDC.put("job", job);
+        try {
+            work.run();
+        } finally {
+            MDC.remove("runId");
+            MDC.remove("job");
         }
     }
 

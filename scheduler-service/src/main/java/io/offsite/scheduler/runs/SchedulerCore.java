@@ -1,6 +1,6 @@
 package io.offsite.scheduler.runs;
 
-import io.offsite.events.serde.EventCodec;
+import io.offsite.events.EventTrust;
 import io.offsite.events.v1.Artifact;
 import io.offsite.events.v1.JobCompleted;
 import io.offsite.events.v1.JobError;
@@ -38,9 +38,8 @@ import java.util.TreeMap;
 public final class SchedulerCore {
 
     static {
-        // building events with array defaults needs the event package trusted by Avro; the codec's class
-        // initialisation does that, and must run before the first event is built here
-        new EventCodec();
+        // building events with array defaults needs the event classes trusted by Avro
+        EventTrust.install();
     }
 
     /** Upper bound of missed cron fires counted one by one after a long downtime. */
@@ -351,14 +350,17 @@ public final class SchedulerCore {
     }
 
     private JobCompleted timedOut(Run run, Attempt attempt, Instant at) {
-        String message = "no completion by deadline " + attempt.deadline() + " plus grace " + policy.timeoutGrace();
+        // a run found overdue long after the fact (e.g. history read by a new deployment) is closed, not retried
+        boolean stale = at.isAfter(attempt.deadline().plus(policy.timeoutGrace()).plus(policy.missedFireGrace()));
+        String message = "no completion by deadline " + attempt.deadline() + " plus grace " + policy.timeoutGrace()
+                + (stale ? "; noticed too late to retry" : "");
         return JobCompleted.newBuilder()
                 .setRunId(run.runId)
                 .setJobName(run.jobName)
                 .setJobType(run.jobType == null ? "UNKNOWN" : run.jobType)
                 .setAttempt(attempt.number)
                 .setStatus(JobStatus.TIMED_OUT)
-                .setRetryable(true)
+                .setRetryable(!stale)
                 .setStartedAt(attempt.started == null ? null : attempt.started.getStartedAt())
                 .setFinishedAt(at)
                 .setWorker(policy.identity())

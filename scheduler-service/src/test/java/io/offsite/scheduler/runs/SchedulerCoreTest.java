@@ -340,6 +340,68 @@ class SchedulerCoreTest {
         });
     }
 
+    @Test
+    void requestsPublishedByOtherSystemsAreTrackedLikeOurOwn() {
+        clock.set("2025-01-14T23:59:30Z");
+        scheduler.tick();
+        JobRequested external = JobRequested.newBuilder(scheduleRequest("backup-database", "2025-01-14T23:59:00Z"))
+                .setRunId("backup-database@ops-console-42").setTrigger(Trigger.EXTERNAL).setRequestedBy("ops-console")
+                .setRequestedAt(Instant.parse("2025-01-14T23:59:00Z")).setDeadline(Instant.parse("2025-01-15T00:04:00Z"))
+                .build();
+        scheduler.apply(external);
+
+        clock.set("2025-01-15T00:00:00Z");
+        scheduler.tick(); // the exclusive job is running on another system's request: the midnight fire is skipped
+        assertThat(published.requests()).isEmpty();
+        assertThat(published.completions()).singleElement()
+                .satisfies(c -> assertThat(c.getMessage()).isEqualTo("already running: backup-database@ops-console-42"));
+
+        clock.set("2025-01-15T00:04:30Z");
+        scheduler.tick(); // and it times out like ours, then is retried with the job's definition
+        assertThat(published.completions()).last().satisfies(c -> {
+            assertThat(c.getRunId()).isEqualTo("backup-database@ops-console-42");
+            assertThat(c.getStatus()).isEqualTo(JobStatus.TIMED_OUT);
+        });
+        clock.set("2025-01-15T00:05:00Z");
+        scheduler.tick();
+        assertThat(published.requests()).singleElement().satisfies(r -> {
+            assertThat(r.getRunId()).isEqualTo("backup-database@ops-console-42");
+            assertThat(r.getAttempt()).isEqualTo(2);
+            assertThat(r.getRequestedBy()).isEqualTo("scheduler");
+        });
+    }
+
+    @Test
+    void dependencyTriggersOlderThanTheGraceAreDroppedNotRun() {
+        clock.set("2025-01-15T12:00:00Z");
+        JobCompleted old = JobCompleted.newBuilder()
+                .setRunId("backup-database@2025-01-10T00:00:00Z").setJobName("backup-database").setJobType("BACKUP")
+                .setStatus(JobStatus.SUCCEEDED).setFinishedAt(Instant.parse("2025-01-10T00:03:00Z")).setWorker("w")
+                .build();
+        scheduler.apply(old);
+        assertThat(scheduler.tick()).isEqualTo(1);
+        assertThat(published.log).isEmpty();
+        assertThat(scheduler.tick()).isZero();
+    }
+
+    @Test
+    void aRunFoundOverdueLongAfterItsDeadlineIsClosedWithoutRetry() {
+        JobRequested ancient = scheduleRequest("backup-database", "2025-01-01T00:00:00Z");
+        scheduler.apply(ancient);
+        clock.set("2025-01-15T12:00:00Z");
+        scheduler.tick();
+        scheduler.tick();
+        assertThat(published.completions().stream().filter(c -> c.getRunId().equals(ancient.getRunId())))
+                .singleElement().satisfies(c -> {
+            assertThat(c.getStatus()).isEqualTo(JobStatus.TIMED_OUT);
+            assertThat(c.getRetryable()).isFalse();
+            assertThat(c.getMessage()).endsWith("noticed too late to retry");
+        });
+        clock.advance(Duration.ofMinutes(5));
+        scheduler.tick();
+        assertThat(published.requests()).isEmpty();
+    }
+
     private static JobRequested scheduleRequest(String job, String at) {
         Instant scheduledFor = Instant.parse(at);
         return JobRequested.newBuilder()
