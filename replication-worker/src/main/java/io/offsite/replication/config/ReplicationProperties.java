@@ -42,7 +42,7 @@ public record ReplicationProperties(
     public ReplicationProperties {
         postgres = postgres == null ? new Postgres(null, null, 0, null, null, null, null) : postgres;
         batchSize = batchSize == 0 ? 100 : batchSize;
-        unitBatches = unitBatches == 0 ? 50 : unitBatches;
+        unitBatches = unitBatches == 0 ? 100 : unitBatches;
         touchColumn = touchColumn == null ? "updated_at" : touchColumn;
         loggedFailures = loggedFailures == 0 ? 10 : loggedFailures;
         progressInterval = progressInterval == null ? Duration.ofSeconds(10) : progressInterval;

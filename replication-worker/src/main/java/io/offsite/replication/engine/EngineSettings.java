@@ -25,7 +25,7 @@ public record EngineSettings(int batchSize, int unitBatches, String touchColumn,
     }
 
     public static EngineSettings defaults() {
-        return new EngineSettings(100, 50, "updated_at", 10, 2, Duration.ofSeconds(10));
+        return new EngineSettings(100, 100, "updated_at", 10, 2, Duration.ofSeconds(10));
     }
 
     public EngineSettings withUnitBatches(int batches) {

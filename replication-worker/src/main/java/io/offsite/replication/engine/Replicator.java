@@ -127,8 +127,9 @@ public final class Replicator {
         }
         boolean incremental = since.isPresent();
         Optional<String> filter = incremental ? watermarkColumn : Optional.empty();
-        Optional<String> newMark = watermarkColumn.isPresent() ? sqlite.max(plan.sourceMaxSql(watermarkColumn.get())) : Optional.empty();
-        long total = sqlite.count(plan.sourceCountSql(filter), since);
+        SqliteSnapshot.Extent extent = sqlite.extent(plan.sourceExtentSql(filter, watermarkColumn), since);
+        Optional<String> newMark = extent.max();
+        long total = extent.rows();
         BatchPlan batches = new BatchPlan(total, settings.batchSize(), settings.unitBatches());
         String changed = incremental ? " changed since " + since.get() : "";
         boolean batchLines = batches.batches() > settings.detailedBatches();
@@ -143,10 +144,13 @@ public final class Replicator {
         TableWriter writer = new TableWriter(pg, plan, settings.batchSize(), targetEmpty && touchHasDefault);
         BatchProgress progress = new BatchProgress(batches.batches(), label, batchLines ? settings.detailedBatches() : 0,
                 settings.progressInterval(), clock);
-        Unit unit = new Unit(writer, progress, batches.unitRows(), settings.batchSize(), failure -> failures.add(table, label, failure),
-                schema.primaryKey(), listener);
-        sqlite.read(plan.sourceSelectSql(filter), since, unit::add);
-        unit.flush();
+        Unit unit = new Unit(writer, progress, failure -> failures.add(table, label, failure), schema.primaryKey(), listener);
+        try (UnitReader reader = new UnitReader(sqlite, plan.sourceSelectSql(filter), since, batches.unitRows(),
+                schema.primaryKey().size(), table).start()) {
+            for (Optional<UnitReader.Unit> next = reader.next(); next.isPresent(); next = reader.next()) {
+                unit.write(next.get());
+            }
+        }
 
         long deleted = 0;
         if (source.propagateDeletes()) {
@@ -172,12 +176,8 @@ public final class Replicator {
     private static final class Unit {
         private final TableWriter writer;
         private final BatchProgress progress;
-        private final int unitRows;
-        private final int batchSize;
         private final TableWriter.FailureSink failureSink;
         private final ReplicationListener listener;
-        private final List<Object[]> rows = new ArrayList<>();
-        private final List<byte[]> lines = new ArrayList<>();
         private long nextBatch = 1;
         long read;
         long synced;
@@ -185,31 +185,18 @@ public final class Replicator {
         long inserted;
         long updated;
 
-        Unit(TableWriter writer, BatchProgress progress, int unitRows, int batchSize, java.util.function.Consumer<RowFailure> failures,
+        Unit(TableWriter writer, BatchProgress progress, java.util.function.Consumer<RowFailure> failures,
              List<String> keyColumns, ReplicationListener listener) {
             this.writer = writer;
             this.progress = progress;
-            this.unitRows = unitRows;
-            this.batchSize = batchSize;
             this.listener = listener;
             this.failureSink = (row, reason) -> failures.accept(new RowFailure(null, CopyText.describeKey(keyColumns, row), reason));
         }
 
-        void add(Object[] values) throws SQLException, InterruptedException {
-            rows.add(values);
-            lines.add(CopyText.row(values));
-            read++;
-            if (rows.size() >= unitRows) {
-                flush();
-            }
-        }
-
-        void flush() throws SQLException, InterruptedException {
-            if (rows.isEmpty()) {
-                return;
-            }
+        void write(UnitReader.Unit next) throws SQLException, InterruptedException {
+            read += next.rows().size();
             listener.checkCancelled();
-            TableWriter.UnitResult result = writer.write(rows, lines, failureSink);
+            TableWriter.UnitResult result = writer.write(next.rows(), next.lines(), failureSink);
             for (int b = 0; b < result.syncedPerBatch().length; b++) {
                 synced += result.syncedPerBatch()[b];
                 failed += result.failedPerBatch()[b];
@@ -219,8 +206,6 @@ public final class Replicator {
             }
             inserted += result.inserted();
             updated += result.updated();
-            rows.clear();
-            lines.clear();
         }
     }
 

@@ -125,6 +125,20 @@ public final class SqliteSnapshot implements AutoCloseable {
         }
     }
 
+    /** Rows to read and the highest watermark in the table, from one scan. */
+    public record Extent(long rows, Optional<String> max) {
+    }
+
+    /** Runs a query returning (count, max); {@code parameter} binds the single {@code ?} when present. */
+    public Extent extent(String sql, Optional<String> parameter) {
+        return source(() -> {
+            try (PreparedStatement ps = prepare(sql, parameter); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new Extent(rs.getLong(1), Optional.ofNullable(rs.getObject(2)).map(Object::toString));
+            }
+        });
+    }
+
     public Optional<String> max(String sql) {
         return source(() -> maxRaw(sql));
     }

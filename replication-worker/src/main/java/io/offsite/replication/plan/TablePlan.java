@@ -201,6 +201,16 @@ public record TablePlan(TableSchema source, String targetSchema, Map<String, Str
         return watermarkColumn.map(w -> sql + " WHERE " + Sql.quote(w) + " >= ?").orElse(sql);
     }
 
+    /**
+     * One scan returning the rows a run reads (those at or after the watermark {@code ?} when {@code filter} is set)
+     * and the table's highest watermark (NULL without a watermark column).
+     */
+    public String sourceExtentSql(Optional<String> filter, Optional<String> watermarkColumn) {
+        String count = filter.map(w -> "count(*) FILTER (WHERE " + Sql.quote(w) + " >= ?)").orElse("count(*)");
+        String max = watermarkColumn.map(w -> "max(" + Sql.quote(w) + ")").orElse("NULL");
+        return "SELECT " + count + ", " + max + " FROM " + Sql.quote(source.name());
+    }
+
     public String sourceMaxSql(String watermarkColumn) {
         return "SELECT max(" + Sql.quote(watermarkColumn) + ") FROM " + Sql.quote(source.name());
     }
