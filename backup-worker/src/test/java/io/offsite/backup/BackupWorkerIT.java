@@ -11,6 +11,7 @@ import io.offsite.events.v1.Trigger;
 import io.offsite.localstack.LocalStack;
 import io.offsite.localstack.demo.DemoDatabase;
 import io.offsite.localstack.kafka.EventProbe;
+import io.offsite.localstack.postgres.PostgresEndpoint;
 import io.offsite.localstack.s3.S3Endpoint;
 import io.offsite.worker.integrity.Sha256;
 import io.offsite.worker.storage.ObjectStore;
@@ -62,7 +63,7 @@ class BackupWorkerIT {
         registry.add("offsite.s3.access-key", s3::accessKey);
         registry.add("offsite.s3.secret-key", s3::secretKey);
         registry.add("offsite.s3.bucket", s3::bucket);
-        registry.add("offsite.worker.group-id", () -> "backup-it-" + UUID.randomUUID());
+        registry.add("offsite.worker.group-id", () -> "backup-worker-tests");
         registry.add("offsite.backup.temp-dir", () -> dir.resolve("tmp").toString());
         registry.add("offsite.backup.sources.pokemon-data.path", () -> dir.resolve("pokemon-data.sqlite3.db").toString());
         registry.add("offsite.backup.sources.journal.type", () -> "sqlite");
@@ -73,6 +74,25 @@ class BackupWorkerIT {
         registry.add("offsite.backup.sources.gone.path", () -> dir.resolve("does-not-exist.db").toString());
         registry.add("offsite.backup.sources.gone.series", () -> "gone");
         registry.add("offsite.backup.sources.gone.file-prefix", () -> "gone");
+        registry.add("offsite.backup.sources.pokemon-zstd.type", () -> "sqlite");
+        registry.add("offsite.backup.sources.pokemon-zstd.path", () -> dir.resolve("pokemon-data.sqlite3.db").toString());
+        registry.add("offsite.backup.sources.pokemon-zstd.series", () -> "zstd-backups");
+        registry.add("offsite.backup.sources.pokemon-zstd.file-prefix", () -> "pokemon-data");
+        registry.add("offsite.backup.sources.pokemon-zstd.compression", () -> "zstd");
+        PostgresEndpoint pg = LocalStack.postgres();
+        registry.add("offsite.backup.postgres.host", pg::host);
+        registry.add("offsite.backup.postgres.port", pg::port);
+        registry.add("offsite.backup.postgres.user", pg::user);
+        registry.add("offsite.backup.postgres.password", pg::password);
+        registry.add("offsite.backup.sources.shop.type", () -> "postgres");
+        registry.add("offsite.backup.sources.shop.databases", () -> "shop_a,shop_b");
+        registry.add("offsite.backup.sources.shop.series", () -> "shop-backups");
+        registry.add("offsite.backup.sources.shop.file-prefix", () -> "shop");
+        registry.add("offsite.backup.sources.shop-sql.type", () -> "postgres");
+        registry.add("offsite.backup.sources.shop-sql.databases", () -> "shop_a");
+        registry.add("offsite.backup.sources.shop-sql.format", () -> "plain");
+        registry.add("offsite.backup.sources.shop-sql.series", () -> "shop-sql");
+        registry.add("offsite.backup.sources.shop-sql.file-prefix", () -> "shop");
     }
 
     @BeforeAll
@@ -84,6 +104,8 @@ class BackupWorkerIT {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+        seedShop(LocalStack.freshPostgresDatabase("shop_a"), 1200);
+        seedShop(LocalStack.freshPostgresDatabase("shop_b"), 700);
         probe = new EventProbe(LocalStack.kafka().bootstrapServers());
         S3Endpoint s3 = LocalStack.s3();
         store = new ObjectStore(StorageProperties.of(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket()));
@@ -248,6 +270,104 @@ class BackupWorkerIT {
         assertThat(second.getArtifacts().get(0).getSha256()).isEqualTo(first.getArtifacts().get(0).getSha256());
         assertThat(store.head(key).orElseThrow().lastModified()).isEqualTo(firstModified);
         assertThat(store.list(key).stream().filter(o -> o.key().equals(key))).hasSize(1);
+    }
+
+    @Test
+    void zstdBackupDecompressesWithTheZstdCliToTheSnapshotBytes() throws Exception {
+        JobRequested request = request("backup-zstd", "pokemon-zstd", uniqueInstant());
+        probe.send(Topics.REQUESTS_BACKUP, request.getJobName(), request);
+        JobCompleted done = probe.awaitCompletion(request.getRunId(), WAIT);
+        assertThat(done.getStatus()).as("%s", done).isEqualTo(JobStatus.SUCCEEDED);
+        Artifact artifact = done.getArtifacts().get(0);
+        assertThat(artifact.getKey()).startsWith("zstd-backups/pokemon-data-").endsWith(".sqlite3.db.zst");
+        assertThat(artifact.getCompression()).isEqualTo("zstd");
+        Path zst = dir.resolve("backup-" + UUID.randomUUID() + ".zst");
+        try (InputStream in = store.open(artifact.getKey())) {
+            Files.copy(in, zst);
+        }
+        Path restored = dir.resolve(zst.getFileName() + ".restored");
+        Process p = new ProcessBuilder("zstd", "-d", "-q", "-o", restored.toString(), zst.toString()).inheritIO().start();
+        assertThat(p.waitFor()).isZero();
+        try (InputStream in = Files.newInputStream(restored)) {
+            assertThat(Sha256.of(in).sha256()).isEqualTo(artifact.getSourceSha256());
+        }
+        assertThat(integrityCheck(restored)).isEqualTo("ok");
+    }
+
+    @Test
+    void postgresDatabasesAreDumpedAndRestoreWithIdenticalRowCounts() throws Exception {
+        JobRequested request = request("backup-shop", "shop", uniqueInstant());
+        probe.send(Topics.REQUESTS_BACKUP, request.getJobName(), request);
+        JobCompleted done = probe.awaitCompletion(request.getRunId(), WAIT);
+
+        assertThat(done.getStatus()).as("%s", done).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(done.getArtifacts()).hasSize(2);
+        assertThat(done.getArtifacts().get(0).getKey()).startsWith("shop-backups/shop_a/shop-").endsWith(".dump.gz");
+        assertThat(done.getArtifacts().get(1).getKey()).startsWith("shop-backups/shop_b/shop-");
+        String[] databases = {"shop_a", "shop_b"};
+        for (int i = 0; i < 2; i++) {
+            Artifact artifact = done.getArtifacts().get(i);
+            Path gz = dir.resolve(databases[i] + "-" + UUID.randomUUID() + ".dump.gz");
+            try (InputStream in = store.open(artifact.getKey())) {
+                Files.copy(in, gz);
+            }
+            Path dump = gunzipWithCli(gz);
+            try (InputStream in = Files.newInputStream(dump)) {
+                assertThat(Sha256.of(in).sha256()).isEqualTo(artifact.getSourceSha256());
+            }
+            PostgresEndpoint scratch = LocalStack.freshPostgresDatabase("restore_" + databases[i]);
+            exec(scratch, "pg_restore", "--no-owner", "--dbname=" + scratch.database(), dump.toString());
+            assertThat(rows(scratch, "orders")).isEqualTo(rows(LocalStack.postgres().withDatabase(databases[i]), "orders"));
+            assertThat(rows(scratch, "customers")).isEqualTo(rows(LocalStack.postgres().withDatabase(databases[i]), "customers"));
+        }
+    }
+
+    @Test
+    void plainSqlDumpRestoresWithPsql() throws Exception {
+        JobRequested request = request("backup-shop-sql", "shop-sql", uniqueInstant());
+        probe.send(Topics.REQUESTS_BACKUP, request.getJobName(), request);
+        JobCompleted done = probe.awaitCompletion(request.getRunId(), WAIT);
+        assertThat(done.getStatus()).as("%s", done).isEqualTo(JobStatus.SUCCEEDED);
+        Artifact artifact = done.getArtifacts().get(0);
+        assertThat(artifact.getKey()).startsWith("shop-sql/shop-").endsWith(".sql.gz");
+        Path gz = dir.resolve("plain-" + UUID.randomUUID() + ".sql.gz");
+        try (InputStream in = store.open(artifact.getKey())) {
+            Files.copy(in, gz);
+        }
+        Path sql = gunzipWithCli(gz);
+        PostgresEndpoint scratch = LocalStack.freshPostgresDatabase("restore_plain");
+        exec(scratch, "psql", "--quiet", "--set=ON_ERROR_STOP=1", "--dbname=" + scratch.database(), "--file=" + sql);
+        assertThat(rows(scratch, "orders")).isEqualTo(1200);
+    }
+
+    static void seedShop(PostgresEndpoint db, int orders) {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE customers (id serial PRIMARY KEY, name text NOT NULL)");
+            s.execute("CREATE TABLE orders (id serial PRIMARY KEY, customer_id int REFERENCES customers(id), total numeric(10,2), note text)");
+            s.execute("INSERT INTO customers (name) SELECT 'customer ' || g FROM generate_series(1, 100) g");
+            s.execute("INSERT INTO orders (customer_id, total, note) SELECT 1 + g % 100, g * 1.5, repeat('x', g % 50) FROM generate_series(1, " + orders + ") g");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void exec(PostgresEndpoint db, String... command) throws Exception {
+        java.util.List<String> full = new java.util.ArrayList<>(java.util.List.of(command));
+        full.add(1, "--host=" + db.host());
+        full.add(2, "--port=" + db.port());
+        full.add(3, "--username=" + db.user());
+        ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true);
+        builder.environment().put("PGPASSWORD", db.password());
+        Process p = builder.start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as("%s: %s", String.join(" ", command), output).isZero();
+    }
+
+    static long rows(PostgresEndpoint db, String table) throws Exception {
+        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     static Path gunzipWithCli(Path gz) throws Exception {

@@ -29,7 +29,8 @@ public record BackupProperties(
         long tempReserveBytes,
         Verify verify,
         Boolean sidecar,
-        Duration progressInterval) {
+        Duration progressInterval,
+        @Valid Postgres postgres) {
 
     public BackupProperties {
         sources = sources == null ? Map.of() : Map.copyOf(sources);
@@ -38,6 +39,25 @@ public record BackupProperties(
         verify = verify == null ? Verify.FULL : verify;
         sidecar = sidecar == null ? Boolean.TRUE : sidecar;
         progressInterval = progressInterval == null ? Duration.ofSeconds(5) : progressInterval;
+        postgres = postgres == null ? new Postgres(null, 0, null, null, null) : postgres;
+    }
+
+    /**
+     * Default connection of PostgreSQL sources (from {@code POSTGRES_HOST}, {@code POSTGRES_PORT}, {@code POSTGRES_USER},
+     * {@code POSTGRES_PASSWORD}); a source may override each value.
+     */
+    public record Postgres(String host, int port, String user, String password, String pgDumpPath) {
+        public Postgres {
+            host = host == null ? "127.0.0.1" : host;
+            port = port == 0 ? 5432 : port;
+            user = user == null ? "postgres" : user;
+            pgDumpPath = pgDumpPath == null ? "pg_dump" : pgDumpPath;
+        }
+
+        @Override
+        public String toString() {
+            return "Postgres[" + user + "@" + host + ":" + port + "]";
+        }
     }
 
     public enum Verify { FULL, SIZE, NONE }
@@ -54,6 +74,9 @@ public record BackupProperties(
      * @param fileSuffix extension of the snapshot before compression, e.g. {@code .sqlite3.db}
      * @param compression gzip (default), zstd or none
      * @param level compression level (gzip 1–9, zstd 1–19); 0 means the codec's default
+     * @param databases PostgreSQL databases to dump (each into its own object under {@code <series>/<database>/} when several)
+     * @param format PostgreSQL dump format: custom (default, for pg_restore) or plain (SQL for psql)
+     * @param host PostgreSQL host overriding the default connection; likewise port, user, password
      */
     public record Source(
             @NotNull SourceType type,
@@ -62,11 +85,24 @@ public record BackupProperties(
             @NotBlank String filePrefix,
             String fileSuffix,
             String compression,
-            @Min(0) @Max(22) int level) {
+            @Min(0) @Max(22) int level,
+            java.util.List<String> databases,
+            String format,
+            String host,
+            Integer port,
+            String user,
+            String password) {
 
         public Source {
-            fileSuffix = fileSuffix == null ? (type == SourceType.SQLITE ? ".sqlite3.db" : ".dump") : fileSuffix;
+            databases = databases == null ? java.util.List.of() : java.util.List.copyOf(databases);
+            format = format == null ? "custom" : format;
+            fileSuffix = fileSuffix == null ? (type == SourceType.SQLITE ? ".sqlite3.db" : "plain".equalsIgnoreCase(format) ? ".sql" : ".dump") : fileSuffix;
             compression = compression == null ? "gzip" : compression;
+        }
+
+        @Override
+        public String toString() {
+            return "Source[" + type + " " + (path != null ? path : host + ":" + port + "/" + databases) + " -> " + series + "]";
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.offsite.backup.job;
 
 import io.offsite.backup.config.BackupProperties;
+import io.offsite.backup.compress.CompressionSettings;
 import io.offsite.backup.config.BackupProperties.Source;
 import io.offsite.backup.naming.BackupNaming;
 import io.offsite.backup.pipeline.BackupStream;
@@ -27,6 +28,9 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.List;
+import java.util.ArrayList;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 /** Runs BACKUP requests: snapshot the named source, stream it compressed and hashed to the bucket, verify, report. */
@@ -62,36 +66,73 @@ class BackupJobHandler implements JobHandler {
     public JobOutcome run(JobContext ctx) throws Exception {
         String sourceName = ctx.requireParameter("source");
         Source source = sources.config(sourceName);
-        Codec codec = Codec.of(source);
-        String key = BackupNaming.key(source.series(), source.filePrefix(), ctx.scheduledFor(), source.fileSuffix(), codec.extension());
-        ctx.info("Starting database backup");
-
-        Optional<StoredObject> existing = store.head(key);
-        if (existing.isPresent()) {
-            return alreadyStored(ctx, existing.get(), sourceName);
-        }
-
+        CompressionSettings codec = sources.compression(sourceName);
         SnapshotSource snapshots = sources.open(sourceName);
-        long sourceSize = snapshots.sizeBytes();
-        ctx.info("Source: {} ({})", snapshots.location(), Sizes.human(sourceSize));
+        ctx.info("Starting database backup");
+        Instant started = ctx.clock().instant();
+        List<Artifact> artifacts = new ArrayList<>();
+        long sourceBytes = 0;
+        long storedBytes = 0;
+        int alreadyStored = 0;
+        for (SnapshotSource unit : snapshots.units()) {
+            ctx.checkCancelled();
+            String series = unit.unitName().isEmpty() ? source.series() : source.series() + "/" + unit.unitName();
+            String key = BackupNaming.key(series, source.filePrefix(), ctx.scheduledFor(), source.fileSuffix(), codec.extension());
+            Optional<StoredObject> existing = store.head(key);
+            Artifact artifact;
+            if (existing.isPresent()) {
+                artifact = alreadyStored(ctx, existing.get());
+                alreadyStored++;
+            } else {
+                artifact = backup(ctx, sourceName, unit, key, codec);
+            }
+            artifacts.add(artifact);
+            sourceBytes += artifact.getSourceBytes();
+            storedBytes += artifact.getSizeBytes();
+        }
+        Duration took = Duration.between(started, ctx.clock().instant());
+        String keys = artifacts.stream().map(Artifact::getKey).collect(Collectors.joining(", "));
+        String message = alreadyStored == artifacts.size()
+                ? "already stored " + keys + " (redelivered request)"
+                : String.format("stored %s (%s, sha256 %s) in %.1f s", keys, Sizes.human(storedBytes),
+                        artifacts.size() == 1 ? artifacts.get(0).getSha256() : artifacts.size() + " objects", took.toMillis() / 1000.0);
+        JobOutcome outcome = JobOutcome.succeeded(message)
+                .withStat("source_bytes", sourceBytes)
+                .withStat("stored_bytes", storedBytes)
+                .withStat("objects", artifacts.size());
+        if (alreadyStored > 0) {
+            outcome = outcome.withStat("already_stored", alreadyStored);
+        }
+        for (Artifact artifact : artifacts) {
+            outcome = outcome.withArtifact(artifact);
+        }
+        return outcome;
+    }
+
+    /** Streams one snapshot into one object and verifies it. */
+    private Artifact backup(JobContext ctx, String sourceName, SnapshotSource unit, String key, CompressionSettings codec) throws Exception {
+        long sourceSize = unit.sizeBytes();
+        ctx.info("Source: {}{}", unit.location(), sourceSize >= 0 ? " (" + Sizes.human(sourceSize) + ")" : "");
         Instant started = ctx.clock().instant();
         BackupStream stream = new BackupStream(ctx.clock(), properties.progressInterval());
-        try (Snapshot snapshot = snapshots.take(); MultipartUpload upload = store.startUpload(key, ctx.runId())) {
+        try (Snapshot snapshot = unit.take(); MultipartUpload upload = store.startUpload(key, ctx.runId())) {
             ctx.checkCancelled();
-            ctx.info("Compressing with {}...", codec.label());
+            ctx.info("Compressing with {}...", codec.compression().id());
             ctx.info("Calculating SHA256 checksum...");
             StreamResult result;
             try (InputStream in = snapshot.stream()) {
-                result = stream.copy(in, snapshot.sizeBytes(), codec::wrap, upload, (done, expected, rate) ->
-                        ctx.info("Progress: {} of {} ({}%), {}/s", Sizes.human(done), Sizes.human(expected),
-                                expected > 0 ? done * 100 / expected : "?", Sizes.human((long) rate)));
+                result = stream.copy(in, snapshot.sizeBytes(), codec::compress, upload, (done, expected, rate) ->
+                        ctx.info("Progress: {}{}, {}/s", Sizes.human(done),
+                                expected > 0 ? " of " + Sizes.human(expected) + " (" + done * 100 / expected + "%)" : "",
+                                Sizes.human((long) rate)));
             }
+            snapshot.finish();
             ctx.checkCancelled();
             Map<String, String> metadata = new LinkedHashMap<>();
             metadata.put(META_SHA256, result.storedSha256());
             metadata.put(META_SOURCE_SHA256, result.sourceSha256());
             metadata.put(META_SOURCE_BYTES, Long.toString(result.sourceBytes()));
-            metadata.put(META_COMPRESSION, codec.label());
+            metadata.put(META_COMPRESSION, codec.compression().id());
             metadata.put(META_RUN_ID, ctx.runId());
             metadata.put(META_SOURCE, sourceName);
             metadata.put(META_CREATED_AT, ctx.scheduledFor().toString());
@@ -109,31 +150,22 @@ class BackupJobHandler implements JobHandler {
             Duration took = Duration.between(started, ctx.clock().instant());
             metrics.created(ctx.jobName(), sourceName, result.storedBytes(), result.sourceBytes(), took);
             ctx.info("Backup completed successfully");
-            return JobOutcome.succeeded(String.format("stored %s (%s, sha256 %s) in %.1f s", key, Sizes.human(result.storedBytes()),
-                            result.storedSha256(), took.toMillis() / 1000.0))
-                    .withArtifact(new Artifact(store.bucket(), key, result.storedBytes(), result.storedSha256(),
-                            result.sourceBytes(), codec.label(), result.sourceSha256()))
-                    .withStat("source_bytes", result.sourceBytes())
-                    .withStat("stored_bytes", result.storedBytes());
+            return new Artifact(store.bucket(), key, result.storedBytes(), result.storedSha256(),
+                    result.sourceBytes(), codec.compression().id(), result.sourceSha256());
         }
     }
 
     /** A redelivered request whose object exists already: report it, upload nothing. */
-    private JobOutcome alreadyStored(JobContext ctx, StoredObject existing, String sourceName) {
+    private Artifact alreadyStored(JobContext ctx, StoredObject existing) {
         String runId = existing.meta(META_RUN_ID).orElse("");
         if (!runId.equals(ctx.runId())) {
             throw new JobRejectedException("KEY_EXISTS", "backup " + existing.key() + " already exists from run '" + runId
                     + "'; refusing to overwrite it with run " + ctx.runId());
         }
         ctx.info("Backup {} already stored by this run; nothing to do", existing.key());
-        long sourceBytes = existing.meta(META_SOURCE_BYTES).map(Long::parseLong).orElse(-1L);
-        String sha = existing.meta(META_SHA256).orElse("");
-        return JobOutcome.succeeded("already stored " + existing.key() + " (redelivered request)")
-                .withArtifact(new Artifact(store.bucket(), existing.key(), existing.size(), sha, sourceBytes,
-                        existing.meta(META_COMPRESSION).orElse(""), existing.meta(META_SOURCE_SHA256).orElse(null)))
-                .withStat("source_bytes", sourceBytes)
-                .withStat("stored_bytes", existing.size())
-                .withStat("already_stored", 1);
+        return new Artifact(store.bucket(), existing.key(), existing.size(), existing.meta(META_SHA256).orElse(""),
+                existing.meta(META_SOURCE_BYTES).map(Long::parseLong).orElse(-1L),
+                existing.meta(META_COMPRESSION).orElse(""), existing.meta(META_SOURCE_SHA256).orElse(null));
     }
 
     private void verify(JobContext ctx, StoredObject stored, StreamResult result, String sourceName) throws IOException {
@@ -155,7 +187,7 @@ class BackupJobHandler implements JobHandler {
         }
         if (problem != null) {
             metrics.verificationFailed(ctx.jobName(), sourceName);
-            store.delete(java.util.List.of(stored.key()));
+            store.delete(List.of(stored.key()));
             throw new JobFailedException("VERIFICATION_FAILED", "backup " + stored.key() + " failed verification and was removed: " + problem, true);
         }
         metrics.verified(ctx.jobName(), sourceName);

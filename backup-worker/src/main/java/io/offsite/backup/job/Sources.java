@@ -1,7 +1,10 @@
 package io.offsite.backup.job;
 
+import io.offsite.backup.compress.Compression;
+import io.offsite.backup.compress.CompressionSettings;
 import io.offsite.backup.config.BackupProperties;
 import io.offsite.backup.config.BackupProperties.Source;
+import io.offsite.backup.source.PostgresSource;
 import io.offsite.backup.source.SnapshotSource;
 import io.offsite.backup.source.SqliteSource;
 import io.offsite.worker.job.JobRejectedException;
@@ -27,11 +30,40 @@ class Sources {
         return source;
     }
 
+    /** The compression of a source: format, level (the format's default when 0) and one thread per processor. */
+    CompressionSettings compression(String name) {
+        Source source = config(name);
+        try {
+            Compression format = Compression.fromId(source.compression());
+            int level = source.level() == 0 ? format.defaultLevel() : source.level();
+            return new CompressionSettings(format, level, Runtime.getRuntime().availableProcessors());
+        } catch (IllegalArgumentException e) {
+            throw new JobRejectedException("INVALID_SOURCE", "source '" + name + "': " + e.getMessage());
+        }
+    }
+
     SnapshotSource open(String name) {
         Source source = config(name);
         return switch (source.type()) {
             case SQLITE -> new SqliteSource(name, source.path(), properties.tempDir(), properties.tempReserveBytes());
-            case POSTGRES -> throw new JobRejectedException("UNSUPPORTED_SOURCE", "source '" + name + "' is a PostgreSQL source, which this worker version cannot back up yet");
+            case POSTGRES -> {
+                BackupProperties.Postgres defaults = properties.postgres();
+                PostgresSource.Connection connection = new PostgresSource.Connection(
+                        source.host() != null ? source.host() : defaults.host(),
+                        source.port() != null ? source.port() : defaults.port(),
+                        source.user() != null ? source.user() : defaults.user(),
+                        source.password() != null ? source.password() : defaults.password());
+                PostgresSource.Format format = switch (source.format().toLowerCase(java.util.Locale.ROOT)) {
+                    case "custom" -> PostgresSource.Format.CUSTOM;
+                    case "plain" -> PostgresSource.Format.PLAIN;
+                    default -> throw new JobRejectedException("INVALID_SOURCE", "source '" + name + "' has format '" + source.format()
+                            + "'; use custom or plain");
+                };
+                if (source.databases().isEmpty()) {
+                    throw new JobRejectedException("INVALID_SOURCE", "PostgreSQL source '" + name + "' lists no databases");
+                }
+                yield new PostgresSource(name, connection, source.databases(), format, defaults.pgDumpPath());
+            }
         };
     }
 }

@@ -1,6 +1,7 @@
 package io.offsite.backup.source;
 
 import java.io.IOException;
+import java.util.List;
 
 /** A configured source that can produce a consistent snapshot of itself. */
 public interface SnapshotSource {
@@ -13,4 +14,17 @@ public interface SnapshotSource {
 
     /** Takes the snapshot. The caller closes it. Responds to interruption by stopping and cleaning up. */
     Snapshot take() throws IOException, InterruptedException;
+
+    /**
+     * The parts backed up separately, each into its own object: the source itself, or one per database of a
+     * PostgreSQL source.
+     */
+    default List<? extends SnapshotSource> units() {
+        return List.of(this);
+    }
+
+    /** The name of this part within its source (a database name), or empty for a single-part source. */
+    default String unitName() {
+        return "";
+    }
 }

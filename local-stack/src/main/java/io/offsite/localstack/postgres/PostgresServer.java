@@ -54,6 +54,7 @@ public final class PostgresServer implements AutoCloseable {
             PostgresEndpoint superuser = new PostgresEndpoint(Ports.LOOPBACK, port, "postgres", "postgres", "postgres");
             PostgresServer server = new PostgresServer(postgres, new PostgresEndpoint(Ports.LOOPBACK, port, database, user, password), superuser);
             server.ensureUserAndDatabase(user, password, database);
+            server.requirePasswords(pgData);
             log.info("PostgreSQL ready on {}:{} (database {}, user {}, data in {})", Ports.LOOPBACK, port, database, user, pgData);
             return server;
         } catch (IOException e) {
@@ -90,6 +91,27 @@ public final class PostgresServer implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot prepare user " + user + " and database " + database + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Embedded binaries trust every local connection; a real server checks passwords. Only the bootstrap superuser
+     * keeps trust (tests and the launcher administer with it); everyone else authenticates with SCRAM.
+     */
+    private void requirePasswords(Path pgData) {
+        String hba = """
+                # written by Offsite's embedded PostgreSQL: passwords are checked like on a real server
+                local   all   postgres                 trust
+                host    all   postgres   127.0.0.1/32  trust
+                local   all   all                      scram-sha-256
+                host    all   all        127.0.0.1/32  scram-sha-256
+                host    all   all        ::1/128       scram-sha-256
+                """;
+        try (Connection c = superuser.connect(); Statement s = c.createStatement()) {
+            Files.writeString(pgData.resolve("pg_hba.conf"), hba);
+            s.execute("SELECT pg_reload_conf()");
+        } catch (IOException | SQLException e) {
+            throw new IllegalStateException("cannot configure password authentication of embedded PostgreSQL: " + e.getMessage(), e);
         }
     }
 

@@ -99,7 +99,8 @@ public final class JobRunner {
         }
         Instant deadline = request.getDeadline() != null ? request.getDeadline() : now.plus(properties.defaultTimeout());
         if (!deadline.isAfter(now)) {
-            return completed(request, JobStatus.TIMED_OUT, true, null, new JobError("DEADLINE_EXCEEDED",
+            // not retryable: whoever requested it has seen its deadline pass and decided about retries already
+            return completed(request, JobStatus.TIMED_OUT, false, null, new JobError("DEADLINE_EXCEEDED",
                     "deadline " + deadline + " passed before the run could start"), JobOutcome.succeeded(null));
         }
         if (shuttingDown) {

@@ -149,6 +149,9 @@ public class ObjectStore implements AutoCloseable {
      */
     public MultipartUpload startUpload(String key, String runId) {
         String staging = STAGING_PREFIX + key + "." + shortHash(runId);
+        // an earlier attempt of the same run may have left an upload open when the store went away mid-upload
+        abortOpenUploads(staging);
+        deleteQuietly(staging);
         return new MultipartUpload(this, s3, key, staging, properties.partSizeBytes());
     }
 
@@ -207,10 +210,17 @@ public class ObjectStore implements AutoCloseable {
         }
     }
 
-    /** Multipart uploads still open under a prefix (after a crash, for instance). */
+    /** Keys of multipart uploads still open under a prefix (left by a crash, or by a store that went away mid-upload). */
     public List<String> openUploads(String prefix) {
         return call("list open uploads", () -> s3.listMultipartUploads(b -> b.bucket(bucket()).prefix(prefix)))
                 .uploads().stream().map(u -> u.key()).toList();
+    }
+
+    /** Aborts every multipart upload open under {@code prefix}; returns how many there were. */
+    public int abortOpenUploads(String prefix) {
+        var uploads = call("list open uploads", () -> s3.listMultipartUploads(b -> b.bucket(bucket()).prefix(prefix))).uploads();
+        uploads.forEach(u -> call("abort upload of " + u.key(), () -> s3.abortMultipartUpload(b -> b.bucket(bucket()).key(u.key()).uploadId(u.uploadId()))));
+        return uploads.size();
     }
 
     <T> T call(String action, Supplier<T> call) {

@@ -1,0 +1,117 @@
+package io.offsite.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.offsite.events.Topics;
+import io.offsite.events.v1.JobCompleted;
+import io.offsite.events.v1.JobRequested;
+import io.offsite.events.v1.JobStatus;
+import io.offsite.localstack.LocalStack;
+import io.offsite.localstack.Ports;
+import io.offsite.localstack.demo.DemoDatabase;
+import io.offsite.localstack.kafka.EventProbe;
+import io.offsite.localstack.postgres.PostgresEndpoint;
+import io.offsite.localstack.s3.S3Endpoint;
+import io.offsite.worker.storage.ObjectStore;
+import io.offsite.worker.storage.StorageProperties;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** Failure paths of the backup worker, each ending in a clear FAILED without leaving anything behind. */
+@SpringBootTest(classes = BackupWorkerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = {"spring.config.name=backup-worker", "offsite.backup.temp-reserve-bytes=1125899906842624"})
+@DirtiesContext
+class BackupFailuresIT {
+
+    @TempDir
+    static Path dir;
+
+    static EventProbe probe;
+    static ObjectStore store;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        S3Endpoint s3 = LocalStack.s3();
+        PostgresEndpoint pg = LocalStack.postgres();
+        registry.add("spring.kafka.bootstrap-servers", () -> LocalStack.kafka().bootstrapServers());
+        registry.add("offsite.s3.endpoint", () -> s3.endpoint().toString());
+        registry.add("offsite.worker.group-id", () -> "backup-worker-tests");
+        registry.add("offsite.backup.temp-dir", () -> dir.resolve("tmp").toString());
+        registry.add("offsite.backup.sources.pokemon-data.path", () -> dir.resolve("pokemon-data.sqlite3.db").toString());
+        registry.add("offsite.backup.postgres.host", pg::host);
+        registry.add("offsite.backup.postgres.user", pg::user);
+        registry.add("offsite.backup.sources.down.type", () -> "postgres");
+        registry.add("offsite.backup.sources.down.port", Ports::freePort);
+        registry.add("offsite.backup.sources.down.databases", pg::database);
+        registry.add("offsite.backup.sources.down.series", () -> "down");
+        registry.add("offsite.backup.sources.down.file-prefix", () -> "down");
+        registry.add("offsite.backup.sources.badpass.type", () -> "postgres");
+        registry.add("offsite.backup.sources.badpass.port", pg::port);
+        registry.add("offsite.backup.sources.badpass.password", () -> "Wr0ng-Secret-Value");
+        registry.add("offsite.backup.sources.badpass.databases", pg::database);
+        registry.add("offsite.backup.sources.badpass.series", () -> "badpass");
+        registry.add("offsite.backup.sources.badpass.file-prefix", () -> "badpass");
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        DemoDatabase.create(dir.resolve("pokemon-data.sqlite3.db"), 5, 200, 1L);
+        probe = new EventProbe(LocalStack.kafka().bootstrapServers());
+        S3Endpoint s3 = LocalStack.s3();
+        store = new ObjectStore(StorageProperties.of(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket()));
+    }
+
+    @AfterAll
+    static void stop() {
+        probe.close();
+        store.close();
+    }
+
+    JobCompleted run(String job, String source) {
+        JobRequested request = BackupWorkerIT.request(job, source, BackupWorkerIT.uniqueInstant());
+        probe.send(Topics.REQUESTS_BACKUP, request.getJobName(), request);
+        return probe.awaitCompletion(request.getRunId(), BackupWorkerIT.WAIT);
+    }
+
+    @Test
+    void diskTooSmallForTheSnapshotFailsBeforeAnythingIsWritten() throws Exception {
+        JobCompleted done = run("backup-database", "pokemon-data");
+
+        assertThat(done.getStatus()).isEqualTo(JobStatus.FAILED);
+        assertThat(done.getError().getType()).isEqualTo("INSUFFICIENT_DISK_SPACE");
+        assertThat(done.getError().getMessage()).contains("not enough free space").contains(dir.resolve("tmp").toString());
+        assertThat(store.list("backup-database/")).noneMatch(o -> o.key().contains(done.getRunId().substring(done.getRunId().indexOf('@') + 1, 20)));
+        assertThat(store.openUploads("_incoming/backup-database/")).isEmpty();
+        try (var files = Files.list(dir.resolve("tmp"))) {
+            assertThat(files.toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void wrongPostgresPasswordFailsWithoutRetryAndWithoutThePassword() {
+        JobCompleted done = run("backup-badpass", "badpass");
+        assertThat(done.getStatus()).isEqualTo(JobStatus.FAILED);
+        assertThat(done.getRetryable()).isFalse();
+        assertThat(done.getError().getType()).isEqualTo("AUTHENTICATION_FAILED");
+        assertThat(done.toString()).doesNotContain("Wr0ng-Secret-Value");
+    }
+
+    @Test
+    void unreachablePostgresFailsRetryably() {
+        JobCompleted done = run("backup-down", "down");
+        assertThat(done.getStatus()).isEqualTo(JobStatus.FAILED);
+        assertThat(done.getRetryable()).isTrue();
+        assertThat(done.getError().getType()).isEqualTo("POSTGRES_UNAVAILABLE");
+        assertThat(store.list("down/")).isEmpty();
+        assertThat(store.openUploads("_incoming/down/")).isEmpty();
+    }
+}

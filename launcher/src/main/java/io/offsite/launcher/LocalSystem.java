@@ -1,0 +1,133 @@
+package io.offsite.launcher;
+
+import io.offsite.backup.BackupWorkerApplication;
+import io.offsite.localstack.demo.DemoDatabase;
+import io.offsite.localstack.kafka.KafkaBroker;
+import io.offsite.localstack.postgres.PostgresEndpoint;
+import io.offsite.localstack.postgres.PostgresServer;
+import io.offsite.localstack.s3.S3Server;
+import io.offsite.scheduler.SchedulerApplication;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The whole system in one JVM on embedded defaults: a Kafka broker, S3Proxy, PostgreSQL and the four services,
+ * each in its own Spring context with its own settings — the same code that runs in production.
+ */
+final class LocalSystem implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalSystem.class);
+
+    private final LocalOptions options;
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+
+    LocalSystem(LocalOptions options) {
+        this.options = options;
+    }
+
+    /** Starts the embedded Kafka broker, S3 API and PostgreSQL (unless {@code POSTGRES_HOST} names a server). */
+    PostgresEndpoint startInfrastructure() throws IOException {
+        Path data = options.dataDir();
+        ensureWritable(data);
+        started.push(KafkaBroker.start(data.resolve("kafka"), options.kafkaPort()));
+        started.push(S3Server.start(data, options.s3Port()));
+        return startPostgres(data);
+    }
+
+    void start() throws IOException {
+        Path data = options.dataDir();
+        PostgresEndpoint postgres = startInfrastructure();
+        Path database = data.resolve("pokemon-data.sqlite3.db");
+        if (DemoDatabase.createIfMissing(database)) {
+            log.info("Created the demo database {} ({} sets, {} cards)", database, DemoDatabase.DEFAULT_SETS, DemoDatabase.DEFAULT_CARDS);
+        }
+
+        List<String> common = List.of(
+                "--spring.kafka.bootstrap-servers=" + options.bootstrapServers(),
+                "--offsite.s3.endpoint=" + options.s3Endpoint(),
+                "--OFFSITE_DATA_DIR=" + data,
+                "--spring.main.register-shutdown-hook=false",
+                "--spring.main.banner-mode=off",
+                "--spring.main.log-startup-info=false");
+        startService("scheduler-service", SchedulerApplication::application, common, options.schedulerPort());
+        startService("backup-worker", BackupWorkerApplication::application, common, options.backupPort(),
+                "--offsite.backup.temp-dir=" + data.resolve("tmp"));
+        log.debug("PostgreSQL for replication: {}", postgres);
+    }
+
+    private PostgresEndpoint startPostgres(Path data) {
+        String host = System.getenv("POSTGRES_HOST");
+        if (host != null && !host.isBlank()) {
+            PostgresEndpoint external = new PostgresEndpoint(host, Integer.parseInt(LocalOptions.env("POSTGRES_PORT", "5432")),
+                    LocalOptions.env("POSTGRES_DB", PostgresEndpoint.DEFAULT_DATABASE), LocalOptions.env("POSTGRES_USER", PostgresEndpoint.DEFAULT_USER),
+                    LocalOptions.env("POSTGRES_PASSWORD", PostgresEndpoint.DEFAULT_PASSWORD));
+            log.info("Using the PostgreSQL server at {}", external);
+            return external;
+        }
+        PostgresServer server = PostgresServer.start(data, options.postgresPort());
+        started.push(server);
+        return server.endpoint();
+    }
+
+    private void startService(String name, Supplier<SpringApplication> application, List<String> common, int port, String... extra) {
+        List<String> args = new ArrayList<>(common);
+        args.add("--server.port=" + port);
+        args.addAll(List.of(extra));
+        long begin = System.nanoTime();
+        ConfigurableApplicationContext context = application.get().run(args.toArray(String[]::new));
+        started.push(context::close);
+        log.info("{} started on http://127.0.0.1:{} in {} ms", name, port, (System.nanoTime() - begin) / 1_000_000);
+    }
+
+    void printEndpoints() {
+        String postgres = System.getenv("POSTGRES_HOST") != null ? System.getenv("POSTGRES_HOST") : "127.0.0.1:" + options.postgresPort();
+        System.out.printf("""
+
+                Offsite is running (data in %s). Ctrl-C stops it.
+                  Scheduler API   http://127.0.0.1:%d/api/v1/jobs
+                  Kafka           %s
+                  S3 (S3Proxy)    %s  bucket offsite-backups, access key offsite, secret offsite-secret
+                  PostgreSQL      %s  database pokemon_tcg, user pokemon, password pokemon
+                  Metrics         http://127.0.0.1:{%d,%d,%d,%d}/actuator/prometheus
+                  Demo database   %s
+
+                Try:  bin/offsite run backup-database
+
+                """, options.dataDir(), options.schedulerPort(), options.bootstrapServers(), options.s3Endpoint(), postgres,
+                options.schedulerPort(), options.backupPort(), options.rotationPort(), options.replicationPort(),
+                options.dataDir().resolve("pokemon-data.sqlite3.db"));
+    }
+
+    private static void ensureWritable(Path data) throws IOException {
+        try {
+            Files.createDirectories(data.resolve("tmp"));
+            Path probe = Files.createTempFile(data, ".write-check", "");
+            Files.delete(probe);
+        } catch (AccessDeniedException e) {
+            throw new UsageException("cannot write to the data folder " + data + ": permission denied. "
+                    + "Choose another folder with --data DIR (or OFFSITE_DATA_DIR), or fix its permissions.");
+        }
+    }
+
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                log.warn("could not stop a component cleanly: {}", e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.offsite.launcher;
+
+import io.offsite.localstack.demo.DemoDatabase;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/** The {@code offsite} command: runs the local system and talks to a running one. */
+public final class OffsiteCli {
+
+    static final String USAGE = """
+            usage: offsite <command> [options]
+
+              local [--demo] [--data DIR] [--kafka-port N] [--s3-port N] [--postgres-port N] [--http-port N]
+                                    run everything in one JVM on embedded infrastructure
+              run <job> [--param k=v]... [--no-wait] [--timeout 10m]
+                                    trigger a job through the scheduler and wait for its completion
+              request <type> <job> [--param k=v]... [--no-wait] [--timeout 10m]
+                                    publish a job request straight to Kafka, as another system would
+              infra [--data DIR] [--kafka-port N] [--s3-port N] [--postgres-port N]
+                                    run only the embedded Kafka broker, S3 API and PostgreSQL
+              generate-demo <file> [--cards N] [--sets N]
+                                    write a demo SQLite database (15,000 cards by default)
+            """;
+
+    private OffsiteCli() {
+    }
+
+    public static void main(String[] args) {
+        int code = run(Arrays.asList(args), System.out, System.err);
+        if (code >= 0) {
+            System.exit(code);
+        }
+    }
+
+    /** Runs a command; returns the exit code, or -1 when the command keeps running (local). */
+    static int run(List<String> args, PrintStream out, PrintStream err) {
+        if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("help")) {
+            out.print(USAGE);
+            return args.isEmpty() ? 2 : 0;
+        }
+        List<String> rest = args.subList(1, args.size());
+        try {
+            return switch (args.get(0)) {
+                case "local" -> local(LocalOptions.parse(rest));
+                case "run" -> new RunCommand(out, err).run(rest);
+                case "request" -> new RequestCommand(out, err).run(rest);
+                case "infra" -> infra(LocalOptions.parse(rest));
+                case "generate-demo" -> generateDemo(rest, out);
+                default -> throw new UsageException("unknown command '" + args.get(0) + "'\n" + USAGE);
+            };
+        } catch (UsageException e) {
+            err.println("offsite: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            err.println("offsite: " + rootMessage(e));
+            return 1;
+        }
+    }
+
+    private static int local(LocalOptions options) throws Exception {
+        LocalSystem system = new LocalSystem(options);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Stopping Offsite...");
+            system.close();
+            stopped.countDown();
+        }, "offsite-shutdown"));
+        try {
+            system.start();
+        } catch (RuntimeException e) {
+            System.err.println("offsite: cannot start: " + rootMessage(e));
+            system.close();
+            return 1;
+        }
+        system.printEndpoints();
+        if (options.demo()) {
+            Demo.run(options, System.out);
+        }
+        stopped.await();
+        return -1;
+    }
+
+    private static int infra(LocalOptions options) throws Exception {
+        LocalSystem system = new LocalSystem(options);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            system.close();
+            stopped.countDown();
+        }, "offsite-shutdown"));
+        try {
+            system.startInfrastructure();
+        } catch (RuntimeException e) {
+            System.err.println("offsite: cannot start: " + rootMessage(e));
+            system.close();
+            return 1;
+        }
+        System.out.printf("Kafka %s, S3 %s, PostgreSQL 127.0.0.1:%d are running (data in %s). Ctrl-C stops them.%n",
+                options.bootstrapServers(), options.s3Endpoint(), options.postgresPort(), options.dataDir());
+        stopped.await();
+        return -1;
+    }
+
+    private static int generateDemo(List<String> args, PrintStream out) {
+        if (args.isEmpty() || args.get(0).startsWith("--")) {
+            throw new UsageException("usage: offsite generate-demo <file> [--cards N] [--sets N]");
+        }
+        int cards = DemoDatabase.DEFAULT_CARDS;
+        int sets = DemoDatabase.DEFAULT_SETS;
+        for (int i = 1; i < args.size(); i++) {
+            switch (args.get(i)) {
+                case "--cards" -> cards = positive(LocalOptions.value(args, ++i, "--cards"), "--cards");
+                case "--sets" -> sets = positive(LocalOptions.value(args, ++i, "--sets"), "--sets");
+                default -> throw new UsageException("unknown option for 'generate-demo': " + args.get(i));
+            }
+        }
+        long start = System.nanoTime();
+        java.nio.file.Path file = java.nio.file.Path.of(args.get(0));
+        DemoDatabase.create(file, sets, cards, 42L);
+        out.printf("created %s: %d sets, %d cards in %.1f s%n", file, sets, cards, (System.nanoTime() - start) / 1e9);
+        return 0;
+    }
+
+    private static int positive(String value, String option) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new UsageException(option + " needs a positive number, got '" + value + "'");
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t && !(t instanceof io.offsite.localstack.Ports.PortInUseException)) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+}

@@ -1,0 +1,182 @@
+package io.offsite.launcher;
+
+import io.offsite.events.v1.JobCompleted;
+import io.offsite.events.v1.JobStatus;
+import io.offsite.localstack.kafka.EventProbe;
+import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code offsite run <job> [--param k=v]... [--no-wait] [--timeout 10m]}: triggers a run through the scheduler's API
+ * and waits on the event topic until it ends — through the scheduler's retries — exiting 0 on success.
+ */
+final class RunCommand {
+
+    static final int EXIT_FAILED = 1;
+    static final int EXIT_PARTIAL = 3;
+
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final PrintStream out;
+    private final PrintStream err;
+
+    RunCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(List<String> args) throws Exception {
+        if (args.isEmpty() || args.get(0).startsWith("--")) {
+            throw new UsageException("usage: offsite run <job> [--param key=value]... [--no-wait] [--timeout DURATION]");
+        }
+        String job = args.get(0);
+        Map<String, String> parameters = new LinkedHashMap<>();
+        boolean wait = true;
+        Duration timeout = Duration.ofMinutes(45);
+        String api = LocalOptions.env("OFFSITE_API", "http://127.0.0.1:8080");
+        String kafka = LocalOptions.env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
+        for (int i = 1; i < args.size(); i++) {
+            switch (args.get(i)) {
+                case "--no-wait" -> wait = false;
+                case "--param" -> {
+                    String kv = LocalOptions.value(args, ++i, "--param");
+                    int eq = kv.indexOf('=');
+                    if (eq <= 0) {
+                        throw new UsageException("--param needs key=value, got '" + kv + "'");
+                    }
+                    parameters.put(kv.substring(0, eq), kv.substring(eq + 1));
+                }
+                case "--timeout" -> timeout = Durations.parse(LocalOptions.value(args, ++i, "--timeout"));
+                case "--api" -> api = LocalOptions.value(args, ++i, "--api");
+                case "--kafka" -> kafka = LocalOptions.value(args, ++i, "--kafka");
+                default -> throw new UsageException("unknown option for 'run': " + args.get(i));
+            }
+        }
+        EventProbe probe = wait ? new EventProbe(kafka) : null;
+        try {
+            JsonNode accepted = trigger(api, job, parameters);
+            String runId = accepted.path("runId").asString();
+            int maxAttempts = maxAttempts(api, job);
+            out.println("Requested " + job + ": run " + runId);
+            if (!wait) {
+                return 0;
+            }
+            return await(probe, runId, maxAttempts, timeout);
+        } finally {
+            if (probe != null) {
+                probe.close();
+            }
+        }
+    }
+
+    private JsonNode trigger(String api, String job, Map<String, String> parameters) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        String body = json.writeValueAsString(Map.of("parameters", parameters));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + "/api/v1/jobs/" + job + "/runs"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        String token = System.getenv("OFFSITE_SCHEDULER_API_TOKEN");
+        if (token != null && !token.isBlank()) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            throw new UsageException("the scheduler does not answer at " + api + ": is Offsite running? Start it with 'bin/offsite local'.");
+        }
+        if (response.statusCode() != 202) {
+            JsonNode problem = parse(response.body());
+            String detail = problem.path("detail").asString(response.body());
+            throw new UsageException("the scheduler refused to run " + job + " (HTTP " + response.statusCode() + "): " + detail);
+        }
+        return parse(response.body());
+    }
+
+    /** Attempts the scheduler makes for a job (1 + its retries), from its job list; 1 when it cannot tell. */
+    private int maxAttempts(String api, String job) {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api + "/api/v1/jobs"))
+                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            for (JsonNode node : parse(response.body())) {
+                if (job.equals(node.path("name").asString())) {
+                    return 1 + node.path("retries").asInt(0);
+                }
+            }
+        } catch (Exception e) {
+            err.println("offsite: cannot read the retries of " + job + " (" + e.getMessage() + "); waiting for the first attempt only");
+        }
+        return 1;
+    }
+
+    private JsonNode parse(String body) {
+        try {
+            return json.readTree(body);
+        } catch (RuntimeException e) {
+            return json.createObjectNode();
+        }
+    }
+
+    private int await(EventProbe probe, String runId, int maxAttempts, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<JobCompleted> seen = new ArrayList<>();
+        while (System.nanoTime() < deadline) {
+            for (JobCompleted completed : probe.completions(runId)) {
+                if (seen.contains(completed)) {
+                    continue;
+                }
+                seen.add(completed);
+                report(completed);
+                boolean retried = (completed.getStatus() == JobStatus.FAILED || completed.getStatus() == JobStatus.TIMED_OUT)
+                        && completed.getRetryable() && completed.getAttempt() < maxAttempts;
+                if (retried) {
+                    out.println("  the scheduler retries it (attempt " + (completed.getAttempt() + 1) + " of " + maxAttempts + ")");
+                    continue;
+                }
+                return switch (completed.getStatus()) {
+                    case SUCCEEDED -> 0;
+                    case PARTIALLY_FAILED -> EXIT_PARTIAL;
+                    default -> EXIT_FAILED;
+                };
+            }
+            sleep();
+        }
+        err.println("no completion of run " + runId + " within " + timeout + "; it may still be running (see bin/offsite runs)");
+        return EXIT_FAILED;
+    }
+
+    private void report(JobCompleted c) {
+        String took = c.getStartedAt() == null ? "" : String.format(" in %.1f s",
+                Duration.between(c.getStartedAt(), c.getFinishedAt()).toMillis() / 1000.0);
+        PrintStream stream = c.getStatus() == JobStatus.SUCCEEDED ? out : err;
+        stream.println(c.getJobName() + " attempt " + c.getAttempt() + ": " + c.getStatus() + took);
+        if (c.getError() != null) {
+            stream.println("  " + c.getError().getType() + ": " + c.getError().getMessage());
+        } else if (c.getMessage() != null) {
+            stream.println("  " + c.getMessage());
+        }
+        c.getArtifacts().forEach(a -> stream.println("  s3://" + a.getBucket() + "/" + a.getKey() + "  " + a.getSizeBytes()
+                + " bytes  sha256 " + a.getSha256()));
+        c.getStats().forEach((k, v) -> stream.println("  " + k + " = " + v));
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

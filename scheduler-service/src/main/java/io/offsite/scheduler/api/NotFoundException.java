@@ -1,0 +1,7 @@
+package io.offsite.scheduler.api;
+
+class NotFoundException extends RuntimeException {
+    NotFoundException(String message) {
+        super(message);
+    }
+}

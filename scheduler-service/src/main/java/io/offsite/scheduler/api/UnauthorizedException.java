@@ -1,0 +1,7 @@
+package io.offsite.scheduler.api;
+
+class UnauthorizedException extends RuntimeException {
+    UnauthorizedException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,68 @@
+package io.offsite.scheduler.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Everything the scheduler reads from configuration, under {@code offsite.scheduler}.
+ *
+ * @param apiToken               when set, mutating HTTP endpoints require {@code Authorization: Bearer <token>}
+ * @param tickInterval           how often the leader evaluates cron fires, retries and deadlines
+ * @param missedFireGrace        a cron fire or dependency trigger later than this is skipped and reported
+ * @param timeoutGrace           how long after a run's deadline the scheduler declares it TIMED_OUT
+ * @param historyLimit           finished runs kept in memory for the HTTP API
+ * @param instanceId             this replica's name in events; defaults to scheduler@host:pid
+ * @param leadershipTopic        single-partition topic whose assignee is the leader
+ * @param leadershipGroup        consumer group shared by all replicas of one deployment
+ * @param leadershipSessionTimeout how soon a dead leader is replaced
+ * @param topicPartitions        partitions of request and event topics the scheduler creates when missing
+ * @param topicReplicationFactor replication factor of topics it creates
+ * @param publishTimeout         how long one publish may take before the decision is retried
+ * @param externalJobs           jobs run by other systems that our jobs may depend on
+ * @param jobs                   our jobs by name
+ */
+@Validated
+@ConfigurationProperties("offsite.scheduler")
+public record SchedulerProperties(
+        String apiToken,
+        @NotNull @DefaultValue("PT1S") Duration tickInterval,
+        @NotNull @DefaultValue("PT10M") Duration missedFireGrace,
+        @NotNull @DefaultValue("PT30S") Duration timeoutGrace,
+        @Min(1) @DefaultValue("10000") int historyLimit,
+        String instanceId,
+        @NotBlank @DefaultValue("offsite.scheduler.leadership") String leadershipTopic,
+        @NotBlank @DefaultValue("offsite-scheduler") String leadershipGroup,
+        @NotNull @DefaultValue("PT6S") Duration leadershipSessionTimeout,
+        @Min(1) @DefaultValue("6") int topicPartitions,
+        @Min(1) @DefaultValue("1") short topicReplicationFactor,
+        @NotNull @DefaultValue("PT10S") Duration publishTimeout,
+        List<String> externalJobs,
+        @Valid Map<String, Job> jobs) {
+
+    public SchedulerProperties {
+        externalJobs = externalJobs == null ? List.of() : List.copyOf(externalJobs);
+        jobs = jobs == null ? Map.of() : Map.copyOf(jobs);
+    }
+
+    /** One job as configured; validated into a {@code JobDefinition} at start-up. */
+    public record Job(
+            String type,
+            String cron,
+            String zone,
+            Duration timeout,
+            Integer retries,
+            Duration retryDelay,
+            Boolean exclusive,
+            List<String> dependsOn,
+            Boolean enabled,
+            Map<String, String> parameters) {
+    }
+}

@@ -1,0 +1,171 @@
+package io.offsite.scheduler.kafka;
+
+import io.offsite.events.serde.EventDecodingException;
+import io.offsite.events.serde.EventDeserializer;
+import io.offsite.scheduler.runs.Scheduler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Reads the event topic and every request topic from the beginning, without a consumer group, and
+ * folds each event into the scheduler: on start-up this rebuilds the last fires, runs in flight and
+ * pending retries; afterwards it keeps every replica's view current. Undecodable records are
+ * counted and skipped (the workers dead-letter them; they carry no state for us).
+ */
+class EventLogReader implements SmartLifecycle {
+
+    static final int PHASE = 0;
+    private static final Logger log = LoggerFactory.getLogger(EventLogReader.class);
+
+    private final ConsumerFactory consumers;
+    private final List<String> topics;
+    private final Scheduler scheduler;
+    private final EventDeserializer deserializer = new EventDeserializer();
+    private final AtomicLong undecodable = new AtomicLong();
+    private volatile Map<TopicPartition, Long> positions = Map.of();
+    private volatile List<TopicPartition> assigned = List.of();
+    private volatile Throwable failure;
+    private volatile boolean running;
+    private Thread thread;
+    private Consumer<String, byte[]> consumer;
+
+    /** Creates the group-less consumer; separated so tests and configuration decide its properties. */
+    interface ConsumerFactory {
+        Consumer<String, byte[]> create();
+    }
+
+    EventLogReader(ConsumerFactory consumers, List<String> topics, Scheduler scheduler) {
+        this.consumers = consumers;
+        this.topics = List.copyOf(topics);
+        this.scheduler = scheduler;
+    }
+
+    @Override
+    public synchronized void start() {
+        consumer = consumers.create();
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+                partitions.add(new TopicPartition(topic, info.partition()));
+            }
+        }
+        assigned = List.copyOf(partitions);
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        running = true;
+        thread = new Thread(this::loop, "scheduler-event-log");
+        thread.setDaemon(true);
+        thread.setUncaughtExceptionHandler((t, e) -> {
+            failure = e;
+            log.error("Event log reader stopped; this replica's state is no longer current", e);
+        });
+        thread.start();
+        log.info("Reading {} partitions of {} from the beginning", partitions.size(), topics);
+    }
+
+    private void loop() {
+        try {
+            while (running) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    SpecificRecord event = decode(record);
+                    if (event != null) {
+                        scheduler.apply(event);
+                    }
+                }
+                Map<TopicPartition, Long> now = new HashMap<>();
+                for (TopicPartition partition : consumer.assignment()) {
+                    now.put(partition, consumer.position(partition));
+                }
+                positions = Map.copyOf(now);
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
+        } finally {
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+        }
+    }
+
+    private SpecificRecord decode(ConsumerRecord<String, byte[]> record) {
+        try {
+            return deserializer.deserialize(record.topic(), record.value());
+        } catch (EventDecodingException e) {
+            undecodable.incrementAndGet();
+            log.warn("Skipping undecodable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    /** The partitions this reader consumes. */
+    List<TopicPartition> partitions() {
+        return assigned;
+    }
+
+    /** Why the reader stopped, or null while it is healthy. */
+    Throwable failure() {
+        return failure;
+    }
+
+    /** Whether every partition in {@code targets} has been read up to its target offset. */
+    boolean reached(Map<TopicPartition, Long> targets) {
+        Map<TopicPartition, Long> current = positions;
+        for (Map.Entry<TopicPartition, Long> target : targets.entrySet()) {
+            Long position = current.get(target.getKey());
+            if (position == null || position < target.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    long undecodable() {
+        return undecodable.get();
+    }
+
+    @Override
+    public void stop() {
+        Thread toJoin;
+        synchronized (this) {
+            running = false;
+            toJoin = thread;
+            if (consumer != null) {
+                consumer.wakeup();
+            }
+        }
+        if (toJoin != null) {
+            try {
+                toJoin.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+}

@@ -1,0 +1,118 @@
+package io.offsite.scheduler.kafka;
+
+import io.offsite.events.Topics;
+import io.offsite.events.serde.EventSerializer;
+import io.offsite.scheduler.config.SchedulerProperties;
+import io.offsite.scheduler.runs.EventPublisher;
+import io.offsite.scheduler.runs.LeadershipStatus;
+import io.offsite.scheduler.runs.Scheduler;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/** Wires the scheduler to Kafka: publisher, event-log reader, leader election and the ticker. */
+@Configuration(proxyBeanMethods = false)
+class KafkaConfiguration {
+
+    @Bean
+    KafkaTemplate<String, SpecificRecord> schedulerKafkaTemplate(KafkaProperties kafka) {
+        Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, EventSerializer.class);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(config));
+    }
+
+    @Bean
+    EventPublisher kafkaEventPublisher(KafkaTemplate<String, SpecificRecord> schedulerKafkaTemplate,
+            SchedulerProperties properties) {
+        return new KafkaEventPublisher(schedulerKafkaTemplate, properties.publishTimeout());
+    }
+
+    @Bean
+    KafkaAdmin.NewTopics schedulerTopics(SchedulerProperties properties) {
+        var topics = new java.util.ArrayList<NewTopic>();
+        for (String topic : SchedulerTopics.stateTopics()) {
+            topics.add(new NewTopic(topic, properties.topicPartitions(), properties.topicReplicationFactor()));
+        }
+        for (Topics.JobType type : Topics.JobType.values()) {
+            topics.add(new NewTopic(Topics.deadLetterTopic(type.requestTopic()), properties.topicPartitions(),
+                    properties.topicReplicationFactor()));
+        }
+        topics.add(new NewTopic(properties.leadershipTopic(), 1, properties.topicReplicationFactor()));
+        return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+    }
+
+    @Bean
+    EventLogReader eventLogReader(KafkaProperties kafka, Scheduler scheduler) {
+        return new EventLogReader(() -> {
+            Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
+            config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+            config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+            config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+            return new KafkaConsumer<>(config);
+        }, SchedulerTopics.stateTopics(), scheduler);
+    }
+
+    @Bean
+    LeadershipElector leadershipElector(KafkaProperties kafka, SchedulerProperties properties, EventLogReader reader,
+            Scheduler scheduler) {
+        return new LeadershipElector(() -> {
+            Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
+            config.put(ConsumerConfig.GROUP_ID_CONFIG, properties.leadershipGroup());
+            config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            // sticky: a replica joining does not move leadership away from a healthy leader
+            config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+            config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) properties.leadershipSessionTimeout().toMillis());
+            config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+                    (int) Math.max(500, properties.leadershipSessionTimeout().toMillis() / 3));
+            config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+            config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+            return new KafkaConsumer<>(config);
+        }, properties.leadershipTopic(), reader, scheduler::awaitIdle);
+    }
+
+    @Bean
+    LeaderTicker leaderTicker(Scheduler scheduler, LeadershipElector elector, SchedulerProperties properties) {
+        return new LeaderTicker(scheduler, elector, properties.tickInterval());
+    }
+
+    @Bean
+    HealthIndicator schedulerHealthIndicator(EventLogReader reader, LeadershipElector elector, LeaderTicker ticker) {
+        return () -> {
+            Health.Builder health = reader.failure() == null ? Health.up() : Health.down(reader.failure());
+            if (ticker.lastFailure() != null) {
+                health.withDetail("lastTickFailure", String.valueOf(ticker.lastFailure().getMessage()));
+            }
+            return health.withDetail("leader", elector.leading())
+                    .withDetail("readyToLead", elector.readyToLead())
+                    .withDetail("undecodableRecords", reader.undecodable())
+                    .build();
+        };
+    }
+
+    @Bean
+    LeadershipStatus leadershipStatus(LeadershipElector elector) {
+        return new LeadershipStatus(elector::leading);
+    }
+}

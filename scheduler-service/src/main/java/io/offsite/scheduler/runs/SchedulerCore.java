@@ -1,0 +1,483 @@
+package io.offsite.scheduler.runs;
+
+import io.offsite.events.serde.EventCodec;
+import io.offsite.events.v1.Artifact;
+import io.offsite.events.v1.JobCompleted;
+import io.offsite.events.v1.JobError;
+import io.offsite.events.v1.JobRequested;
+import io.offsite.events.v1.JobStarted;
+import io.offsite.events.v1.JobStatus;
+import io.offsite.events.v1.Trigger;
+import io.offsite.scheduler.cron.CronSchedule;
+import io.offsite.scheduler.jobs.JobCatalog;
+import io.offsite.scheduler.jobs.JobDefinition;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The scheduler's state and decisions, with no I/O. State is folded from the events seen on the
+ * topics ({@link #onRequested}, {@link #onStarted}, {@link #onCompleted}), so every replica that
+ * reads the same topics knows the same things; {@link #nextAction} decides the next thing to
+ * publish at a given instant and {@link #trigger} answers a manual trigger. Neither changes state:
+ * the caller publishes the resulting event and folds it back in, so a failed publish changes nothing.
+ *
+ * <p>Not thread-safe; {@link Scheduler} serialises access.
+ */
+public final class SchedulerCore {
+
+    static {
+        // building events with array defaults needs the event package trusted by Avro; the codec's class
+        // initialisation does that, and must run before the first event is built here
+        new EventCodec();
+    }
+
+    /** Upper bound of missed cron fires counted one by one after a long downtime. */
+    private static final int MISSED_COUNT_LIMIT = 10_000;
+
+    private final JobCatalog catalog;
+    private final SchedulerPolicy policy;
+    private final LinkedHashMap<String, Run> runs = new LinkedHashMap<>();
+    private final Map<String, Set<String>> activeRuns = new HashMap<>();
+    private final Map<String, Instant> lastFire = new HashMap<>();
+    private final Map<String, Instant> cronBaseline = new HashMap<>();
+    private final TreeMap<String, PendingTrigger> pendingDependencies = new TreeMap<>();
+    private final Map<String, Instant> lastSuccess = new HashMap<>();
+    private final Map<String, String> lastRunOfJob = new HashMap<>();
+    private final Map<String, BackupArtifact> backups = new LinkedHashMap<>();
+
+    public SchedulerCore(JobCatalog catalog, SchedulerPolicy policy) {
+        this.catalog = Objects.requireNonNull(catalog, "catalog");
+        this.policy = Objects.requireNonNull(policy, "policy");
+    }
+
+    public JobCatalog catalog() {
+        return catalog;
+    }
+
+    // ---------------------------------------------------------------- folding events
+
+    public void onRequested(JobRequested request) {
+        Run run = run(request.getRunId(), request.getJobName(), request.getRequestedAt());
+        run.jobType = request.getJobType();
+        if (run.scheduledFor == null) {
+            run.scheduledFor = request.getScheduledFor();
+        }
+        Attempt attempt = run.attempt(request.getAttempt());
+        if (attempt.request == null) {
+            attempt.request = request;
+        }
+        pendingDependencies.remove(request.getRunId());
+        if (attempt == run.latest() && attempt.completion == null) {
+            run.retryDueAt = null;
+        }
+        if (request.getTrigger() == Trigger.SCHEDULE) {
+            advanceLastFire(request.getJobName(), request.getScheduledFor());
+        }
+        settle(run);
+    }
+
+    public void onStarted(JobStarted started) {
+        Run run = run(started.getRunId(), started.getJobName(), started.getStartedAt());
+        Attempt attempt = run.attempt(started.getAttempt());
+        if (attempt.started == null) {
+            attempt.started = started;
+        }
+        settle(run);
+    }
+
+    public void onCompleted(JobCompleted completion) {
+        Run run = run(completion.getRunId(), completion.getJobName(), completion.getFinishedAt());
+        if (run.jobType == null) {
+            run.jobType = completion.getJobType();
+        }
+        if (run.scheduledFor == null) {
+            run.scheduledFor = completion.getScheduledFor();
+        }
+        pendingDependencies.remove(completion.getRunId());
+        Attempt attempt = run.attempt(completion.getAttempt());
+        if (attempt.completion != null) {
+            return; // the first terminal outcome of an attempt wins; later ones are duplicates or stragglers
+        }
+        attempt.completion = completion;
+        if (completion.getStatus() == JobStatus.SKIPPED && isCronRun(completion)) {
+            advanceLastFire(completion.getJobName(), completion.getScheduledFor());
+        }
+        if (attempt == run.latest()) {
+            conclude(run, attempt, completion);
+        }
+        settle(run);
+    }
+
+    private void conclude(Run run, Attempt attempt, JobCompleted completion) {
+        Optional<JobDefinition> definition = catalog.find(run.jobName);
+        switch (completion.getStatus()) {
+            case SUCCEEDED -> {
+                run.retryDueAt = null;
+                lastSuccess.merge(run.jobName, completion.getFinishedAt(), (a, b) -> a.isAfter(b) ? a : b);
+                recordBackups(run, completion);
+                owedByDependents(run, completion);
+            }
+            case FAILED, TIMED_OUT -> {
+                int maxAttempts = attempt.request != null
+                        ? attempt.request.getMaxAttempts()
+                        : definition.map(JobDefinition::maxAttempts).orElse(1);
+                if (completion.getRetryable() && definition.isPresent() && attempt.number < maxAttempts) {
+                    run.retryDueAt = completion.getFinishedAt().plus(definition.get().retryDelay());
+                } else {
+                    run.gaveUp = completion.getRetryable();
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void owedByDependents(Run run, JobCompleted completion) {
+        Instant scheduledFor = completion.getScheduledFor() != null ? completion.getScheduledFor()
+                : run.scheduledFor != null ? run.scheduledFor : completion.getFinishedAt();
+        for (JobDefinition dependent : catalog.dependentsOf(run.jobName)) {
+            String runId = dependencyRunId(dependent.name(), run.runId);
+            if (dependent.enabled() && !runs.containsKey(runId)) {
+                pendingDependencies.put(runId, new PendingTrigger(
+                        runId, dependent.name(), run.runId, scheduledFor, completion.getFinishedAt()));
+            }
+        }
+    }
+
+    private void recordBackups(Run run, JobCompleted completion) {
+        if (!"BACKUP".equals(completion.getJobType())) {
+            return;
+        }
+        Map<String, String> parameters = run.parameters();
+        String series = parameters.getOrDefault("source", parameters.getOrDefault("series", run.jobName));
+        Instant at = run.scheduledFor != null ? run.scheduledFor : completion.getFinishedAt();
+        for (Artifact artifact : completion.getArtifacts()) {
+            backups.put(artifact.getBucket() + "/" + artifact.getKey(), new BackupArtifact(series, artifact.getSizeBytes(), at));
+        }
+    }
+
+    private boolean isCronRun(JobCompleted completion) {
+        Instant scheduledFor = completion.getScheduledFor();
+        if (scheduledFor == null || !completion.getRunId().equals(runId(completion.getJobName(), scheduledFor))) {
+            return false;
+        }
+        return catalog.find(completion.getJobName())
+                .map(JobDefinition::schedule)
+                .map(schedule -> schedule.firesAt(scheduledFor))
+                .orElse(false);
+    }
+
+    private void advanceLastFire(String job, Instant at) {
+        lastFire.merge(job, at, (a, b) -> a.isAfter(b) ? a : b);
+    }
+
+    private Run run(String runId, String jobName, Instant seen) {
+        Run run = runs.get(runId);
+        if (run == null) {
+            run = new Run(runId, jobName, seen);
+            runs.put(runId, run);
+            lastRunOfJob.put(jobName, runId);
+            evictBeyondLimit();
+        }
+        return run;
+    }
+
+    private void settle(Run run) {
+        Set<String> active = activeRuns.computeIfAbsent(run.jobName, k -> new LinkedHashSet<>());
+        if (run.status().active()) {
+            active.add(run.runId);
+        } else {
+            active.remove(run.runId);
+        }
+    }
+
+    private void evictBeyondLimit() {
+        Iterator<Run> it = runs.values().iterator();
+        while (runs.size() > policy.historyLimit() && it.hasNext()) {
+            Run oldest = it.next();
+            if (!oldest.status().active()) {
+                it.remove();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- decisions
+
+    /**
+     * The next thing to do at {@code now}, or empty when nothing is due. Order: declare overdue runs
+     * TIMED_OUT (which may free an exclusive job), retries, dependency triggers, cron fires.
+     */
+    public Optional<Action> nextAction(Instant now) {
+        Instant at = now.truncatedTo(ChronoUnit.MILLIS);
+        for (Set<String> active : activeRuns.values()) {
+            for (String runId : active) {
+                Run run = runs.get(runId);
+                Attempt latest = run.latest();
+                if (run.retryDueAt == null && latest != null && latest.completion == null && latest.deadline() != null
+                        && !at.isBefore(latest.deadline().plus(policy.timeoutGrace()))) {
+                    return Optional.of(new Action.Conclude(timedOut(run, latest, at), Action.Reason.TIMED_OUT));
+                }
+            }
+        }
+        for (Set<String> active : activeRuns.values()) {
+            for (String runId : active) {
+                Run run = runs.get(runId);
+                if (run.retryDueAt != null && !at.isBefore(run.retryDueAt)) {
+                    Optional<JobDefinition> definition = catalog.find(run.jobName);
+                    JobRequested template = run.firstRequest();
+                    if (definition.isPresent() && template != null) {
+                        return Optional.of(new Action.Dispatch(retry(run, template, definition.get(), at), 0));
+                    }
+                }
+            }
+        }
+        for (PendingTrigger pending : pendingDependencies.values()) {
+            JobDefinition job = catalog.find(pending.jobName()).orElseThrow();
+            if (pending.upstreamFinishedAt().isBefore(at.minus(policy.missedFireGrace()))) {
+                pendingDependencies.remove(pending.runId());
+                return Optional.of(new Action.Drop(pending.jobName(), pending.runId(), pending.upstreamFinishedAt()));
+            }
+            return Optional.of(dispatchOrSkip(job, pending.runId(), Trigger.DEPENDENCY, pending.scheduledFor(),
+                    pending.upstreamRunId(), policy.identity(), job.parameters(), at, 0));
+        }
+        for (JobDefinition job : catalog.all()) {
+            CronSchedule schedule = job.schedule();
+            if (!job.enabled() || schedule == null) {
+                continue;
+            }
+            Instant after = lastFire.containsKey(job.name())
+                    ? lastFire.get(job.name())
+                    : cronBaseline.computeIfAbsent(job.name(), k -> at);
+            CronSchedule.Due due = schedule.due(after, at, MISSED_COUNT_LIMIT);
+            if (due == null) {
+                continue;
+            }
+            String runId = runId(job.name(), due.latest());
+            if (due.latest().isBefore(at.minus(policy.missedFireGrace()))) {
+                int missed = due.earlierMissed() + 1;
+                String message = missed + " fire(s) missed up to " + due.latest() + ": older than the grace period of "
+                        + policy.missedFireGrace() + " when the scheduler could act at " + at;
+                return Optional.of(new Action.Conclude(
+                        skipped(job, runId, due.latest(), at, message), Action.Reason.MISSED));
+            }
+            return Optional.of(dispatchOrSkip(job, runId, Trigger.SCHEDULE, due.latest(), null, policy.identity(),
+                    job.parameters(), at, due.earlierMissed()));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A manual trigger of {@code jobName} at {@code now}: a request, or a SKIPPED completion when the
+     * job is exclusive and already running.
+     */
+    public Action trigger(String jobName, Map<String, String> parameters, String requestedBy, Instant now) {
+        JobDefinition job = catalog.find(jobName).orElseThrow(() -> new UnknownJobException(jobName));
+        Instant at = now.truncatedTo(ChronoUnit.MILLIS);
+        Map<String, String> merged = new TreeMap<>(job.parameters());
+        if (parameters != null) {
+            merged.putAll(parameters);
+        }
+        if (runs.containsKey(runId(jobName, at))) {
+            return new Action.AlreadyRequested(jobName, runId(jobName, at));
+        }
+        return dispatchOrSkip(job, runId(jobName, at), Trigger.MANUAL, at, null,
+                requestedBy == null ? policy.identity() : requestedBy, merged, at, 0);
+    }
+
+    private Action dispatchOrSkip(JobDefinition job, String runId, Trigger trigger, Instant scheduledFor,
+            String causation, String requestedBy, Map<String, String> parameters, Instant at, int missedBefore) {
+        if (job.exclusive()) {
+            Optional<String> running = activeRuns.getOrDefault(job.name(), Set.of()).stream()
+                    .filter(id -> !id.equals(runId)).findFirst();
+            if (running.isPresent()) {
+                return new Action.Conclude(skipped(job, runId, scheduledFor, at, "already running: " + running.get()),
+                        Action.Reason.ALREADY_RUNNING);
+            }
+        }
+        JobRequested request = JobRequested.newBuilder()
+                .setRunId(runId)
+                .setJobName(job.name())
+                .setJobType(job.type().name())
+                .setAttempt(1)
+                .setMaxAttempts(job.maxAttempts())
+                .setTrigger(trigger)
+                .setScheduledFor(scheduledFor)
+                .setRequestedAt(at)
+                .setDeadline(at.plus(job.timeout()))
+                .setCausationRunId(causation)
+                .setRequestedBy(requestedBy)
+                .setParameters(new TreeMap<>(parameters))
+                .build();
+        return new Action.Dispatch(request, missedBefore);
+    }
+
+    private JobRequested retry(Run run, JobRequested template, JobDefinition job, Instant at) {
+        return JobRequested.newBuilder(template)
+                .setAttempt(run.latest().number + 1)
+                .setTrigger(Trigger.RETRY)
+                .setRequestedAt(at)
+                .setDeadline(at.plus(job.timeout()))
+                .setCausationRunId(run.runId)
+                .setRequestedBy(policy.identity())
+                .build();
+    }
+
+    private JobCompleted skipped(JobDefinition job, String runId, Instant scheduledFor, Instant at, String message) {
+        return JobCompleted.newBuilder()
+                .setRunId(runId)
+                .setJobName(job.name())
+                .setJobType(job.type().name())
+                .setAttempt(1)
+                .setStatus(JobStatus.SKIPPED)
+                .setRetryable(false)
+                .setStartedAt(null)
+                .setFinishedAt(at)
+                .setWorker(policy.identity())
+                .setMessage(message)
+                .setScheduledFor(scheduledFor)
+                .build();
+    }
+
+    private JobCompleted timedOut(Run run, Attempt attempt, Instant at) {
+        String message = "no completion by deadline " + attempt.deadline() + " plus grace " + policy.timeoutGrace();
+        return JobCompleted.newBuilder()
+                .setRunId(run.runId)
+                .setJobName(run.jobName)
+                .setJobType(run.jobType == null ? "UNKNOWN" : run.jobType)
+                .setAttempt(attempt.number)
+                .setStatus(JobStatus.TIMED_OUT)
+                .setRetryable(true)
+                .setStartedAt(attempt.started == null ? null : attempt.started.getStartedAt())
+                .setFinishedAt(at)
+                .setWorker(policy.identity())
+                .setError(new JobError("DEADLINE_EXCEEDED", message))
+                .setMessage(message)
+                .setScheduledFor(run.scheduledFor)
+                .build();
+    }
+
+    public static String runId(String job, Instant scheduledFor) {
+        return job + "@" + scheduledFor.truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    public static String dependencyRunId(String job, String upstreamRunId) {
+        return job + "@after:" + upstreamRunId;
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    public List<JobView> jobs(Instant now) {
+        List<JobView> views = new ArrayList<>();
+        for (JobDefinition job : catalog.all()) {
+            Instant last = lastFire.get(job.name());
+            Instant next = null;
+            if (job.enabled() && job.schedule() != null) {
+                Instant from = last != null && last.isAfter(now) ? last : now;
+                next = job.schedule().next(from);
+            }
+            String lastRunId = lastRunOfJob.get(job.name());
+            RunSummary lastRun = lastRunId == null || !runs.containsKey(lastRunId) ? null : summary(runs.get(lastRunId));
+            views.add(new JobView(job, next, last, lastRun, lastSuccess.get(job.name())));
+        }
+        return views;
+    }
+
+    public Optional<Instant> lastSuccess(String job) {
+        return Optional.ofNullable(lastSuccess.get(job));
+    }
+
+    public boolean running(String job) {
+        return !activeRuns.getOrDefault(job, Set.of()).isEmpty();
+    }
+
+    /** Runs newest first, filtered by job and status when given. */
+    public List<RunSummary> runs(String job, RunStatus status, int limit) {
+        List<RunSummary> result = new ArrayList<>();
+        List<Run> all = new ArrayList<>(runs.values());
+        all.sort(Comparator.comparing((Run r) -> r.firstSeen).reversed());
+        for (Run run : all) {
+            if (result.size() >= limit) {
+                break;
+            }
+            if ((job == null || job.equals(run.jobName)) && (status == null || status == run.status())) {
+                result.add(summary(run));
+            }
+        }
+        return result;
+    }
+
+    public Optional<RunDetail> run(String runId) {
+        Run run = runs.get(runId);
+        if (run == null) {
+            return Optional.empty();
+        }
+        List<RunDetail.AttemptView> attempts = new ArrayList<>();
+        for (Attempt a : run.attempts.values()) {
+            JobRequested r = a.request;
+            JobCompleted c = a.completion;
+            attempts.add(new RunDetail.AttemptView(
+                    a.number,
+                    r == null ? null : r.getTrigger().name(),
+                    r == null ? null : r.getRequestedBy(),
+                    r == null ? null : r.getCausationRunId(),
+                    r == null ? null : r.getRequestedAt(),
+                    r == null ? null : r.getDeadline(),
+                    a.started != null ? a.started.getStartedAt() : c == null ? null : c.getStartedAt(),
+                    c != null ? c.getWorker() : a.started == null ? null : a.started.getWorker(),
+                    c == null ? null : c.getFinishedAt(),
+                    a.status(),
+                    c != null && c.getRetryable(),
+                    c == null || c.getError() == null ? null : c.getError().getType(),
+                    c == null || c.getError() == null ? null : c.getError().getMessage(),
+                    c == null ? null : c.getMessage(),
+                    c == null ? List.of() : c.getArtifacts().stream().map(x -> new RunDetail.ArtifactView(
+                            x.getBucket(), x.getKey(), x.getSizeBytes(), x.getSha256(), x.getSourceBytes(), x.getCompression()))
+                            .toList(),
+                    c == null ? Map.of() : Map.copyOf(c.getStats())));
+        }
+        return Optional.of(new RunDetail(summary(run), Map.copyOf(run.parameters()), run.retryDueAt, attempts));
+    }
+
+    public List<SeriesStats> backupStats() {
+        Map<String, SeriesStats> bySeries = new TreeMap<>();
+        for (BackupArtifact b : backups.values()) {
+            bySeries.merge(b.series(), new SeriesStats(b.series(), 1, b.sizeBytes(), b.at(), b.at()), (x, y) -> new SeriesStats(
+                    x.series(), x.count() + y.count(), x.totalSizeBytes() + y.totalSizeBytes(),
+                    x.oldest().isBefore(y.oldest()) ? x.oldest() : y.oldest(),
+                    x.newest().isAfter(y.newest()) ? x.newest() : y.newest()));
+        }
+        return List.copyOf(bySeries.values());
+    }
+
+    private RunSummary summary(Run run) {
+        Attempt first = run.attempts.isEmpty() ? null : run.attempts.firstEntry().getValue();
+        Attempt latest = run.latest();
+        JobRequested request = run.firstRequest();
+        return new RunSummary(
+                run.runId,
+                run.jobName,
+                run.jobType,
+                run.status(),
+                request == null ? null : request.getTrigger().name(),
+                run.attempts.size(),
+                run.scheduledFor,
+                first != null && first.request != null ? first.request.getRequestedAt() : run.firstSeen,
+                latest != null && latest.completion != null ? latest.completion.getFinishedAt() : null,
+                run.gaveUp);
+    }
+
+    private record BackupArtifact(String series, long sizeBytes, Instant at) {
+    }
+}

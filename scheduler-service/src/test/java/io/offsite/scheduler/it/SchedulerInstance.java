@@ -1,0 +1,95 @@
+package io.offsite.scheduler.it;
+
+import io.offsite.localstack.LocalStack;
+import io.offsite.scheduler.SchedulerApplication;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** One running scheduler on the test broker, on a free port, with short test timings. */
+final class SchedulerInstance implements AutoCloseable {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final ConfigurableApplicationContext context;
+    private final String name;
+
+    private SchedulerInstance(String name, ConfigurableApplicationContext context) {
+        this.name = name;
+        this.context = context;
+    }
+
+    /** Starts a scheduler; {@code group} isolates its leadership from other tests' schedulers. */
+    static SchedulerInstance start(String name, String group, String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--server.address=127.0.0.1",
+                "--spring.kafka.bootstrap-servers=" + LocalStack.kafka().bootstrapServers(),
+                "--offsite.scheduler.instance-id=" + name,
+                "--offsite.scheduler.leadership-group=" + group,
+                "--offsite.scheduler.tick-interval=200ms",
+                "--offsite.scheduler.leadership-session-timeout=6s",
+                "--offsite.scheduler.publish-timeout=5s"));
+        args.addAll(List.of(extraArgs));
+        return new SchedulerInstance(name, SchedulerApplication.application().run(args.toArray(String[]::new)));
+    }
+
+    String name() {
+        return name;
+    }
+
+    int port() {
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    Response post(String path, String json, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return send(request.build());
+    }
+
+    Response get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET().build());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port() + path);
+    }
+
+    private static Response send(HttpRequest request) {
+        try {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                    response.body());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    record Response(int status, String contentType, String body) {
+        JsonNode json() {
+            return JSON.readTree(body);
+        }
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}

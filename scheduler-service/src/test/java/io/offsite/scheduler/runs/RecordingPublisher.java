@@ -1,0 +1,42 @@
+package io.offsite.scheduler.runs;
+
+import io.offsite.events.v1.JobCompleted;
+import io.offsite.events.v1.JobRequested;
+import java.util.ArrayList;
+import java.util.List;
+
+/** An in-memory event log: what a scheduler published, in order, for the pure tests. */
+final class RecordingPublisher implements EventPublisher {
+
+    final List<Object> log = new ArrayList<>();
+    boolean failing;
+
+    @Override
+    public void publish(JobRequested request) {
+        append(request);
+    }
+
+    @Override
+    public void publish(JobCompleted completion) {
+        append(completion);
+    }
+
+    private void append(Object event) {
+        if (failing) {
+            throw new IllegalStateException("broker unavailable");
+        }
+        log.add(event);
+    }
+
+    List<JobRequested> requests() {
+        return log.stream().filter(JobRequested.class::isInstance).map(JobRequested.class::cast).toList();
+    }
+
+    List<JobRequested> requests(String job) {
+        return requests().stream().filter(r -> r.getJobName().equals(job)).toList();
+    }
+
+    List<JobCompleted> completions() {
+        return log.stream().filter(JobCompleted.class::isInstance).map(JobCompleted.class::cast).toList();
+    }
+}
