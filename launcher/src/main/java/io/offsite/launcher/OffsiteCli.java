@@ -21,6 +21,8 @@ public final class OffsiteCli {
                                     publish a job request straight to Kafka, as another system would
               infra [--data DIR] [--kafka-port N] [--s3-port N] [--postgres-port N] [--no-postgres]
                                     run only the embedded Kafka broker, S3 API and PostgreSQL
+              schema <JobRequested|JobStarted|JobCompleted> [--example]
+                                    print an event's self-contained Avro schema and fingerprint
               generate-demo <file> [--cards N] [--sets N]
                                     write a demo SQLite database (15,000 cards by default)
             """;
@@ -50,6 +52,7 @@ public final class OffsiteCli {
                 case "request" -> new RequestCommand(out, err).run(rest);
                 case "infra" -> infra(LocalOptions.parse(rest));
                 case "generate-demo" -> generateDemo(rest, out);
+                case "schema" -> new SchemaCommand(out).run(rest);
                 default -> throw new UsageException("unknown command '" + args.get(0) + "'\n" + USAGE);
             };
         } catch (UsageException e) {
