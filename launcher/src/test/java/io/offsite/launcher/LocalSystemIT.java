@@ -64,6 +64,13 @@ class LocalSystemIT {
                 .replaceAll(".*s3://offsite-backups/(\\S+).*", "$1");
         assertThat(key).matches("backup-database/pokemon-data-\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}\\.\\d{3}Z\\.sqlite3\\.db\\.gz");
 
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + options.backupPort() + "/actuator/prometheus")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).containsPattern("backup_created_count_total\\{[^}]*job=\"backup-database\"[^}]*source=\"pokemon-data\"[^}]*} [1-9][0-9]*\\.0")
+                .containsPattern("backup_verified_total\\{[^}]*job=\"backup-database\"[^}]*} [1-9][0-9]*\\.0")
+                .containsPattern("backup_size_bytes\\{[^}]*job=\"backup-database\"")
+                .contains("offsite_jobs_completed_total");
         try (ObjectStore store = new ObjectStore(StorageProperties.of(URI.create(options.s3Endpoint()),
                 S3Endpoint.DEFAULT_ACCESS_KEY, S3Endpoint.DEFAULT_SECRET_KEY, S3Endpoint.DEFAULT_BUCKET))) {
             StoredObject stored = store.head(key).orElseThrow();

@@ -65,6 +65,7 @@ class RotationWorkerIT {
     static final String YEAR = "backup-database/";
     static final String DRY = "dry-series/";
     static final String LOCKED = "locked-series/";
+    static final String VERIFIED = "verified-series/";
 
     static EventProbe probe;
     static ObjectStore store;
@@ -95,6 +96,9 @@ class RotationWorkerIT {
         registry.add("offsite.rotation.series[2].name", () -> "locked");
         registry.add("offsite.rotation.series[2].prefix", () -> LOCKED);
         registry.add("offsite.rotation.series[2].keep-last", () -> "2");
+        registry.add("offsite.rotation.series[3].name", () -> "verified");
+        registry.add("offsite.rotation.series[3].prefix", () -> VERIFIED);
+        registry.add("offsite.rotation.series[3].keep-last", () -> "2");
     }
 
     @BeforeAll
@@ -211,6 +215,29 @@ class RotationWorkerIT {
                 + "pokemon-data-2024-05-26T00-00-00.000Z.sqlite3.db.gz (weekly)]", "delete 28 [pokemon-data-2024-05-29T00");
         assertThat(done.getStats()).containsEntry("dry_run", 1L).containsEntry("backups_to_delete", 28L)
                 .containsEntry("backups_deleted", 0L).containsEntry("orphan_sidecars", 1L);
+    }
+
+    @Test
+    void theNewestVerifiedBackupSurvivesAPolicyThatWouldDeleteIt() throws Exception {
+        uploadDaily(VERIFIED, "2024-08-01", "2024-08-10");
+        String ok = VERIFIED + "pokemon-data-2024-08-04T00-00-00.000Z.sqlite3.db.gz";
+        String older = VERIFIED + "pokemon-data-2024-08-02T00-00-00.000Z.sqlite3.db.gz";
+        String corrupt = VERIFIED + "pokemon-data-2024-08-07T00-00-00.000Z.sqlite3.db.gz";
+        store.putSmall(older + ".verified", "{\"outcome\":\"OK\"}".getBytes(StandardCharsets.UTF_8), "application/json", Map.of());
+        store.putSmall(ok + ".verified", "{\"outcome\":\"OK\",\"verifiedAt\":\"2024-08-04T01:00:00Z\"}".getBytes(StandardCharsets.UTF_8),
+                "application/json", Map.of());
+        store.putSmall(corrupt + ".verified", "{\"outcome\":\"FAILED\",\"reason\":\"sha256 mismatch\"}".getBytes(StandardCharsets.UTF_8),
+                "application/json", Map.of());
+
+        JobCompleted done = rotate(Map.of("series", "verified"));
+
+        assertThat(done.getStatus()).as("%s", done).isEqualTo(JobStatus.SUCCEEDED);
+        Set<String> left = listing(VERIFIED).keySet();
+        assertThat(left).containsExactlyInAnyOrder(
+                VERIFIED + "pokemon-data-2024-08-10T00-00-00.000Z.sqlite3.db.gz", VERIFIED + "pokemon-data-2024-08-10T00-00-00.000Z.sqlite3.db.gz.sha256",
+                VERIFIED + "pokemon-data-2024-08-09T00-00-00.000Z.sqlite3.db.gz", VERIFIED + "pokemon-data-2024-08-09T00-00-00.000Z.sqlite3.db.gz.sha256",
+                ok, ok + ".sha256", ok + ".verified");
+        assertThat(done.getStats()).containsEntry("kept_newest-verified", 1L);
     }
 
     @Test

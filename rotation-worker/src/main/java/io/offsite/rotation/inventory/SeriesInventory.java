@@ -18,8 +18,8 @@ import java.util.Set;
  */
 public final class SeriesInventory {
 
-    /** Files stored next to a backup that belong to it. */
-    public static final List<String> SIDECAR_SUFFIXES = List.of(".sha256");
+    /** Files stored next to a backup that belong to it: its checksum and its verification result. */
+    public static final List<String> SIDECAR_SUFFIXES = List.of(".sha256", StoredBackup.VERIFIED_SUFFIX);
 
     /**
      * An object rotation does not touch, and why.

@@ -13,8 +13,16 @@ import java.util.List;
  */
 public record StoredBackup(String key, Instant time, long size, List<ListedObject> sidecars) {
 
+    /** The sidecar a verification job writes: {@code <key>.verified}, JSON with an {@code outcome} of OK or FAILED. */
+    public static final String VERIFIED_SUFFIX = ".verified";
+
     public StoredBackup {
         sidecars = List.copyOf(sidecars);
+    }
+
+    /** The verification sidecar, when a verification ran. */
+    public java.util.Optional<ListedObject> verification() {
+        return sidecars.stream().filter(s -> s.key().equals(key + VERIFIED_SUFFIX)).findFirst();
     }
 
     /** The backup and its sidecars together. */

@@ -19,8 +19,11 @@ import io.offsite.worker.job.JobOutcome;
 import io.offsite.worker.job.JobRejectedException;
 import io.offsite.worker.storage.DeleteReport;
 import io.offsite.worker.storage.ObjectStore;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +31,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Runs ROTATION requests: lists the named series, plans with its policy, deletes what the plan drops (backups
@@ -42,6 +46,8 @@ class RotationJobHandler implements JobHandler {
     private static final Set<String> PARAMETERS = Set.of(PARAM_SERIES, PARAM_DRY_RUN);
 
     private final RotationProperties properties;
+    private static final JsonMapper VERIFICATION_JSON = JsonMapper.builder().build();
+
     private final ObjectStore store;
     private final RotationMetrics metrics;
 
@@ -87,7 +93,9 @@ class RotationJobHandler implements JobHandler {
         ctx.info("Analyzing backups for retention...");
         Map<String, StoredBackup> byKey = new LinkedHashMap<>();
         inventory.backups().forEach(b -> byKey.put(b.key(), b));
-        RetentionPlan plan = policy.apply(inventory.backups().stream().map(b -> new Backup(b.key(), b.time())).toList(),
+        String newestVerified = newestVerified(ctx, inventory);
+        RetentionPlan plan = policy.apply(inventory.backups().stream()
+                        .map(b -> new Backup(b.key(), b.time(), b.key().equals(newestVerified))).toList(),
                 ctx.clock().instant());
         requireNewestKept(plan);
         List<StoredBackup> doomed = plan.deleted().stream().map(b -> byKey.get(b.id())).toList();
@@ -171,6 +179,35 @@ class RotationJobHandler implements JobHandler {
     }
 
     /** The policy never drops the newest backup; this refuses to act on a plan that would, whatever the cause. */
+    /**
+     * The newest backup whose verification sidecar says OK, reading sidecars newest first and stopping at the first
+     * OK; {@code null} when none is verified. A sidecar that cannot be read fails the run rather than risk deleting
+     * the last good backup.
+     */
+    private String newestVerified(JobContext ctx, SeriesInventory inventory) {
+        List<StoredBackup> newestFirst = new ArrayList<>(inventory.backups());
+        newestFirst.sort(Comparator.comparing(StoredBackup::time).reversed());
+        for (StoredBackup backup : newestFirst) {
+            var sidecar = backup.verification();
+            if (sidecar.isEmpty()) {
+                continue;
+            }
+            String outcome;
+            try (InputStream in = store.open(sidecar.get().key())) {
+                outcome = VERIFICATION_JSON.readTree(in).path("outcome").asString("");
+            } catch (IOException | RuntimeException e) {
+                throw new JobFailedException("UNREADABLE_VERIFICATION", "cannot read the verification result "
+                        + sidecar.get().key() + ": " + e.getMessage(), true, e);
+            }
+            if ("OK".equalsIgnoreCase(outcome)) {
+                ctx.info("Newest verified backup: {}", backup.key());
+                return backup.key();
+            }
+        }
+        ctx.info("No verified backup in this series yet");
+        return null;
+    }
+
     private static void requireNewestKept(RetentionPlan plan) {
         plan.newest().ifPresent(newest -> {
             if (!plan.decision(newest.id()).map(Decision::keep).orElse(false)) {

@@ -8,11 +8,17 @@ import java.util.Objects;
  *
  * @param id unique within one planning run
  * @param time when the backup was taken
+ * @param verified whether a verification proved it restorable; the newest verified backup is never deleted
  */
-public record Backup(String id, Instant time) {
+public record Backup(String id, Instant time, boolean verified) {
 
     public Backup {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(time, "time");
+    }
+
+    /** A backup whose verification state is unknown (treated as not verified). */
+    public Backup(String id, Instant time) {
+        this(id, time, false);
     }
 }

@@ -28,7 +28,8 @@ import java.util.TreeMap;
  *   <li>keep-within D: every backup taken less than D before the newest backup (not before now);</li>
  *   <li>minimum N: a floor — when the rules keep fewer than N backups, the newest others are kept until N are.</li>
  * </ul>
- * A backup kept by several rules records each. The newest backup is always kept. Periods are read on the local
+ * A backup kept by several rules records each. The newest backup is always kept, and so is the newest backup a
+ * verification proved restorable, whatever the rules say. Periods are read on the local
  * calendar of {@link #zone()}. A policy without any rule is refused: it would delete everything.
  *
  * @param semantics how periods pick their backup
@@ -127,6 +128,12 @@ public record RetentionPolicy(
             }
             if (reasons.get(0).isEmpty()) {
                 reasons.get(0).add(Reason.of(Rule.NEWEST));
+            }
+            for (int i = 0; i < n; i++) {
+                if (list.get(i).verified()) {
+                    reasons.get(i).add(Reason.of(Rule.NEWEST_VERIFIED));
+                    break;
+                }
             }
             long kept = reasons.stream().filter(r -> !r.isEmpty()).count();
             for (int i = 0; i < n && kept < minimum; i++) {

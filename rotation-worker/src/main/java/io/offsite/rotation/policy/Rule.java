@@ -16,9 +16,11 @@ public enum Rule {
     /** Kept because the other rules kept fewer than the minimum. */
     MINIMUM,
     /** The newest backup, which is never deleted. */
-    NEWEST;
+    NEWEST,
+    /** The newest backup a verification proved restorable, which is never deleted. */
+    NEWEST_VERIFIED;
 
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

@@ -77,4 +77,31 @@ class RetentionPolicyTest {
         assertThat(RetentionDuration.parse(duration).cutoff(Instant.parse(reference), java.time.ZoneOffset.UTC))
                 .isEqualTo(Instant.parse(expected));
     }
+
+    @Test
+    void theNewestVerifiedBackupIsKeptWhateverThePolicySays() {
+        List<Backup> backups = new java.util.ArrayList<>();
+        Instant start = Instant.parse("2025-01-01T00:00:00Z");
+        for (int day = 0; day < 30; day++) {
+            // only day 3 and day 10 were verified; day 10 is the newest verified
+            backups.add(new Backup("d" + day, start.plus(java.time.Duration.ofDays(day)), day == 3 || day == 10));
+        }
+        RetentionPolicy policy = RetentionPolicy.builder().last(2).build();
+
+        RetentionPlan plan = policy.apply(backups);
+
+        assertThat(plan.decision("d10").orElseThrow().keep()).isTrue();
+        assertThat(plan.decision("d10").orElseThrow().reasons()).extracting(Reason::label).containsExactly("newest-verified");
+        assertThat(plan.decision("d3").orElseThrow().keep()).as("only the newest verified is protected").isFalse();
+        assertThat(plan.kept()).extracting(Backup::id).containsExactlyInAnyOrder("d29", "d28", "d10");
+    }
+
+    @Test
+    void aVerifiedBackupTheRulesKeepAnywayShowsBothReasons() {
+        Instant t = Instant.parse("2025-01-15T00:00:00Z");
+        RetentionPlan plan = RetentionPolicy.builder().last(1).build()
+                .apply(List.of(new Backup("new", t, true), new Backup("old", t.minusSeconds(86400), false)));
+        assertThat(plan.decision("new").orElseThrow().reasons()).extracting(Reason::label).containsExactly("last", "newest-verified");
+        assertThat(plan.decision("old").orElseThrow().keep()).isFalse();
+    }
 }
