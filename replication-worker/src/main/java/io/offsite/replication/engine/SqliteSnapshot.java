@@ -3,6 +3,7 @@ package io.offsite.replication.engine;
 import io.offsite.replication.engine.ReplicationException.Kind;
 import io.offsite.replication.plan.Column;
 import io.offsite.replication.plan.TableSchema;
+import io.offsite.replication.plan.Utf8Text;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -155,12 +156,20 @@ public final class SqliteSnapshot implements AutoCloseable {
      * {@link SQLException}s (from the target) pass through unchanged.
      */
     public void read(String sql, Optional<String> parameter, RowSink sink) throws SQLException, InterruptedException {
+        read(sql, parameter, new boolean[0], sink);
+    }
+
+    /**
+     * Like {@link #read(String, Optional, RowSink)}; columns marked in {@code text} (TEXT affinity) are read as their
+     * raw UTF-8 bytes ({@link Utf8Text}) instead of decoded strings.
+     */
+    public void read(String sql, Optional<String> parameter, boolean[] text, RowSink sink) throws SQLException, InterruptedException {
         PreparedStatement ps = source(() -> prepare(sql, parameter));
         try {
             ResultSet rs = source(ps::executeQuery);
             int width = source(() -> rs.getMetaData().getColumnCount());
             while (source(rs::next)) {
-                sink.row(source(() -> row(rs, width)));
+                sink.row(source(() -> row(rs, width, text)));
             }
         } finally {
             source(() -> {
@@ -170,10 +179,15 @@ public final class SqliteSnapshot implements AutoCloseable {
         }
     }
 
-    private static Object[] row(ResultSet rs, int width) throws SQLException {
+    private static Object[] row(ResultSet rs, int width, boolean[] text) throws SQLException {
         Object[] values = new Object[width];
         for (int i = 0; i < width; i++) {
-            values[i] = rs.getObject(i + 1);
+            if (i < text.length && text[i]) {
+                byte[] bytes = rs.getBytes(i + 1);
+                values[i] = bytes == null ? null : new Utf8Text(bytes);
+            } else {
+                values[i] = rs.getObject(i + 1);
+            }
         }
         return values;
     }

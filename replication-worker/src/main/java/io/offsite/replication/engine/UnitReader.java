@@ -26,8 +26,8 @@ final class UnitReader implements AutoCloseable {
     private final Thread thread;
     private volatile boolean stopped;
 
-    UnitReader(SqliteSnapshot sqlite, String sql, Optional<String> parameter, int unitRows, int keyColumns, String table) {
-        this.thread = new Thread(() -> read(sqlite, sql, parameter, unitRows, keyColumns), "replication-reader-" + table);
+    UnitReader(SqliteSnapshot sqlite, String sql, Optional<String> parameter, boolean[] text, int unitRows, int keyColumns, String table) {
+        this.thread = new Thread(() -> read(sqlite, sql, parameter, text, unitRows, keyColumns), "replication-reader-" + table);
         this.thread.setDaemon(true);
     }
 
@@ -37,11 +37,11 @@ final class UnitReader implements AutoCloseable {
     }
 
     /** Reads rows whose first {@code keyColumns} values are the key; only the keys are kept beside the encoded lines. */
-    private void read(SqliteSnapshot sqlite, String sql, Optional<String> parameter, int unitRows, int keyColumns) {
+    private void read(SqliteSnapshot sqlite, String sql, Optional<String> parameter, boolean[] text, int unitRows, int keyColumns) {
         try {
             List<List<Object[]>> rows = new ArrayList<>(List.of(new ArrayList<>(unitRows)));
             List<List<byte[]>> lines = new ArrayList<>(List.of(new ArrayList<>(unitRows)));
-            sqlite.read(sql, parameter, values -> {
+            sqlite.read(sql, parameter, text, values -> {
                 if (stopped) {
                     throw new InterruptedException("reader stopped");
                 }

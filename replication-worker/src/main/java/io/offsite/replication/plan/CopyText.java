@@ -15,39 +15,75 @@ public final class CopyText {
 
     /** One row as COPY text, terminated by a newline, in UTF-8. */
     public static byte[] row(Object[] values) {
-        StringBuilder sb = new StringBuilder(256);
+        Bytes out = new Bytes(values.length * 48);
         for (int i = 0; i < values.length; i++) {
             if (i > 0) {
-                sb.append('\t');
+                out.add((byte) '\t');
             }
-            append(sb, values[i]);
+            append(out, values[i]);
         }
-        sb.append('\n');
-        return sb.toString().getBytes(StandardCharsets.UTF_8);
+        out.add((byte) '\n');
+        return out.toArray();
     }
 
-    static void append(StringBuilder sb, Object value) {
+    private static void append(Bytes out, Object value) {
         if (value == null) {
-            sb.append("\\N");
+            out.ascii("\\N");
+        } else if (value instanceof Utf8Text text) {
+            escaped(out, text.bytes());
         } else if (value instanceof byte[] bytes) {
-            sb.append("\\\\x");
+            out.ascii("\\\\x");
             for (byte b : bytes) {
-                sb.append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
+                out.add((byte) HEX[(b >> 4) & 0xf]);
+                out.add((byte) HEX[b & 0xf]);
             }
         } else if (value instanceof Double d) {
-            sb.append(d.isNaN() ? "NaN" : d.isInfinite() ? (d > 0 ? "Infinity" : "-Infinity") : d.toString());
+            out.ascii(d.isNaN() ? "NaN" : d.isInfinite() ? (d > 0 ? "Infinity" : "-Infinity") : d.toString());
+        } else if (value instanceof Long || value instanceof Integer) {
+            out.ascii(value.toString());
         } else {
-            String s = value.toString();
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                switch (c) {
-                    case '\\' -> sb.append("\\\\");
-                    case '\t' -> sb.append("\\t");
-                    case '\n' -> sb.append("\\n");
-                    case '\r' -> sb.append("\\r");
-                    default -> sb.append(c);
-                }
+            escaped(out, value.toString().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Escapes per byte: the reserved characters are ASCII, and UTF-8 never uses ASCII bytes inside a multi-byte character. */
+    private static void escaped(Bytes out, byte[] bytes) {
+        for (byte b : bytes) {
+            switch (b) {
+                case '\\' -> out.add((byte) '\\').add((byte) '\\');
+                case '\t' -> out.add((byte) '\\').add((byte) 't');
+                case '\n' -> out.add((byte) '\\').add((byte) 'n');
+                case '\r' -> out.add((byte) '\\').add((byte) 'r');
+                default -> out.add(b);
             }
+        }
+    }
+
+    /** A growable byte buffer. */
+    private static final class Bytes {
+        private byte[] buffer;
+        private int size;
+
+        Bytes(int capacity) {
+            buffer = new byte[Math.max(16, capacity)];
+        }
+
+        Bytes add(byte b) {
+            if (size == buffer.length) {
+                buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2);
+            }
+            buffer[size++] = b;
+            return this;
+        }
+
+        void ascii(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                add((byte) s.charAt(i));
+            }
+        }
+
+        byte[] toArray() {
+            return java.util.Arrays.copyOf(buffer, size);
         }
     }
 

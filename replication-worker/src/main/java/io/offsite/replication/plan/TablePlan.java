@@ -196,6 +196,16 @@ public record TablePlan(TableSchema source, String targetSchema, Map<String, Str
         return watermarkColumn.map(w -> sql + " WHERE " + Sql.quote(w) + " >= ?").orElse(sql);
     }
 
+    /** Which of {@link #columns()} SQLite stores as text (read as raw UTF-8, without decoding). */
+    public boolean[] textColumns() {
+        List<String> cols = columns();
+        boolean[] text = new boolean[cols.size()];
+        for (int i = 0; i < text.length; i++) {
+            text[i] = source.column(cols.get(i)).map(c -> TypeMapping.hasTextAffinity(c.declaredType())).orElse(false);
+        }
+        return text;
+    }
+
     public String sourceCountSql(Optional<String> watermarkColumn) {
         String sql = "SELECT count(*) FROM " + Sql.quote(source.name());
         return watermarkColumn.map(w -> sql + " WHERE " + Sql.quote(w) + " >= ?").orElse(sql);

@@ -12,6 +12,12 @@ public final class TypeMapping {
     private TypeMapping() {
     }
 
+    /** Whether SQLite gives the column TEXT affinity: every non-NULL value in it is stored as text. */
+    public static boolean hasTextAffinity(String declaredType) {
+        String t = declaredType == null ? "" : declaredType.toUpperCase(Locale.ROOT);
+        return !t.contains("INT") && (t.contains("CHAR") || t.contains("CLOB") || t.contains("TEXT"));
+    }
+
     public static String postgresType(String declaredType) {
         String t = declaredType == null ? "" : declaredType.trim().toUpperCase(Locale.ROOT);
         if (t.isEmpty()) {

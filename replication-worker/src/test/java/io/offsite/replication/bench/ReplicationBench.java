@@ -54,6 +54,7 @@ public final class ReplicationBench {
             case "sequence" -> sequence(Path.of(args[1]), settings(args[2], args[3], args[4]),
                     args.length > 5 ? Integer.parseInt(args[5]) : EngineSettings.defaults().unitBatches());
             case "original" -> original(Path.of(args[1]), settings(args[2], args[3], args[4]));
+            case "read" -> read(Path.of(args[1]));
             case "touch" -> touch(Path.of(args[1]), Double.parseDouble(args[2]));
             case "stats" -> System.out.println("RESULT\tstats\t" + stats(settings(args[1], args[2], args[3]), args[4]));
             default -> throw new IllegalArgumentException("unknown step " + args[0]);
@@ -101,6 +102,8 @@ public final class ReplicationBench {
      */
     static void sequence(Path db, PostgresSettings pg, int unitBatches) throws Exception {
         Replicator replicator = replicator(pg, unitBatches);
+        warmUp(pg, (warmDb, schema) -> replicator.replicate(new SourceSpec("warm-up", warmDb, List.of(), Optional.of("updated_at"), false,
+                schema, Map.of()), Mode.FULL, "warm-up", quiet()));
         settle(pg);
         worker(replicator, db, pg, Mode.FULL, "worker-first-load");
         settle(pg);
@@ -133,6 +136,44 @@ public final class ReplicationBench {
         }
     }
 
+    interface WarmUp {
+        void run(Path db, String schema) throws Exception;
+    }
+
+    /**
+     * A worker is a long-running process: before the measured runs, one small replication into a scratch schema loads
+     * the classes and native libraries involved (JDBC drivers, the SQLite library), as the worker's earlier runs would.
+     */
+    static void warmUp(PostgresSettings pg, WarmUp warmUp) throws Exception {
+        Path dir = java.nio.file.Files.createTempDirectory("replication-warm-up");
+        Path db = dir.resolve("warm-up.db");
+        io.offsite.localstack.demo.DemoDatabase.create(db, 10, 2000, 1L);
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password()); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA warm_up");
+            warmUp.run(db, "warm_up");
+            s.execute("DROP SCHEMA warm_up CASCADE");
+        } finally {
+            try (var files = java.nio.file.Files.list(dir)) {
+                for (Path file : files.toList()) {
+                    java.nio.file.Files.delete(file);
+                }
+            }
+            java.nio.file.Files.delete(dir);
+        }
+    }
+
+    static ReplicationListener quiet() {
+        return new ReplicationListener() {
+            @Override
+            public void info(String format, Object... args) {
+            }
+
+            @Override
+            public void warn(String format, Object... args) {
+            }
+        };
+    }
+
     static void worker(Replicator replicator, Path db, PostgresSettings pg, Mode mode, String label) throws Exception {
         SourceSpec source = new SourceSpec("pokemon-data", db, List.of(), Optional.of("updated_at"), false, "public",
                 Map.of("sets", "sets", "pokemon_cards", "cards"));
@@ -157,16 +198,22 @@ public final class ReplicationBench {
 
     /** The original's way: one multi-row INSERT ... ON CONFLICT (id) DO UPDATE per batch of 100, each its own transaction. */
     static void original(Path db, PostgresSettings pg) throws Exception {
+        warmUp(pg, (warmDb, schema) -> originalWay(warmDb, pg, schema));
+        settle(pg);
+        long start = System.nanoTime();
+        long rows = originalWay(db, pg, "public");
+        System.out.printf(Locale.ROOT, "RESULT\toriginal\t%.2f\trows=%d%n", (System.nanoTime() - start) / 1e9, rows);
+    }
+
+    static long originalWay(Path db, PostgresSettings pg, String schema) throws Exception {
         Properties props = new Properties();
         props.setProperty("user", pg.user());
         props.setProperty("password", pg.password());
         props.setProperty("stringtype", "unspecified");
-        settle(pg);
-        long start = System.nanoTime();
         long rows = 0;
         try (SqliteSnapshot sqlite = SqliteSnapshot.open(db); Connection c = DriverManager.getConnection(pg.jdbcUrl(), props)) {
             for (TableSchema t : tables(sqlite)) {
-                TablePlan plan = new TablePlan(t, "public", Map.of(), "updated_at", "stage");
+                TablePlan plan = new TablePlan(t, schema, Map.of(), "updated_at", "stage");
                 try (Statement s = c.createStatement()) {
                     s.execute(plan.createTableSql());
                 }
@@ -193,7 +240,7 @@ public final class ReplicationBench {
                 rows += count[0];
             }
         }
-        System.out.printf(Locale.ROOT, "RESULT\toriginal\t%.2f\trows=%d%n", (System.nanoTime() - start) / 1e9, rows);
+        return rows;
     }
 
     private static void insert(Connection c, String head, String one, String tail, List<Object[]> batch) throws java.sql.SQLException {
@@ -206,6 +253,19 @@ public final class ReplicationBench {
                 }
             }
             ps.executeUpdate();
+        }
+    }
+
+    /** Reads and encodes every card as the worker does, without sending anything: the source side's cost. */
+    static void read(Path db) throws Exception {
+        for (int round = 0; round < 2; round++) {
+            long start = System.nanoTime();
+            long[] bytes = {0};
+            try (SqliteSnapshot sqlite = SqliteSnapshot.open(db)) {
+                TablePlan plan = new TablePlan(sqlite.schema("pokemon_cards").orElseThrow(), "public", Map.of(), "updated_at", "stage");
+                sqlite.read(plan.sourceSelectSql(Optional.empty()), Optional.empty(), plan.textColumns(), values -> bytes[0] += io.offsite.replication.plan.CopyText.row(values).length);
+            }
+            System.out.printf(Locale.ROOT, "RESULT\tread\t%.2f\tbytes=%d%n", (System.nanoTime() - start) / 1e9, bytes[0]);
         }
     }
 

@@ -25,6 +25,13 @@ class CopyTextTest {
     }
 
     @Test
+    void rawUtf8TextIsEscapedByteForByteLikeAString() {
+        String text = "Pokémon\tÉvoli\\ 🐉\n";
+        assertThat(row(new Utf8Text(text.getBytes(StandardCharsets.UTF_8)), 7)).isEqualTo(row(text, 7L));
+        assertThat(new Utf8Text("set3-17".getBytes(StandardCharsets.UTF_8))).hasToString("set3-17");
+    }
+
+    @Test
     void keysAreDescribedShortly() {
         assertThat(CopyText.describeKey(List.of("id"), new Object[] {"set3-17", "ignored"})).isEqualTo("id=set3-17");
         assertThat(CopyText.describeKey(List.of("a", "b"), new Object[] {1, "x".repeat(100)})).isEqualTo("a=1, b=" + "x".repeat(80) + "...");

@@ -20,4 +20,11 @@ class TypeMappingTest {
     void followsSqliteAffinity(String declared, String expected) {
         assertThat(TypeMapping.postgresType(declared)).isEqualTo(expected);
     }
+
+    @ParameterizedTest(name = "{0} has text affinity: {1}")
+    @CsvSource(delimiter = '|', value = {"TEXT|true", "VARCHAR(10)|true", "CLOB|true", "CHARINT|false", "INTEGER|false", "''|false",
+            "BLOB|false", "REAL|false", "JSON|false"})
+    void textAffinity(String declared, boolean expected) {
+        assertThat(TypeMapping.hasTextAffinity(declared)).isEqualTo(expected);
+    }
 }
