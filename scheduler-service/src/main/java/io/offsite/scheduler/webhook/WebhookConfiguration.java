@@ -59,7 +59,7 @@ class WebhookConfiguration {
         }
         WebhookClient client = new WebhookClient(url, webhook.timeout(), webhook.attempts(), webhook.backoff(),
                 webhook.headers(), duration -> Thread.sleep(duration.toMillis()));
-        log.info("Notifying {} of {} finished runs ({} attempt(s), timeout {})", client.target(),
+        log.info("Notifying {} of finished runs (notify-on {}, {} attempt(s), timeout {})", client.target(),
                 webhook.notifyOn().name().toLowerCase(java.util.Locale.ROOT), webhook.attempts(), webhook.timeout());
         return client;
     }
