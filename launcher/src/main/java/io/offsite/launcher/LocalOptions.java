@@ -58,6 +58,15 @@ record LocalOptions(Path dataDir, int kafkaPort, int s3Port, int postgresPort, i
         }
     }
 
+    /** Adds a {@code key=value} command-line parameter to {@code parameters}. */
+    static void addParameter(java.util.Map<String, String> parameters, String keyValue) {
+        int eq = keyValue.indexOf('=');
+        if (eq <= 0) {
+            throw new UsageException("--param needs key=value, got '" + keyValue + "'");
+        }
+        parameters.put(keyValue.substring(0, eq), keyValue.substring(eq + 1));
+    }
+
     static String env(String name, String fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : value;

@@ -2,6 +2,7 @@ package io.offsite.launcher;
 
 import io.offsite.events.EventTrust;
 import io.offsite.localstack.demo.DemoDatabase;
+import io.offsite.rotation.cli.PlanRetention;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
@@ -21,6 +22,12 @@ public final class OffsiteCli {
                                     publish a job request straight to Kafka, as another system would
               infra [--data DIR] [--kafka-port N] [--s3-port N] [--postgres-port N] [--no-postgres]
                                     run only the embedded Kafka broker, S3 API and PostgreSQL
+              plan-retention [--semantics calendar|restic] [--zone ZONE] [--keep-last N] [--keep-hourly N]
+                             [--keep-daily N] [--keep-weekly N] [--keep-monthly N] [--keep-yearly N]
+                             [--keep-within DURATION] [--minimum N]
+                                    read backups (instants or keys) on stdin, print keep/delete per line
+              schema <JobRequested|JobStarted|JobCompleted> [--example]
+                                    print an event's self-contained Avro schema and fingerprint
               generate-demo <file> [--cards N] [--sets N]
                                     write a demo SQLite database (15,000 cards by default)
             """;
@@ -50,6 +57,9 @@ public final class OffsiteCli {
                 case "request" -> new RequestCommand(out, err).run(rest);
                 case "infra" -> infra(LocalOptions.parse(rest));
                 case "generate-demo" -> generateDemo(rest, out);
+                case "schema" -> new SchemaCommand(out).run(rest);
+                case "plan-retention" -> PlanRetention.run(rest.toArray(String[]::new),
+                        new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8), out, err, java.time.Clock.systemUTC());
                 default -> throw new UsageException("unknown command '" + args.get(0) + "'\n" + USAGE);
             };
         } catch (UsageException e) {

@@ -29,11 +29,11 @@ import java.util.zip.Deflater;
  * the thread count.
  *
  * <p>Memory stays bounded: at most {@code 2 × threads + 2} blocks are in flight, and a writer that
- * gets ahead of the workers waits for the oldest one to be written out. Input blocks and the workers'
- * output buffers are direct buffers, reused, so the only garbage is a copy of the compressed bytes,
- * and deflating never pins heap arrays: with heap arrays, workers that are always inside
- * {@code Deflater.deflate} hold the JDK 17 GC locker most of the time, and allocating threads can
- * then fail with {@code OutOfMemoryError} in a small heap.
+ * gets ahead of the workers waits for the oldest one to be written out. Input blocks and the
+ * workers' output buffers are direct buffers, reused, so the only sizeable garbage is a copy of the
+ * compressed bytes, and deflating never pins heap arrays: with heap arrays, workers that are always
+ * inside {@code Deflater.deflate} hold the JDK 17 GC locker most of the time, and allocating threads
+ * can then fail with {@code OutOfMemoryError} in a small heap.
  *
  * <p>Failures: an exception in a worker is rethrown to the writer as an {@link IOException} on a
  * later {@code write}, {@code flush} or {@code close}. Interrupting the writing thread makes the

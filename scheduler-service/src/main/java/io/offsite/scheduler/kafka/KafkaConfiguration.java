@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.offsite.events.Topics;
 import io.offsite.events.serde.EventSerializer;
 import io.offsite.scheduler.config.SchedulerProperties;
+import io.offsite.scheduler.runs.EventLogStatus;
 import io.offsite.scheduler.runs.EventPublisher;
 import io.offsite.scheduler.runs.LeadershipStatus;
 import io.offsite.scheduler.runs.Scheduler;
@@ -118,6 +119,11 @@ class KafkaConfiguration {
         return registry -> Gauge.builder("offsite.scheduler.undecodable.records", reader, EventLogReader::undecodable)
                 .description("Records on the state topics that could not be decoded and were skipped")
                 .register(registry);
+    }
+
+    @Bean
+    EventLogStatus eventLogStatus(EventLogReader reader) {
+        return new EventLogStatus(reader::caughtUp);
     }
 
     @Bean

@@ -55,6 +55,7 @@ public final class SchedulerCore {
     private final Map<String, Instant> lastSuccess = new HashMap<>();
     private final Map<String, String> lastRunOfJob = new HashMap<>();
     private final Map<String, BackupArtifact> backups = new LinkedHashMap<>();
+    private final Map<String, VerificationOutcome> lastVerification = new HashMap<>();
 
     public SchedulerCore(JobCatalog catalog, SchedulerPolicy policy) {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
@@ -121,6 +122,7 @@ public final class SchedulerCore {
 
     private void conclude(Run run, Attempt attempt, JobCompleted completion) {
         Optional<JobDefinition> definition = catalog.find(run.jobName);
+        recordVerification(run, completion, definition);
         switch (completion.getStatus()) {
             case SUCCEEDED -> {
                 run.retryDueAt = null;
@@ -159,12 +161,30 @@ public final class SchedulerCore {
         if (!"BACKUP".equals(completion.getJobType())) {
             return;
         }
-        Map<String, String> parameters = run.parameters();
-        String series = parameters.getOrDefault("source", parameters.getOrDefault("series", run.jobName));
+        String series = Series.ofBackup(run.jobName, run.parameters());
         Instant at = run.scheduledFor != null ? run.scheduledFor : completion.getFinishedAt();
         for (Artifact artifact : completion.getArtifacts()) {
             backups.put(artifact.getBucket() + "/" + artifact.getKey(), new BackupArtifact(series, artifact.getSizeBytes(), at));
         }
+    }
+
+    private void recordVerification(Run run, JobCompleted completion, Optional<JobDefinition> definition) {
+        String type = run.jobType != null ? run.jobType : completion.getJobType();
+        JobStatus status = completion.getStatus();
+        if (!"VERIFY".equals(type)
+                || (status != JobStatus.SUCCEEDED && status != JobStatus.FAILED && status != JobStatus.PARTIALLY_FAILED)) {
+            return;
+        }
+        // a run requested elsewhere, whose request we did not see, verified what its job is configured to verify
+        Map<String, String> parameters = run.firstRequest() != null ? run.parameters()
+                : definition.map(JobDefinition::parameters).orElse(Map.of());
+        String series = Series.ofVerification(run.jobName, parameters);
+        String message = completion.getMessage() != null ? completion.getMessage()
+                : completion.getError() != null ? completion.getError().getType() + ": " + completion.getError().getMessage()
+                : null;
+        VerificationOutcome outcome = new VerificationOutcome(series, run.jobName, run.runId, status.name(),
+                completion.getFinishedAt(), message);
+        lastVerification.merge(series, outcome, (a, b) -> b.finishedAt().isBefore(a.finishedAt()) ? a : b);
     }
 
     private boolean isCronRun(JobCompleted completion) {
@@ -398,6 +418,11 @@ public final class SchedulerCore {
 
     public Optional<Instant> lastSuccess(String job) {
         return Optional.ofNullable(lastSuccess.get(job));
+    }
+
+    /** The latest conclusive verification of {@code series} (by finish time), if any was seen. */
+    public Optional<VerificationOutcome> lastVerification(String series) {
+        return Optional.ofNullable(lastVerification.get(series));
     }
 
     public boolean running(String job) {

@@ -1,0 +1,48 @@
+package io.offsite.replication.engine;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How to reach the target. {@link #toString()} and {@link #describe()} never show the password.
+ *
+ * @param jdbcUrl {@code jdbc:postgresql://host:port/database}; credentials come from user and password
+ * @param user login role
+ * @param password its password
+ * @param connectTimeout how long connecting may take before the target counts as unreachable
+ */
+public record PostgresSettings(String jdbcUrl, String user, String password, Duration connectTimeout) {
+
+    public PostgresSettings {
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("the PostgreSQL URL must start with jdbc:postgresql:");
+        }
+        password = password == null ? "" : password;
+        connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
+    }
+
+    public static PostgresSettings of(String host, int port, String database, String user, String password) {
+        return new PostgresSettings("jdbc:postgresql://" + host + ":" + port + "/" + database, user, password, null);
+    }
+
+    /** {@code user@host:port/database}, without query parameters. */
+    public String describe() {
+        String location = jdbcUrl.substring("jdbc:postgresql:".length()).replaceFirst("^//", "");
+        int query = location.indexOf('?');
+        return user + "@" + (query >= 0 ? location.substring(0, query) : location);
+    }
+
+    /** Removes the password from a message that might echo it (a driver or server message). */
+    public String redact(String message) {
+        if (message == null) {
+            return "";
+        }
+        return password.length() < 2 ? message : message.replace(password, "***");
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresSettings[" + describe() + "]";
+    }
+}

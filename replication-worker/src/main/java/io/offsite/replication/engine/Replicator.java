@@ -1,0 +1,264 @@
+package io.offsite.replication.engine;
+
+import io.offsite.replication.engine.ReplicationException.Kind;
+import io.offsite.replication.engine.WatermarkStore.Watermark;
+import io.offsite.replication.plan.BatchPlan;
+import io.offsite.replication.plan.BatchProgress;
+import io.offsite.replication.plan.CopyText;
+import io.offsite.replication.plan.TableOrder;
+import io.offsite.replication.plan.TablePlan;
+import io.offsite.replication.plan.TableSchema;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Replicates the tables of one SQLite source into PostgreSQL: reads every table inside one SQLite read transaction,
+ * parents first, and writes everything (rows, deletions, watermarks) in one PostgreSQL transaction that commits at
+ * the end. Rows PostgreSQL refuses are counted and reported; the rest land.
+ */
+public final class Replicator {
+
+    private final PostgresTarget target;
+    private final EngineSettings settings;
+    private final Clock clock;
+
+    public Replicator(PostgresTarget target, EngineSettings settings, Clock clock) {
+        this.target = target;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public ReplicationReport replicate(SourceSpec source, Mode mode, String runId, ReplicationListener listener)
+            throws InterruptedException {
+        Instant started = clock.instant();
+        listener.info("Starting replication to PostgreSQL");
+        try (Connection pg = target.connect()) {
+            listener.info("Verifying PostgreSQL connectivity... OK");
+            try (SqliteSnapshot sqlite = SqliteSnapshot.open(source.path())) {
+                List<TableSchema> tables = schemas(sqlite, source);
+                TableOrder.Ordered ordered = TableOrder.parentsFirst(tables);
+                if (!ordered.cyclic().isEmpty()) {
+                    listener.warn("Tables {} reference each other in a cycle; replicating them in name order", ordered.cyclic());
+                }
+                WatermarkStore watermarks = new WatermarkStore(pg, source.targetSchema());
+                if (source.watermarkColumn().isPresent()) {
+                    watermarks.ensure();
+                }
+                Failures failures = new Failures(settings.loggedFailures(), listener);
+                List<TableReport> reports = new ArrayList<>();
+                int index = 0;
+                for (TableSchema table : ordered.tables()) {
+                    listener.checkCancelled();
+                    reports.add(replicateTable(pg, sqlite, table, source, mode, runId, index++, watermarks, failures, listener));
+                }
+                pg.commit();
+                ReplicationReport report = new ReplicationReport(source.name(), reports, failures.first(),
+                        Duration.between(started, clock.instant()));
+                summarize(report, source, listener);
+                return report;
+            }
+        } catch (SQLException e) {
+            throw PostgresErrors.during(e, target.settings(), "replicating " + source.name());
+        }
+    }
+
+    private List<TableSchema> schemas(SqliteSnapshot sqlite, SourceSpec source) {
+        List<String> names = source.tables().isEmpty() ? sqlite.tableNames() : source.tables();
+        List<TableSchema> tables = new ArrayList<>();
+        for (String name : names) {
+            TableSchema schema = sqlite.schema(name).orElseThrow(() -> new ReplicationException(Kind.SCHEMA_MISMATCH,
+                    "table '" + name + "' is configured for source '" + source.name() + "' but does not exist in " + sqlite.path()));
+            if (!schema.hasPrimaryKey()) {
+                throw new ReplicationException(Kind.SCHEMA_MISMATCH, "table '" + name + "' of " + sqlite.path()
+                        + " has no primary key, so its rows cannot be upserted; leave it out of the source's table list");
+            }
+            tables.add(schema);
+        }
+        return tables;
+    }
+
+    private TableReport replicateTable(Connection pg, SqliteSnapshot sqlite, TableSchema schema, SourceSpec source, Mode mode,
+                                       String runId, int index, WatermarkStore watermarks, Failures failures,
+                                       ReplicationListener listener) throws SQLException, InterruptedException {
+        Instant started = clock.instant();
+        String table = schema.name();
+        String label = source.label(table);
+        String stage = "offsite_stage_" + index;
+        Map<String, PostgresCatalog.TargetColumn> columns = PostgresCatalog.columns(pg, source.targetSchema(), table);
+        TablePlan plan = new TablePlan(schema, source.targetSchema(), PostgresCatalog.types(columns), settings.touchColumn(), stage);
+        if (!plan.targetExists()) {
+            execute(pg, plan.createTableSql());
+            listener.info("Created table {} ({} columns, primary key {})", plan.target(), plan.columns().size() + 1, schema.primaryKey());
+        } else if (!plan.missingKeyColumns().isEmpty()) {
+            throw new ReplicationException(Kind.SCHEMA_MISMATCH, "target table " + plan.target() + " lacks the key column(s) "
+                    + plan.missingKeyColumns() + " of the source table");
+        } else if (plan.needsTouchColumn()) {
+            execute(pg, plan.addTouchColumnSql());
+            listener.info("Added column {} to {}", settings.touchColumn(), plan.target());
+        }
+        columns = PostgresCatalog.columns(pg, source.targetSchema(), table);
+        TablePlan ready = new TablePlan(schema, source.targetSchema(), PostgresCatalog.types(columns), settings.touchColumn(), stage);
+        if (!PostgresCatalog.hasUniqueKey(pg, source.targetSchema(), table, schema.primaryKey())) {
+            throw new ReplicationException(Kind.SCHEMA_MISMATCH, "target table " + plan.target() + " has no primary key or unique index on "
+                    + schema.primaryKey() + ", which the upsert needs");
+        }
+        if (!plan.sourceOnlyColumns().isEmpty()) {
+            listener.warn("Columns {} of {} exist in SQLite only; they are not replicated (add them to {} to replicate them)",
+                    plan.sourceOnlyColumns(), table, plan.target());
+        }
+        if (!plan.targetOnlyColumns().isEmpty()) {
+            listener.warn("Columns {} of {} exist in PostgreSQL only; new rows get their defaults", plan.targetOnlyColumns(), plan.target());
+        }
+
+        Optional<String> watermarkColumn = source.watermarkColumn().filter(c -> schema.column(c).isPresent());
+        plan = ready;
+        Optional<String> since = Optional.empty();
+        if (mode == Mode.INCREMENTAL && watermarkColumn.isPresent()) {
+            since = watermarks.read(source.name(), table).filter(w -> w.column().equals(watermarkColumn.get())).map(Watermark::value);
+        }
+        boolean incremental = since.isPresent();
+        Optional<String> filter = incremental ? watermarkColumn : Optional.empty();
+        SqliteSnapshot.Extent extent = sqlite.extent(plan.sourceExtentSql(filter, watermarkColumn), since);
+        Optional<String> newMark = extent.max();
+        long total = extent.rows();
+        BatchPlan batches = new BatchPlan(total, settings.batchSize(), settings.unitBatches());
+        String changed = incremental ? " changed since " + since.get() : "";
+        boolean batchLines = batches.batches() > settings.detailedBatches();
+        if (batchLines) {
+            listener.info("Replicating {} {}{} in batches of {}...", total, label, changed, settings.batchSize());
+        } else {
+            listener.info("Replicating {} {}{}...", total, label, changed);
+        }
+
+        boolean targetEmpty = PostgresCatalog.isEmpty(pg, plan.target());
+        boolean touchHasDefault = columns.get(settings.touchColumn()).hasDefault();
+        TableWriter writer = new TableWriter(pg, plan, settings.batchSize(), targetEmpty && touchHasDefault);
+        BatchProgress progress = new BatchProgress(batches.batches(), label, batchLines ? settings.detailedBatches() : 0,
+                settings.progressInterval(), clock);
+        Unit unit = new Unit(writer, progress, failure -> failures.add(table, label, failure), schema.primaryKey(), listener);
+        try (UnitReader reader = new UnitReader(sqlite, plan.sourceSelectSql(filter), since, plan.textColumns(), batches.unitRows(),
+                schema.primaryKey().size(), table).start()) {
+            for (Optional<UnitReader.Unit> next = reader.next(); next.isPresent(); next = reader.next()) {
+                unit.write(next.get());
+            }
+        }
+
+        long deleted = 0;
+        if (source.propagateDeletes()) {
+            listener.checkCancelled();
+            deleted = writer.deleteMissing(sink -> sqlite.read(ready.sourceKeysSql(), Optional.empty(), sink));
+            listener.info("  Deleted {} {} gone from SQLite", deleted, label);
+        }
+        if (watermarkColumn.isPresent()) {
+            if (unit.failed == 0) {
+                watermarks.write(source.name(), table, new Watermark(watermarkColumn.get(), newMark.orElse(null)), unit.synced, runId);
+            } else {
+                listener.warn("Watermark of {} not advanced: {} failed rows are read again on the next run", table, unit.failed);
+            }
+        }
+        Duration took = Duration.between(started, clock.instant());
+        listener.info("  {}: {} synced, {} failed ({} new, {} updated, {} unchanged) in {}", capitalize(label), unit.synced, unit.failed,
+                unit.inserted, unit.updated, unit.synced - unit.inserted - unit.updated, seconds(took));
+        return new TableReport(table, label, incremental, unit.read, unit.synced, unit.failed, unit.inserted, unit.updated, deleted,
+                plan.sourceOnlyColumns(), plan.targetOnlyColumns(), took);
+    }
+
+    /** Gathers rows into units, writes them and feeds the batch progress. */
+    private static final class Unit {
+        private final TableWriter writer;
+        private final BatchProgress progress;
+        private final TableWriter.FailureSink failureSink;
+        private final ReplicationListener listener;
+        private long nextBatch = 1;
+        long read;
+        long synced;
+        long failed;
+        long inserted;
+        long updated;
+
+        Unit(TableWriter writer, BatchProgress progress, java.util.function.Consumer<RowFailure> failures,
+             List<String> keyColumns, ReplicationListener listener) {
+            this.writer = writer;
+            this.progress = progress;
+            this.listener = listener;
+            this.failureSink = (row, reason) -> failures.accept(new RowFailure(null, CopyText.describeKey(keyColumns, row), reason));
+        }
+
+        void write(UnitReader.Unit next) throws SQLException, InterruptedException {
+            read += next.rows().size();
+            listener.checkCancelled();
+            TableWriter.UnitResult result = writer.write(next.rows(), next.lines(), failureSink);
+            for (int b = 0; b < result.syncedPerBatch().length; b++) {
+                synced += result.syncedPerBatch()[b];
+                failed += result.failedPerBatch()[b];
+                for (String line : progress.batchDone(nextBatch++, result.syncedPerBatch()[b], result.failedPerBatch()[b])) {
+                    listener.info(line);
+                }
+            }
+            inserted += result.inserted();
+            updated += result.updated();
+        }
+    }
+
+    /** Counts refused rows and keeps (and logs) the first ones. */
+    private static final class Failures {
+        private final int keep;
+        private final ReplicationListener listener;
+        private final List<RowFailure> first = new ArrayList<>();
+        private long count;
+
+        Failures(int keep, ReplicationListener listener) {
+            this.keep = keep;
+            this.listener = listener;
+        }
+
+        void add(String table, String label, RowFailure failure) {
+            count++;
+            if (first.size() < keep) {
+                RowFailure named = new RowFailure(table, failure.key(), failure.reason());
+                first.add(named);
+                listener.warn("  Failed {} {} {}: {}", label, table, named.key(), named.reason());
+            } else if (first.size() == keep && count == keep + 1L) {
+                listener.warn("  ... further failed rows are counted, not logged");
+            }
+        }
+
+        List<RowFailure> first() {
+            return first;
+        }
+    }
+
+    private void summarize(ReplicationReport report, SourceSpec source, ReplicationListener listener) {
+        listener.info(report.complete() ? "Replication complete:" : "Replication finished with {} failed rows:", report.failed());
+        for (TableReport t : report.tables()) {
+            if (t.failed() == 0) {
+                listener.info("  {}: {} synced", capitalize(t.label()), t.replicated());
+            } else {
+                listener.info("  {}: {} synced, {} failed", capitalize(t.label()), t.replicated(), t.failed());
+            }
+        }
+    }
+
+    private static void execute(Connection pg, String sql) throws SQLException {
+        try (Statement s = pg.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private static String capitalize(String label) {
+        return label.isEmpty() ? label : label.substring(0, 1).toUpperCase(Locale.ROOT) + label.substring(1);
+    }
+
+    private static String seconds(Duration d) {
+        return String.format(Locale.ROOT, "%.2f s", d.toMillis() / 1000.0);
+    }
+}

@@ -1,0 +1,210 @@
+package io.offsite.replication.engine;
+
+import io.offsite.replication.plan.CopyText;
+import io.offsite.replication.plan.TablePlan;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.List;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
+
+/**
+ * Writes one table's rows into PostgreSQL a unit at a time: COPY into a temporary staging table, then one upsert
+ * that inserts new rows, rewrites changed ones and leaves equal ones untouched. A unit that fails is retried batch by
+ * batch and a batch that fails row by row, each under its own savepoint, so one bad row fails alone.
+ *
+ * <p>When the target was empty at the start, units are copied straight into it (the raw load path); the first unit
+ * that fails switches the table back to the staged path.
+ */
+final class TableWriter {
+
+    /** What a unit did, batch by batch. */
+    record UnitResult(long[] syncedPerBatch, long[] failedPerBatch, long inserted, long updated) {
+    }
+
+    /** Called for each row PostgreSQL refused. */
+    interface FailureSink {
+        void failed(Object[] row, String reason);
+    }
+
+    private static final int COPY_CHUNK = 1 << 16;
+
+    private final Connection pg;
+    private final CopyManager copy;
+    private final TablePlan plan;
+    private final int batchSize;
+    private final String upsertSql;
+    private boolean direct;
+
+    TableWriter(Connection pg, TablePlan plan, int batchSize, boolean direct) throws SQLException {
+        this.pg = pg;
+        this.copy = pg.unwrap(PGConnection.class).getCopyAPI();
+        this.plan = plan;
+        this.batchSize = batchSize;
+        this.upsertSql = plan.upsertSql();
+        this.direct = direct;
+        try (Statement s = pg.createStatement()) {
+            s.execute(plan.createStageSql());
+        }
+    }
+
+    boolean direct() {
+        return direct;
+    }
+
+    UnitResult write(List<Object[]> rows, List<byte[]> lines, FailureSink failures) throws SQLException {
+        int n = lines.size();
+        int batches = (n + batchSize - 1) / batchSize;
+        long[] synced = new long[batches];
+        long[] failed = new long[batches];
+        if (direct) {
+            Savepoint sp = pg.setSavepoint();
+            try {
+                copy(plan.copyIntoTargetSql(), lines, 0, n);
+                pg.releaseSavepoint(sp);
+                fillBatches(synced, n);
+                return new UnitResult(synced, failed, n, 0);
+            } catch (SQLException e) {
+                rethrowUnlessRowLevel(e);
+                pg.rollback(sp);
+                direct = false;
+            }
+        }
+        Attempt unit = attempt(lines, 0, n);
+        if (unit.error == null) {
+            fillBatches(synced, n);
+            return new UnitResult(synced, failed, unit.inserted, unit.updated);
+        }
+        long inserted = 0;
+        long updated = 0;
+        for (int b = 0; b < batches; b++) {
+            int from = b * batchSize;
+            int to = Math.min(n, from + batchSize);
+            Attempt batch = attempt(lines, from, to);
+            if (batch.error == null) {
+                synced[b] = to - from;
+                inserted += batch.inserted;
+                updated += batch.updated;
+                continue;
+            }
+            for (int r = from; r < to; r++) {
+                Attempt row = attempt(lines, r, r + 1);
+                if (row.error == null) {
+                    synced[b]++;
+                    inserted += row.inserted;
+                    updated += row.updated;
+                } else {
+                    failed[b]++;
+                    failures.failed(rows.get(r), PostgresErrors.reason(row.error));
+                }
+            }
+        }
+        return new UnitResult(synced, failed, inserted, updated);
+    }
+
+    private void fillBatches(long[] synced, int n) {
+        for (int b = 0; b < synced.length; b++) {
+            synced[b] = Math.min(batchSize, n - (long) b * batchSize);
+        }
+    }
+
+    private record Attempt(long inserted, long updated, SQLException error) {
+    }
+
+    /** Stages rows [from, to) and upserts them under a savepoint; a row-level error rolls the savepoint back and is returned. */
+    private Attempt attempt(List<byte[]> lines, int from, int to) throws SQLException {
+        try (Statement s = pg.createStatement()) {
+            s.execute(plan.truncateStageSql());
+        }
+        Savepoint sp = pg.setSavepoint();
+        try {
+            copy(plan.copyIntoStageSql(), lines, from, to);
+            long inserted;
+            long updated;
+            try (Statement s = pg.createStatement(); ResultSet rs = s.executeQuery(upsertSql)) {
+                rs.next();
+                inserted = rs.getLong(1);
+                updated = rs.getLong(2);
+            }
+            pg.releaseSavepoint(sp);
+            return new Attempt(inserted, updated, null);
+        } catch (SQLException e) {
+            rethrowUnlessRowLevel(e);
+            pg.rollback(sp);
+            return new Attempt(0, 0, e);
+        }
+    }
+
+    /** Deletes target rows whose key is not among the source keys streamed in by {@code keys}. */
+    long deleteMissing(KeySource keys) throws SQLException, InterruptedException {
+        try (Statement s = pg.createStatement()) {
+            s.execute(plan.createKeysSql());
+        }
+        CopyIn in = copy.copyIn(plan.copyKeysSql());
+        try {
+            keys.forEach(values -> {
+                byte[] line = CopyText.row(values);
+                in.writeToCopy(line, 0, line.length);
+            });
+            in.endCopy();
+        } finally {
+            if (in.isActive()) {
+                in.cancelCopy();
+            }
+        }
+        try (Statement s = pg.createStatement()) {
+            return s.executeUpdate(plan.deleteMissingSql());
+        }
+    }
+
+    /** Streams the source's keys. */
+    interface KeySource {
+        void forEach(SqliteSnapshot.RowSink sink) throws SQLException, InterruptedException;
+    }
+
+    private void copy(String sql, List<byte[]> lines, int from, int to) throws SQLException {
+        CopyIn in = copy.copyIn(sql);
+        try {
+            byte[] buffer = new byte[COPY_CHUNK];
+            int used = 0;
+            for (int i = from; i < to; i++) {
+                byte[] line = lines.get(i);
+                if (used + line.length > buffer.length) {
+                    if (used > 0) {
+                        in.writeToCopy(buffer, 0, used);
+                        used = 0;
+                    }
+                    if (line.length > buffer.length) {
+                        in.writeToCopy(line, 0, line.length);
+                        continue;
+                    }
+                }
+                System.arraycopy(line, 0, buffer, used, line.length);
+                used += line.length;
+            }
+            if (used > 0) {
+                in.writeToCopy(buffer, 0, used);
+            }
+            in.endCopy();
+        } finally {
+            if (in.isActive()) {
+                in.cancelCopy();
+            }
+        }
+    }
+
+    /**
+     * Errors about the data of some row (invalid value, constraint, trigger) are isolated; anything else (lost
+     * connection, permissions, missing objects) stops the table.
+     */
+    private static void rethrowUnlessRowLevel(SQLException e) throws SQLException {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (!(state.startsWith("22") || state.startsWith("23") || state.startsWith("P0") || state.startsWith("44"))) {
+            throw e;
+        }
+    }
+}

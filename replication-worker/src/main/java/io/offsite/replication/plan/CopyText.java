@@ -1,0 +1,102 @@
+package io.offsite.replication.plan;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Encodes SQLite values as one line of PostgreSQL's COPY text format: tab-separated, {@code \N} for NULL,
+ * backslash escapes for backslash, tab, newline and carriage return, {@code \\x<hex>} for blobs.
+ */
+public final class CopyText {
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private CopyText() {
+    }
+
+    /** One row as COPY text, terminated by a newline, in UTF-8. */
+    public static byte[] row(Object[] values) {
+        Bytes out = new Bytes(values.length * 48);
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) {
+                out.add((byte) '\t');
+            }
+            append(out, values[i]);
+        }
+        out.add((byte) '\n');
+        return out.toArray();
+    }
+
+    private static void append(Bytes out, Object value) {
+        if (value == null) {
+            out.ascii("\\N");
+        } else if (value instanceof Utf8Text text) {
+            escaped(out, text.bytes());
+        } else if (value instanceof byte[] bytes) {
+            out.ascii("\\\\x");
+            for (byte b : bytes) {
+                out.add((byte) HEX[(b >> 4) & 0xf]);
+                out.add((byte) HEX[b & 0xf]);
+            }
+        } else if (value instanceof Double d) {
+            out.ascii(d.isNaN() ? "NaN" : d.isInfinite() ? (d > 0 ? "Infinity" : "-Infinity") : d.toString());
+        } else if (value instanceof Long || value instanceof Integer) {
+            out.ascii(value.toString());
+        } else {
+            escaped(out, value.toString().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Escapes per byte: the reserved characters are ASCII, and UTF-8 never uses ASCII bytes inside a multi-byte character. */
+    private static void escaped(Bytes out, byte[] bytes) {
+        for (byte b : bytes) {
+            switch (b) {
+                case '\\' -> out.add((byte) '\\').add((byte) '\\');
+                case '\t' -> out.add((byte) '\\').add((byte) 't');
+                case '\n' -> out.add((byte) '\\').add((byte) 'n');
+                case '\r' -> out.add((byte) '\\').add((byte) 'r');
+                default -> out.add(b);
+            }
+        }
+    }
+
+    /** A growable byte buffer. */
+    private static final class Bytes {
+        private byte[] buffer;
+        private int size;
+
+        Bytes(int capacity) {
+            buffer = new byte[Math.max(16, capacity)];
+        }
+
+        Bytes add(byte b) {
+            if (size == buffer.length) {
+                buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2);
+            }
+            buffer[size++] = b;
+            return this;
+        }
+
+        void ascii(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                add((byte) s.charAt(i));
+            }
+        }
+
+        byte[] toArray() {
+            return java.util.Arrays.copyOf(buffer, size);
+        }
+    }
+
+    /** A short, printable form of a row's key for logs and reports, e.g. {@code id=set3-17}. */
+    public static String describeKey(java.util.List<String> keyColumns, Object[] values) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < keyColumns.size(); i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            String v = String.valueOf(values[i] instanceof byte[] b ? "<" + b.length + " bytes>" : values[i]);
+            sb.append(keyColumns.get(i)).append('=').append(v.length() > 80 ? v.substring(0, 80) + "..." : v);
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,231 @@
+package io.offsite.replication.plan;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How one source table lands in PostgreSQL: which columns travel, which exist on one side only, and the SQL that
+ * creates, stages, upserts and deletes. Pure: built from the SQLite schema and the target's columns as read.
+ *
+ * @param source the SQLite table
+ * @param targetSchema PostgreSQL schema of the target table
+ * @param targetColumns the existing target table's columns and types, empty when the table does not exist yet
+ * @param touchColumn the target column set to {@code now()} when a row is inserted or changes (the original's
+ *        {@code updated_at}); never copied from the source, where a column of that name is the change time
+ * @param stageName name of the temporary staging table for this table
+ */
+public record TablePlan(TableSchema source, String targetSchema, Map<String, String> targetColumns, String touchColumn,
+                        String stageName) {
+
+    public TablePlan {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(targetSchema, "targetSchema");
+        targetColumns = Map.copyOf(new LinkedHashMap<>(targetColumns));
+        Objects.requireNonNull(touchColumn, "touchColumn");
+        Objects.requireNonNull(stageName, "stageName");
+        if (!source.hasPrimaryKey()) {
+            throw new IllegalArgumentException("table " + source.name() + " has no primary key, so rows cannot be matched for an upsert");
+        }
+    }
+
+    public String table() {
+        return source.name();
+    }
+
+    public String target() {
+        return Sql.qualified(targetSchema, source.name());
+    }
+
+    public boolean targetExists() {
+        return !targetColumns.isEmpty();
+    }
+
+    /** Columns copied from SQLite: the primary key, then the value columns. */
+    public List<String> columns() {
+        List<String> cols = new ArrayList<>(keyColumns());
+        cols.addAll(valueColumns());
+        return cols;
+    }
+
+    public List<String> keyColumns() {
+        return source.primaryKey();
+    }
+
+    /** Non-key columns present on both sides (or all, for a table still to create), in source order; never the touch column. */
+    public List<String> valueColumns() {
+        return source.columns().stream().map(Column::name)
+                .filter(c -> !c.equals(touchColumn) && !source.primaryKey().contains(c))
+                .filter(c -> !targetExists() || targetColumns.containsKey(c))
+                .toList();
+    }
+
+    /** Source columns the existing target table lacks: reported, not copied. */
+    public List<String> sourceOnlyColumns() {
+        if (!targetExists()) {
+            return List.of();
+        }
+        return source.columns().stream().map(Column::name)
+                .filter(c -> !c.equals(touchColumn) && !targetColumns.containsKey(c)).toList();
+    }
+
+    /** Target columns the source lacks (apart from the touch column): reported, left to their defaults. */
+    public List<String> targetOnlyColumns() {
+        return targetColumns.keySet().stream().filter(c -> !c.equals(touchColumn) && source.column(c).isEmpty()).sorted().toList();
+    }
+
+    /** Key columns missing from the existing target: the table cannot be upserted. */
+    public List<String> missingKeyColumns() {
+        if (!targetExists()) {
+            return List.of();
+        }
+        return source.primaryKey().stream().filter(c -> !targetColumns.containsKey(c)).toList();
+    }
+
+    public boolean needsTouchColumn() {
+        return targetExists() && !targetColumns.containsKey(touchColumn);
+    }
+
+    /** Whether the source has a column named like the touch column (its change time, not copied). */
+    public boolean sourceHasTouchColumn() {
+        return source.column(touchColumn).isPresent();
+    }
+
+    public String createTableSql() {
+        List<String> defs = new ArrayList<>();
+        for (Column c : source.columns()) {
+            if (c.name().equals(touchColumn)) {
+                continue;
+            }
+            boolean notNull = c.notNull() || source.primaryKey().contains(c.name());
+            defs.add(Sql.quote(c.name()) + " " + TypeMapping.postgresType(c.declaredType()) + (notNull ? " NOT NULL" : ""));
+        }
+        defs.add(touchColumnDefinition());
+        defs.add("PRIMARY KEY (" + Sql.list(source.primaryKey()) + ")");
+        return "CREATE TABLE IF NOT EXISTS " + target() + " (\n  " + String.join(",\n  ", defs) + "\n)";
+    }
+
+    public String addTouchColumnSql() {
+        return "ALTER TABLE " + target() + " ADD COLUMN IF NOT EXISTS " + touchColumnDefinition();
+    }
+
+    private String touchColumnDefinition() {
+        return Sql.quote(touchColumn) + " timestamptz NOT NULL DEFAULT now()";
+    }
+
+    public String createStageSql() {
+        return "CREATE TEMP TABLE " + Sql.quote(stageName) + " ON COMMIT DROP AS SELECT " + Sql.list(columns())
+                + " FROM " + target() + " WITH NO DATA";
+    }
+
+    public String truncateStageSql() {
+        return "TRUNCATE " + Sql.quote(stageName);
+    }
+
+    public String copyIntoStageSql() {
+        return "COPY " + Sql.quote(stageName) + " (" + Sql.list(columns()) + ") FROM STDIN";
+    }
+
+    /** COPY straight into the target, for a target that was empty when the run began. */
+    public String copyIntoTargetSql() {
+        return "COPY " + target() + " (" + Sql.list(columns()) + ") FROM STDIN";
+    }
+
+    /**
+     * Upserts the staged rows: new rows are inserted, changed rows updated with the touch column set to {@code now()},
+     * unchanged rows are filtered out before they reach the conflict clause, so they are neither rewritten nor locked.
+     * Returns one row: (inserted, updated).
+     */
+    public String upsertSql() {
+        List<String> cols = columns();
+        List<String> keys = keyColumns();
+        List<String> values = valueColumns();
+        String join = String.join(" AND ", keys.stream().map(k -> "d." + Sql.quote(k) + " = s." + Sql.quote(k)).toList());
+        String firstKey = Sql.quote(keys.get(0));
+        StringBuilder sql = new StringBuilder();
+        sql.append("WITH written AS (\n")
+                .append("  INSERT INTO ").append(target()).append(" AS t (").append(Sql.list(cols)).append(", ").append(Sql.quote(touchColumn)).append(")\n")
+                .append("  SELECT ").append(Sql.list("s", cols)).append(", now()\n")
+                .append("  FROM ").append(Sql.quote(stageName)).append(" s\n")
+                .append("  LEFT JOIN ").append(target()).append(" d ON ").append(join).append("\n")
+                .append("  WHERE d.").append(firstKey).append(" IS NULL");
+        if (!values.isEmpty()) {
+            sql.append(" OR ").append(Sql.row("d", values)).append(" IS DISTINCT FROM ").append(Sql.row("s", values));
+        }
+        sql.append("\n  ON CONFLICT (").append(Sql.list(keys)).append(") DO ");
+        if (values.isEmpty()) {
+            sql.append("NOTHING");
+        } else {
+            sql.append("UPDATE SET ");
+            for (String v : values) {
+                sql.append(Sql.quote(v)).append(" = EXCLUDED.").append(Sql.quote(v)).append(", ");
+            }
+            sql.append(Sql.quote(touchColumn)).append(" = now()\n")
+                    .append("  WHERE ").append(Sql.row("t", values)).append(" IS DISTINCT FROM ").append(Sql.row("EXCLUDED", values));
+        }
+        sql.append("\n  RETURNING (xmax = 0) AS inserted\n)\n")
+                .append("SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written");
+        return sql.toString();
+    }
+
+    public String keysTableName() {
+        return stageName + "_keys";
+    }
+
+    public String createKeysSql() {
+        return "CREATE TEMP TABLE " + Sql.quote(keysTableName()) + " ON COMMIT DROP AS SELECT " + Sql.list(keyColumns())
+                + " FROM " + target() + " WITH NO DATA";
+    }
+
+    public String copyKeysSql() {
+        return "COPY " + Sql.quote(keysTableName()) + " (" + Sql.list(keyColumns()) + ") FROM STDIN";
+    }
+
+    /** Deletes target rows whose key is no longer in the source (all source keys were copied into the keys table). */
+    public String deleteMissingSql() {
+        String match = String.join(" AND ", keyColumns().stream().map(k -> "k." + Sql.quote(k) + " = t." + Sql.quote(k)).toList());
+        return "DELETE FROM " + target() + " t WHERE NOT EXISTS (SELECT 1 FROM " + Sql.quote(keysTableName()) + " k WHERE " + match + ")";
+    }
+
+    /** The SQLite query reading this table's copied columns, optionally only rows at or after a watermark ({@code ?}). */
+    public String sourceSelectSql(Optional<String> watermarkColumn) {
+        String sql = "SELECT " + Sql.list(columns()) + " FROM " + Sql.quote(source.name());
+        return watermarkColumn.map(w -> sql + " WHERE " + Sql.quote(w) + " >= ?").orElse(sql);
+    }
+
+    /** Which of {@link #columns()} SQLite stores as text (read as raw UTF-8, without decoding). */
+    public boolean[] textColumns() {
+        List<String> cols = columns();
+        boolean[] text = new boolean[cols.size()];
+        for (int i = 0; i < text.length; i++) {
+            text[i] = source.column(cols.get(i)).map(c -> TypeMapping.hasTextAffinity(c.declaredType())).orElse(false);
+        }
+        return text;
+    }
+
+    public String sourceCountSql(Optional<String> watermarkColumn) {
+        String sql = "SELECT count(*) FROM " + Sql.quote(source.name());
+        return watermarkColumn.map(w -> sql + " WHERE " + Sql.quote(w) + " >= ?").orElse(sql);
+    }
+
+    /**
+     * One scan returning the rows a run reads (those at or after the watermark {@code ?} when {@code filter} is set)
+     * and the table's highest watermark (NULL without a watermark column).
+     */
+    public String sourceExtentSql(Optional<String> filter, Optional<String> watermarkColumn) {
+        String count = filter.map(w -> "count(*) FILTER (WHERE " + Sql.quote(w) + " >= ?)").orElse("count(*)");
+        String max = watermarkColumn.map(w -> "max(" + Sql.quote(w) + ")").orElse("NULL");
+        return "SELECT " + count + ", " + max + " FROM " + Sql.quote(source.name());
+    }
+
+    public String sourceMaxSql(String watermarkColumn) {
+        return "SELECT max(" + Sql.quote(watermarkColumn) + ") FROM " + Sql.quote(source.name());
+    }
+
+    public String sourceKeysSql() {
+        return "SELECT " + Sql.list(keyColumns()) + " FROM " + Sql.quote(source.name());
+    }
+}

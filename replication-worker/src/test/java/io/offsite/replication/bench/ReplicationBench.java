@@ -1,0 +1,287 @@
+package io.offsite.replication.bench;
+
+import io.offsite.replication.engine.EngineSettings;
+import io.offsite.replication.engine.Mode;
+import io.offsite.replication.engine.PostgresSettings;
+import io.offsite.replication.engine.PostgresTarget;
+import io.offsite.replication.engine.ReplicationListener;
+import io.offsite.replication.engine.ReplicationReport;
+import io.offsite.replication.engine.Replicator;
+import io.offsite.replication.engine.SourceSpec;
+import io.offsite.replication.engine.SqliteSnapshot;
+import io.offsite.replication.engine.TableReport;
+import io.offsite.replication.plan.Sql;
+import io.offsite.replication.plan.TableOrder;
+import io.offsite.replication.plan.TablePlan;
+import io.offsite.replication.plan.TableSchema;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Command-line steps of the replication benchmark (bench/replication/run.sh drives them):
+ * <pre>
+ *   ddl      &lt;sqlite&gt;                                   CREATE TABLE statements the worker would issue
+ *   columns  &lt;sqlite&gt; &lt;table&gt;                           the columns the worker copies, comma-separated
+ *   worker   &lt;sqlite&gt; &lt;url&gt; &lt;user&gt; &lt;password&gt; &lt;full|incremental&gt; &lt;label&gt; [unitBatches]
+ *   original &lt;sqlite&gt; &lt;url&gt; &lt;user&gt; &lt;password&gt;        the original's way: multi-row INSERT ... ON CONFLICT per 100 rows
+ *   touch    &lt;sqlite&gt; &lt;percent&gt;                         changes that share of cards (price and updated_at)
+ *   stats    &lt;url&gt; &lt;user&gt; &lt;password&gt; &lt;table&gt;           n_tup_ins n_tup_upd n_dead_tup
+ * </pre>
+ * Result lines start with {@code RESULT} and are tab-separated.
+ */
+public final class ReplicationBench {
+
+    private ReplicationBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "ddl" -> ddl(Path.of(args[1]));
+            case "columns" -> columns(Path.of(args[1]), args[2]);
+            case "worker" -> worker(Path.of(args[1]), settings(args[2], args[3], args[4]), Mode.parse(args[5]), args[6],
+                    args.length > 7 ? Integer.parseInt(args[7]) : EngineSettings.defaults().unitBatches());
+            case "sequence" -> sequence(Path.of(args[1]), settings(args[2], args[3], args[4]),
+                    args.length > 5 ? Integer.parseInt(args[5]) : EngineSettings.defaults().unitBatches());
+            case "original" -> original(Path.of(args[1]), settings(args[2], args[3], args[4]));
+            case "read" -> read(Path.of(args[1]));
+            case "touch" -> touch(Path.of(args[1]), Double.parseDouble(args[2]));
+            case "stats" -> System.out.println("RESULT\tstats\t" + stats(settings(args[1], args[2], args[3]), args[4]));
+            default -> throw new IllegalArgumentException("unknown step " + args[0]);
+        }
+    }
+
+    static PostgresSettings settings(String url, String user, String password) {
+        return new PostgresSettings(url, user, password, null);
+    }
+
+    static List<TableSchema> tables(SqliteSnapshot sqlite) {
+        List<TableSchema> tables = new ArrayList<>();
+        for (String name : sqlite.tableNames()) {
+            tables.add(sqlite.schema(name).orElseThrow());
+        }
+        return TableOrder.parentsFirst(tables).tables();
+    }
+
+    static void ddl(Path db) {
+        try (SqliteSnapshot sqlite = SqliteSnapshot.open(db)) {
+            for (TableSchema t : tables(sqlite)) {
+                System.out.println(new TablePlan(t, "public", Map.of(), "updated_at", "stage").createTableSql() + ";");
+            }
+        }
+    }
+
+    static void columns(Path db, String table) {
+        try (SqliteSnapshot sqlite = SqliteSnapshot.open(db)) {
+            TablePlan plan = new TablePlan(sqlite.schema(table).orElseThrow(), "public", Map.of(), "updated_at", "stage");
+            System.out.println(String.join(",", plan.columns()));
+        }
+    }
+
+    static void worker(Path db, PostgresSettings pg, Mode mode, String label, int unitBatches) throws Exception {
+        worker(replicator(pg, unitBatches), db, pg, mode, label);
+    }
+
+    static Replicator replicator(PostgresSettings pg, int unitBatches) {
+        return new Replicator(new PostgresTarget(pg), EngineSettings.defaults().withUnitBatches(unitBatches), Clock.systemUTC());
+    }
+
+    /**
+     * The worker's runs in one JVM, as a long-running worker sees them: first load into empty tables, a full re-run with
+     * nothing changed, an incremental re-run with nothing changed, then an incremental run after 1% of the cards changed.
+     */
+    static void sequence(Path db, PostgresSettings pg, int unitBatches) throws Exception {
+        Replicator replicator = replicator(pg, unitBatches);
+        warmUp(pg, (warmDb, schema) -> replicator.replicate(new SourceSpec("warm-up", warmDb, List.of(), Optional.of("updated_at"), false,
+                schema, Map.of()), Mode.FULL, "warm-up", quiet()));
+        settle(pg);
+        worker(replicator, db, pg, Mode.FULL, "worker-first-load");
+        settle(pg);
+        worker(replicator, db, pg, Mode.FULL, "worker-full-rerun-unchanged");
+        settle(pg);
+        worker(replicator, db, pg, Mode.INCREMENTAL, "worker-incremental-unchanged");
+        touch(db, 1.0);
+        settle(pg);
+        worker(replicator, db, pg, Mode.INCREMENTAL, "worker-incremental-1pct");
+        settle(pg);
+        worker(replicator, db, pg, Mode.FULL, "worker-full-rerun-after-1pct");
+    }
+
+    /**
+     * What happens between two daily runs: autovacuum has processed the tables and a checkpoint has written the
+     * dirty pages. Done explicitly so that no step pays for the previous one's background work.
+     */
+    static void settle(PostgresSettings pg) throws Exception {
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password()); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT relname FROM pg_stat_user_tables WHERE schemaname = 'public'")) {
+                List<String> tables = new ArrayList<>();
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+                for (String table : tables) {
+                    s.execute("VACUUM (ANALYZE) " + Sql.quote(table));
+                }
+            }
+            s.execute("CHECKPOINT");
+        }
+    }
+
+    interface WarmUp {
+        void run(Path db, String schema) throws Exception;
+    }
+
+    /**
+     * A worker is a long-running process: before the measured runs, one small replication into a scratch schema loads
+     * the classes and native libraries involved (JDBC drivers, the SQLite library), as the worker's earlier runs would.
+     */
+    static void warmUp(PostgresSettings pg, WarmUp warmUp) throws Exception {
+        Path dir = java.nio.file.Files.createTempDirectory("replication-warm-up");
+        Path db = dir.resolve("warm-up.db");
+        io.offsite.localstack.demo.DemoDatabase.create(db, 10, 2000, 1L);
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password()); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA warm_up");
+            warmUp.run(db, "warm_up");
+            s.execute("DROP SCHEMA warm_up CASCADE");
+        } finally {
+            try (var files = java.nio.file.Files.list(dir)) {
+                for (Path file : files.toList()) {
+                    java.nio.file.Files.delete(file);
+                }
+            }
+            java.nio.file.Files.delete(dir);
+        }
+    }
+
+    static ReplicationListener quiet() {
+        return new ReplicationListener() {
+            @Override
+            public void info(String format, Object... args) {
+            }
+
+            @Override
+            public void warn(String format, Object... args) {
+            }
+        };
+    }
+
+    static void worker(Replicator replicator, Path db, PostgresSettings pg, Mode mode, String label) throws Exception {
+        SourceSpec source = new SourceSpec("pokemon-data", db, List.of(), Optional.of("updated_at"), false, "public",
+                Map.of("sets", "sets", "pokemon_cards", "cards"));
+        long start = System.nanoTime();
+        ReplicationReport report = replicator.replicate(source, mode, label, new ReplicationListener() {
+            @Override
+            public void info(String format, Object... args) {
+                System.out.println(org.slf4j.helpers.MessageFormatter.arrayFormat(format, args).getMessage());
+            }
+
+            @Override
+            public void warn(String format, Object... args) {
+                info(format, args);
+            }
+        });
+        double seconds = (System.nanoTime() - start) / 1e9;
+        TableReport cards = report.tables().stream().filter(t -> t.table().equals("pokemon_cards")).findFirst().orElseThrow();
+        Thread.sleep(1500); // let the statistics of the finished session reach pg_stat_user_tables
+        System.out.printf(Locale.ROOT, "RESULT\t%s\t%.2f\tread=%d inserted=%d updated=%d unchanged=%d failed=%d\t%s%n", label, seconds,
+                cards.read(), cards.inserted(), cards.updated(), cards.unchanged(), cards.failed(), stats(pg, "pokemon_cards"));
+    }
+
+    /** The original's way: one multi-row INSERT ... ON CONFLICT (id) DO UPDATE per batch of 100, each its own transaction. */
+    static void original(Path db, PostgresSettings pg) throws Exception {
+        warmUp(pg, (warmDb, schema) -> originalWay(warmDb, pg, schema));
+        settle(pg);
+        long start = System.nanoTime();
+        long rows = originalWay(db, pg, "public");
+        System.out.printf(Locale.ROOT, "RESULT\toriginal\t%.2f\trows=%d%n", (System.nanoTime() - start) / 1e9, rows);
+    }
+
+    static long originalWay(Path db, PostgresSettings pg, String schema) throws Exception {
+        Properties props = new Properties();
+        props.setProperty("user", pg.user());
+        props.setProperty("password", pg.password());
+        props.setProperty("stringtype", "unspecified");
+        long rows = 0;
+        try (SqliteSnapshot sqlite = SqliteSnapshot.open(db); Connection c = DriverManager.getConnection(pg.jdbcUrl(), props)) {
+            for (TableSchema t : tables(sqlite)) {
+                TablePlan plan = new TablePlan(t, schema, Map.of(), "updated_at", "stage");
+                try (Statement s = c.createStatement()) {
+                    s.execute(plan.createTableSql());
+                }
+                List<String> cols = plan.columns();
+                String one = "(" + String.join(", ", cols.stream().map(x -> "?").toList()) + ", now())";
+                String head = "INSERT INTO " + plan.target() + " (" + Sql.list(cols) + ", \"updated_at\") VALUES ";
+                String tail = " ON CONFLICT (" + Sql.list(plan.keyColumns()) + ") DO UPDATE SET "
+                        + String.join(", ", plan.valueColumns().stream().map(v -> Sql.quote(v) + " = EXCLUDED." + Sql.quote(v)).toList())
+                        + ", \"updated_at\" = NOW()";
+                List<Object[]> batch = new ArrayList<>(100);
+                long[] count = {0};
+                sqlite.read(plan.sourceSelectSql(Optional.empty()), Optional.empty(), values -> {
+                    batch.add(values);
+                    if (batch.size() == 100) {
+                        insert(c, head, one, tail, batch);
+                        count[0] += batch.size();
+                        batch.clear();
+                    }
+                });
+                if (!batch.isEmpty()) {
+                    insert(c, head, one, tail, batch);
+                    count[0] += batch.size();
+                }
+                rows += count[0];
+            }
+        }
+        return rows;
+    }
+
+    private static void insert(Connection c, String head, String one, String tail, List<Object[]> batch) throws java.sql.SQLException {
+        String sql = head + String.join(", ", java.util.Collections.nCopies(batch.size(), one)) + tail;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            for (Object[] row : batch) {
+                for (Object v : row) {
+                    ps.setObject(i++, v);
+                }
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    /** Reads and encodes every card as the worker does, without sending anything: the source side's cost. */
+    static void read(Path db) throws Exception {
+        for (int round = 0; round < 2; round++) {
+            long start = System.nanoTime();
+            long[] bytes = {0};
+            try (SqliteSnapshot sqlite = SqliteSnapshot.open(db)) {
+                TablePlan plan = new TablePlan(sqlite.schema("pokemon_cards").orElseThrow(), "public", Map.of(), "updated_at", "stage");
+                sqlite.read(plan.sourceSelectSql(Optional.empty()), Optional.empty(), plan.textColumns(), values -> bytes[0] += io.offsite.replication.plan.CopyText.row(values).length);
+            }
+            System.out.printf(Locale.ROOT, "RESULT\tread\t%.2f\tbytes=%d%n", (System.nanoTime() - start) / 1e9, bytes[0]);
+        }
+    }
+
+    static void touch(Path db, double percent) throws Exception {
+        int modulo = (int) Math.round(100 / percent);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            int changed = s.executeUpdate("UPDATE pokemon_cards SET market_price = market_price + 1, updated_at = '2030-01-01T00:00:00Z'"
+                    + " WHERE rowid % " + modulo + " = 0");
+            System.out.println("RESULT\ttouch\t" + changed);
+        }
+    }
+
+    static String stats(PostgresSettings pg, String table) throws Exception {
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT n_tup_ins, n_tup_upd, n_dead_tup FROM pg_stat_user_tables WHERE relname = '" + table + "'")) {
+            return rs.next() ? "n_tup_ins=" + rs.getLong(1) + " n_tup_upd=" + rs.getLong(2) + " n_dead_tup=" + rs.getLong(3) : "no stats";
+        }
+    }
+}

@@ -1,0 +1,299 @@
+package io.offsite.replication.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.offsite.localstack.LocalStack;
+import io.offsite.localstack.Ports;
+import io.offsite.localstack.demo.DemoDatabase;
+import io.offsite.localstack.postgres.PostgresEndpoint;
+import io.offsite.replication.engine.ReplicationException.Kind;
+import io.offsite.replication.support.Tables;
+import io.offsite.replication.support.Tables.TupleStats;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The engine against real SQLite files and a real PostgreSQL server. */
+@Timeout(120)
+class ReplicatorIT {
+
+    static final List<String> SET_COLUMNS = List.of("id", "name", "series", "printed_total", "total", "legalities", "ptcgo_code",
+            "release_date", "images");
+    static final List<String> CARD_COLUMNS = List.of("id", "name", "supertype", "subtypes", "hp", "types", "evolves_from", "attacks",
+            "weaknesses", "retreat_cost", "set_id", "number", "artist", "rarity", "flavor_text", "national_pokedex_numbers",
+            "legalities", "images", "market_price");
+
+    @TempDir
+    Path dir;
+
+    final List<String> lines = new CopyOnWriteArrayList<>();
+
+    final ReplicationListener listener = new ReplicationListener() {
+        @Override
+        public void info(String format, Object... args) {
+            lines.add(org.slf4j.helpers.MessageFormatter.arrayFormat(format, args).getMessage());
+        }
+
+        @Override
+        public void warn(String format, Object... args) {
+            info(format, args);
+        }
+    };
+
+    static Replicator replicator(PostgresEndpoint pg) {
+        return replicator(pg, EngineSettings.defaults());
+    }
+
+    static Replicator replicator(PostgresEndpoint pg, EngineSettings settings) {
+        return new Replicator(new PostgresTarget(PostgresSettings.of(pg.host(), pg.port(), pg.database(), pg.user(), pg.password())),
+                settings, Clock.systemUTC());
+    }
+
+    SourceSpec source(Path db, boolean deletes) {
+        return new SourceSpec("pokemon-data", db, List.of(), Optional.of("updated_at"), deletes, "public",
+                Map.of("sets", "sets", "pokemon_cards", "cards"));
+    }
+
+    @Test
+    void replicatesTheOriginalSchemaAndDataThenChangesNothingThenOnlyWhatChanged() throws Exception {
+        PostgresEndpoint pg = LocalStack.freshPostgresDatabase("repl_roundtrip");
+        Path db = dir.resolve("pokemon-data.sqlite3.db");
+        DemoDatabase.create(db, DemoDatabase.DEFAULT_SETS, DemoDatabase.DEFAULT_CARDS, 42L);
+
+        ReplicationReport first = replicator(pg).replicate(source(db, false), Mode.FULL, "run-1", listener);
+
+        assertThat(first.complete()).isTrue();
+        assertThat(first.tables()).extracting(TableReport::table).containsExactly("sets", "pokemon_cards");
+        assertThat(first.tables().get(0).replicated()).isEqualTo(150);
+        assertThat(first.tables().get(1).replicated()).isEqualTo(15_000);
+        assertThat(first.tables().get(1).inserted()).isEqualTo(15_000);
+        assertThat(lines).contains("Starting replication to PostgreSQL", "Verifying PostgreSQL connectivity... OK",
+                "Replicating 150 sets...", "Replicating 15000 cards in batches of 100...", "  Batch 1/150: 100 cards synced",
+                "  Batch 2/150: 100 cards synced", "  ... (148 more batches)", "Replication complete:", "  Sets: 150 synced",
+                "  Cards: 15000 synced");
+        assertSameRows(db, pg);
+
+        TupleStats cardsBefore = awaitStats(pg, "pokemon_cards", s -> s.inserted() == 15_000);
+        TupleStats setsBefore = Tables.stats(pg, "sets");
+        ReplicationReport second = replicator(pg).replicate(source(db, false), Mode.FULL, "run-2", listener);
+        assertThat(second.tables().get(1).unchanged()).isEqualTo(15_000);
+        assertThat(second.tables().get(1).updated()).isZero();
+        TupleStats state = awaitStats(pg, WatermarkStore.TABLE, s -> s.updated() >= 2);
+        assertThat(state.updated()).isGreaterThanOrEqualTo(2);
+        assertThat(Tables.stats(pg, "pokemon_cards").updated()).isEqualTo(cardsBefore.updated()).isZero();
+        assertThat(Tables.stats(pg, "pokemon_cards").dead()).isZero();
+        assertThat(Tables.stats(pg, "sets").updated()).isEqualTo(setsBefore.updated());
+
+        Timestamp touchedBefore;
+        try (Connection c = pg.connect()) {
+            touchedBefore = Timestamp.valueOf(Tables.string(c, "SELECT updated_at::timestamp FROM pokemon_cards WHERE id = 'set3-17'"));
+        }
+        try (Connection c = Tables.sqlite(db); PreparedStatement ps = c.prepareStatement(
+                "UPDATE pokemon_cards SET name = 'Renamed', updated_at = '2030-01-01T00:00:00Z' WHERE id = 'set3-17'")) {
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+        lines.clear();
+        ReplicationReport third = replicator(pg).replicate(source(db, false), Mode.INCREMENTAL, "run-3", listener);
+        TableReport cards = third.tables().get(1);
+        assertThat(cards.incremental()).isTrue();
+        // the changed row, and the row at the previous watermark (read again: a later commit may share its time)
+        assertThat(cards.read()).isEqualTo(2);
+        assertThat(cards.updated()).isEqualTo(1);
+        assertThat(cards.unchanged()).isEqualTo(1);
+        assertThat(third.tables().get(0).read()).isEqualTo(1);
+        assertThat(lines).anyMatch(l -> l.startsWith("Replicating 2 cards changed since "));
+        try (Connection c = pg.connect()) {
+            assertThat(Tables.string(c, "SELECT name FROM pokemon_cards WHERE id = 'set3-17'")).isEqualTo("Renamed");
+            Timestamp touchedAfter = Timestamp.valueOf(Tables.string(c, "SELECT updated_at::timestamp FROM pokemon_cards WHERE id = 'set3-17'"));
+            assertThat(touchedAfter).isAfter(touchedBefore);
+            assertThat(Tables.count(c, "SELECT count(*) FROM pokemon_cards WHERE updated_at > '" + touchedBefore + "'")).isEqualTo(1);
+        }
+        assertSameRows(db, pg);
+        awaitStats(pg, "pokemon_cards", s -> s.updated() == 1);
+    }
+
+    @Test
+    void aRowPostgresRefusesFailsAloneAndIsNamed() throws Exception {
+        PostgresEndpoint pg = LocalStack.freshPostgresDatabase("repl_bad_row");
+        Path db = dir.resolve("bad.db");
+        DemoDatabase.create(db, 20, 3000, 7L);
+        replicator(pg).replicate(source(db, false), Mode.FULL, "prepare", listener);
+        try (Connection c = pg.connect()) {
+            Tables.execute(c, "TRUNCATE pokemon_cards");
+            Tables.execute(c, "ALTER TABLE pokemon_cards ADD CONSTRAINT hp_is_plausible CHECK (hp IS NULL OR hp < 10000)");
+        }
+        try (Connection c = Tables.sqlite(db)) {
+            Tables.execute(c, "UPDATE pokemon_cards SET hp = 99999, supertype = 'Pokémon' WHERE id = 'set5-42'");
+        }
+        lines.clear();
+
+        ReplicationReport report = replicator(pg).replicate(source(db, false), Mode.FULL, "bad", listener);
+
+        TableReport cards = report.tables().get(1);
+        assertThat(report.complete()).isFalse();
+        assertThat(cards.failed()).isEqualTo(1);
+        assertThat(cards.replicated()).isEqualTo(2999);
+        assertThat(report.firstFailures()).singleElement().satisfies(f -> {
+            assertThat(f.table()).isEqualTo("pokemon_cards");
+            assertThat(f.key()).isEqualTo("id=set5-42");
+            assertThat(f.reason()).contains("hp_is_plausible");
+        });
+        assertThat(lines).anyMatch(l -> l.matches("  Batch \\d+/30: 99 cards synced, 1 failed"));
+        assertThat(lines).anyMatch(l -> l.contains("set5-42") && l.contains("hp_is_plausible"));
+        try (Connection c = pg.connect(); Connection s = Tables.sqlite(db)) {
+            assertThat(Tables.count(c, "SELECT count(*) FROM pokemon_cards")).isEqualTo(2999);
+            assertThat(Tables.count(c, "SELECT count(*) FROM pokemon_cards WHERE id = 'set5-42'")).isZero();
+        }
+        try (Connection c = pg.connect()) {
+            assertThat(Tables.count(c, "SELECT count(*) FROM offsite_replication_state WHERE table_name = 'pokemon_cards' AND run_id = 'bad'"))
+                    .as("the watermark of a table with failed rows does not advance").isZero();
+        }
+    }
+
+    @Test
+    void writesToSqliteDuringARunNeverProduceATornCopy() throws Exception {
+        PostgresEndpoint pg = LocalStack.freshPostgresDatabase("repl_torn");
+        Path db = dir.resolve("busy.db");
+        DemoDatabase.create(db, 50, 30_000, 11L);
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicLong written = new AtomicLong();
+        Thread writer = new Thread(() -> {
+            try (Connection c = Tables.sqlite(db)) {
+                Tables.execute(c, "PRAGMA busy_timeout = 10000");
+                c.setAutoCommit(false);
+                for (long i = 0; writing.get(); i++) {
+                    Tables.execute(c, "INSERT INTO sets (id, name, series, updated_at) VALUES ('wset-" + i + "', 'W', 'W', '2031-01-01T00:00:00Z')");
+                    Tables.execute(c, "INSERT INTO pokemon_cards (id, name, supertype, set_id, number, updated_at) VALUES ('wcard-" + i
+                            + "', 'W', 'Trainer', 'wset-" + i + "', '1', '2031-01-01T00:00:00Z')");
+                    c.commit();
+                    written.incrementAndGet();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "sqlite-writer");
+        writer.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> written.get() >= 20);
+        long before = written.get();
+
+        ReplicationReport report = replicator(pg).replicate(source(db, false), Mode.FULL, "torn", listener);
+        long after = written.get();
+        writing.set(false);
+        writer.join(20_000);
+
+        assertThat(report.complete()).isTrue();
+        assertThat(after).as("the writer kept committing during the run").isGreaterThan(before + 5);
+        TreeSet<String> sets = new TreeSet<>();
+        TreeSet<String> cards = new TreeSet<>();
+        try (Connection c = pg.connect(); var s = c.createStatement()) {
+            try (var rs = s.executeQuery("SELECT substring(id from 6) FROM sets WHERE id LIKE 'wset-%'")) {
+                while (rs.next()) {
+                    sets.add(rs.getString(1));
+                }
+            }
+            try (var rs = s.executeQuery("SELECT substring(id from 7) FROM pokemon_cards WHERE id LIKE 'wcard-%'")) {
+                while (rs.next()) {
+                    cards.add(rs.getString(1));
+                }
+            }
+        }
+        assertThat(sets).as("pairs written in one SQLite transaction arrive together").isEqualTo(cards);
+        assertThat((long) sets.size()).isBetween(before, after);
+        assertThat(report.tables().get(0).replicated()).isEqualTo(50 + sets.size());
+        assertThat(report.tables().get(1).replicated()).isEqualTo(30_000 + cards.size());
+    }
+
+    @Test
+    void deletionsPropagateOnlyWhenAskedAndOneSidedColumnsAreReported() throws Exception {
+        PostgresEndpoint pg = LocalStack.freshPostgresDatabase("repl_deletes");
+        Path db = dir.resolve("deletes.db");
+        DemoDatabase.create(db, 10, 500, 3L);
+        try (Connection c = pg.connect()) {
+            Tables.execute(c, "CREATE TABLE sets (id text PRIMARY KEY, name text NOT NULL, series text, printed_total bigint, total bigint,"
+                    + " legalities text, ptcgo_code text, release_date text, images text, owner_note text)");
+        }
+        ReplicationReport first = replicator(pg).replicate(source(db, false), Mode.FULL, "d1", listener);
+        TableReport sets = first.tables().get(0);
+        assertThat(sets.targetOnlyColumns()).containsExactly("owner_note");
+        assertThat(sets.sourceOnlyColumns()).isEmpty();
+        assertThat(lines).anyMatch(l -> l.contains("[owner_note]") && l.contains("PostgreSQL only"));
+        try (Connection c = pg.connect()) {
+            assertThat(Tables.count(c, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'sets' AND column_name = 'updated_at'"))
+                    .as("the updated_at column is added").isEqualTo(1);
+        }
+
+        try (Connection c = Tables.sqlite(db)) {
+            Tables.execute(c, "DELETE FROM pokemon_cards WHERE id IN ('set1-1', 'set2-1')");
+            Tables.execute(c, "ALTER TABLE pokemon_cards ADD COLUMN grade TEXT");
+        }
+        ReplicationReport kept = replicator(pg).replicate(source(db, false), Mode.INCREMENTAL, "d2", listener);
+        assertThat(kept.tables().get(1).deleted()).isZero();
+        assertThat(kept.tables().get(1).sourceOnlyColumns()).containsExactly("grade");
+        ReplicationReport deleted = replicator(pg).replicate(source(db, true), Mode.INCREMENTAL, "d3", listener);
+        assertThat(deleted.tables().get(1).deleted()).isEqualTo(2);
+        try (Connection c = pg.connect()) {
+            assertThat(Tables.count(c, "SELECT count(*) FROM pokemon_cards")).isEqualTo(498);
+        }
+    }
+
+    @Test
+    void closedPortFailsRetryableWithAClearMessage() {
+        int port = Ports.freePort();
+        Replicator replicator = new Replicator(new PostgresTarget(PostgresSettings.of("127.0.0.1", port, "pokemon_tcg", "pokemon", "s3cret-pw")),
+                EngineSettings.defaults(), Clock.systemUTC());
+        Path db = dir.resolve("unused.db");
+        DemoDatabase.create(db, 2, 10, 1L);
+
+        assertThatThrownBy(() -> replicator.replicate(source(db, false), Mode.FULL, "down", listener))
+                .isInstanceOfSatisfying(ReplicationException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.TARGET_UNREACHABLE);
+                    assertThat(e.kind().retryable()).isTrue();
+                    assertThat(e.getMessage()).contains("unreachable").contains("127.0.0.1:" + port).doesNotContain("s3cret-pw");
+                });
+    }
+
+    @Test
+    void missingSqliteFileFailsNamingThePath() {
+        PostgresEndpoint pg = LocalStack.postgres();
+        Path missing = dir.resolve("nowhere/pokemon-data.sqlite3.db");
+        assertThatThrownBy(() -> replicator(pg).replicate(source(missing, false), Mode.FULL, "missing", listener))
+                .isInstanceOfSatisfying(ReplicationException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.SOURCE_NOT_FOUND);
+                    assertThat(e.getMessage()).contains(missing.toString());
+                });
+        assertThat(missing.getParent()).doesNotExist();
+    }
+
+    static void assertSameRows(Path db, PostgresEndpoint pg) throws Exception {
+        try (Connection s = Tables.sqlite(db); Connection c = pg.connect()) {
+            assertThat(Tables.hash(c, "sets", SET_COLUMNS)).isEqualTo(Tables.hash(s, "sets", SET_COLUMNS));
+            assertThat(Tables.hash(c, "pokemon_cards", CARD_COLUMNS)).isEqualTo(Tables.hash(s, "pokemon_cards", CARD_COLUMNS));
+        }
+    }
+
+    static TupleStats awaitStats(PostgresEndpoint pg, String table, java.util.function.Predicate<TupleStats> condition) {
+        List<TupleStats> seen = new ArrayList<>(1);
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            TupleStats stats = Tables.stats(pg, table);
+            seen.add(0, stats);
+            return condition.test(stats);
+        });
+        return seen.get(0);
+    }
+}

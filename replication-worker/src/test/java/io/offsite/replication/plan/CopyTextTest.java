@@ -1,0 +1,39 @@
+package io.offsite.replication.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CopyTextTest {
+
+    static String row(Object... values) {
+        return new String(CopyText.row(values), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void escapesWhatCopyTextFormatReserves() {
+        assertThat(row("a\tb", "line1\nline2\r", "back\\slash", null, 42L, 1.5, "Pokémon"))
+                .isEqualTo("a\\tb\tline1\\nline2\\r\tback\\\\slash\t\\N\t42\t1.5\tPokémon\n");
+    }
+
+    @Test
+    void blobsTravelAsByteaHexAndSpecialDoublesAsPostgresSpellsThem() {
+        assertThat(row(new byte[] {0, 15, (byte) 255}, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY))
+                .isEqualTo("\\\\x000fff\tNaN\tInfinity\t-Infinity\n");
+    }
+
+    @Test
+    void rawUtf8TextIsEscapedByteForByteLikeAString() {
+        String text = "Pokémon\tÉvoli\\ 🐉\n";
+        assertThat(row(new Utf8Text(text.getBytes(StandardCharsets.UTF_8)), 7)).isEqualTo(row(text, 7L));
+        assertThat(new Utf8Text("set3-17".getBytes(StandardCharsets.UTF_8))).hasToString("set3-17");
+    }
+
+    @Test
+    void keysAreDescribedShortly() {
+        assertThat(CopyText.describeKey(List.of("id"), new Object[] {"set3-17", "ignored"})).isEqualTo("id=set3-17");
+        assertThat(CopyText.describeKey(List.of("a", "b"), new Object[] {1, "x".repeat(100)})).isEqualTo("a=1, b=" + "x".repeat(80) + "...");
+    }
+}
