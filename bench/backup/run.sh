@@ -59,9 +59,8 @@ job() { # source -> "wall cpu": seconds of the job as the worker reports it, and
   echo "$wall $(awk -v a="$after" -v b="$before" 'BEGIN { printf "%.2f", a - b }')"
 }
 timed() { # command -> "wall cpu" seconds (cpu: user + system of the whole pipeline)
-  local out
-  out=$( { /usr/bin/time -f "%e %U %S" bash -c "$1" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
-  awk '{ printf "%.2f %.2f", $1, $2 + $3 }' <<<"$out"
+  /usr/bin/time -f "%e %U %S" -o "$work/time.out" bash -c "$1" >/dev/null 2>&1
+  awk '{ printf "%.2f %.2f", $1, $2 + $3 }' "$work/time.out"
 }
 
 # one small job first, so the measured jobs run on a warm JVM, as in a long-running worker

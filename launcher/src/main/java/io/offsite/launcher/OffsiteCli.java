@@ -30,6 +30,10 @@ public final class OffsiteCli {
                                     print an event's self-contained Avro schema and fingerprint
               generate-demo <file> [--cards N] [--sets N]
                                     write a demo SQLite database (15,000 cards by default)
+              restore [--series S] [--key K | --latest | --as-of INSTANT] (--to PATH | --to-postgres JDBC_URL)
+                      [--force] [--safety-dir DIR] [--temp-dir DIR]
+                                    check a backup and restore it; the current database is kept as <name>.pre-restore-<instant>
+              backups [--series S]  list backups with size, age, checksum and verification state
             """;
 
     private OffsiteCli() {
@@ -58,6 +62,8 @@ public final class OffsiteCli {
                 case "infra" -> infra(LocalOptions.parse(rest));
                 case "generate-demo" -> generateDemo(rest, out);
                 case "schema" -> new SchemaCommand(out).run(rest);
+                case "restore" -> new RestoreCommand(out, err).run(rest);
+                case "backups" -> new BackupsCommand(out, err).run(rest);
                 case "plan-retention" -> PlanRetention.run(rest.toArray(String[]::new),
                         new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8), out, err, java.time.Clock.systemUTC());
                 default -> throw new UsageException("unknown command '" + args.get(0) + "'\n" + USAGE);
