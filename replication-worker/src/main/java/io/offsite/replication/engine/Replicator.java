@@ -5,7 +5,6 @@ import io.offsite.replication.engine.WatermarkStore.Watermark;
 import io.offsite.replication.plan.BatchPlan;
 import io.offsite.replication.plan.BatchProgress;
 import io.offsite.replication.plan.CopyText;
-import io.offsite.replication.plan.RowHash;
 import io.offsite.replication.plan.TableOrder;
 import io.offsite.replication.plan.TablePlan;
 import io.offsite.replication.plan.TableSchema;
@@ -142,14 +141,12 @@ public final class Replicator {
 
         boolean targetEmpty = PostgresCatalog.isEmpty(pg, plan.target());
         boolean touchHasDefault = columns.get(settings.touchColumn()).hasDefault();
-        boolean direct = targetEmpty && touchHasDefault;
-        Optional<RowHash> hash = direct || incremental ? Optional.empty() : RowHash.of(plan);
-        TableWriter writer = new TableWriter(pg, plan, settings.batchSize(), direct, hash);
+        TableWriter writer = new TableWriter(pg, plan, settings.batchSize(), targetEmpty && touchHasDefault);
         BatchProgress progress = new BatchProgress(batches.batches(), label, batchLines ? settings.detailedBatches() : 0,
                 settings.progressInterval(), clock);
         Unit unit = new Unit(writer, progress, failure -> failures.add(table, label, failure), schema.primaryKey(), listener);
         try (UnitReader reader = new UnitReader(sqlite, plan.sourceSelectSql(filter), since, plan.textColumns(), batches.unitRows(),
-                schema.primaryKey().size(), hash, table).start()) {
+                schema.primaryKey().size(), table).start()) {
             for (Optional<UnitReader.Unit> next = reader.next(); next.isPresent(); next = reader.next()) {
                 unit.write(next.get());
             }
@@ -199,7 +196,7 @@ public final class Replicator {
         void write(UnitReader.Unit next) throws SQLException, InterruptedException {
             read += next.rows().size();
             listener.checkCancelled();
-            TableWriter.UnitResult result = writer.write(next.rows(), next.lines(), next.hashes(), failureSink);
+            TableWriter.UnitResult result = writer.write(next.rows(), next.lines(), failureSink);
             for (int b = 0; b < result.syncedPerBatch().length; b++) {
                 synced += result.syncedPerBatch()[b];
                 failed += result.failedPerBatch()[b];

@@ -1,7 +1,6 @@
 package io.offsite.replication.engine;
 
 import io.offsite.replication.plan.CopyText;
-import io.offsite.replication.plan.RowHash;
 import io.offsite.replication.plan.TablePlan;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,8 +18,7 @@ import org.postgresql.copy.CopyManager;
  * batch and a batch that fails row by row, each under its own savepoint, so one bad row fails alone.
  *
  * <p>When the target was empty at the start, units are copied straight into it (the raw load path); the first unit
- * that fails switches the table back to the staged path. In full runs into a filled table, units come with row
- * fingerprints: PostgreSQL names the rows that are new or differ, and only those are staged.
+ * that fails switches the table back to the staged path.
  */
 final class TableWriter {
 
@@ -40,26 +38,17 @@ final class TableWriter {
     private final TablePlan plan;
     private final int batchSize;
     private final String upsertSql;
-    private final String hashSql;
     private boolean direct;
 
-    /**
-     * @param direct copy straight into the target (it was empty when the run began)
-     * @param hash the row fingerprint, when units come with fingerprints (full runs into a filled table)
-     */
-    TableWriter(Connection pg, TablePlan plan, int batchSize, boolean direct, java.util.Optional<RowHash> hash) throws SQLException {
+    TableWriter(Connection pg, TablePlan plan, int batchSize, boolean direct) throws SQLException {
         this.pg = pg;
         this.copy = pg.unwrap(PGConnection.class).getCopyAPI();
         this.plan = plan;
         this.batchSize = batchSize;
         this.upsertSql = plan.upsertSql();
         this.direct = direct;
-        this.hashSql = hash.map(plan::differingRowsSql).orElse(null);
         try (Statement s = pg.createStatement()) {
             s.execute(plan.createStageSql());
-            if (hashSql != null) {
-                s.execute(plan.createHashStageSql());
-            }
         }
     }
 
@@ -67,17 +56,17 @@ final class TableWriter {
         return direct;
     }
 
-    UnitResult write(List<Object[]> keys, List<byte[]> lines, List<String> hashes, FailureSink failures) throws SQLException {
+    UnitResult write(List<Object[]> rows, List<byte[]> lines, FailureSink failures) throws SQLException {
         int n = lines.size();
         int batches = (n + batchSize - 1) / batchSize;
         long[] synced = new long[batches];
         long[] failed = new long[batches];
-        fillBatches(synced, n);
         if (direct) {
             Savepoint sp = pg.setSavepoint();
             try {
-                copy(plan.copyIntoTargetSql(), lines, all(n));
+                copy(plan.copyIntoTargetSql(), lines, 0, n);
                 pg.releaseSavepoint(sp);
+                fillBatches(synced, n);
                 return new UnitResult(synced, failed, n, 0);
             } catch (SQLException e) {
                 rethrowUnlessRowLevel(e);
@@ -85,84 +74,36 @@ final class TableWriter {
                 direct = false;
             }
         }
-        int[] todo = hashes != null && hashSql != null ? differing(keys, hashes) : all(n);
-        if (todo.length == 0) {
-            return new UnitResult(synced, failed, 0, 0);
-        }
-        Attempt unit = attempt(lines, todo);
+        Attempt unit = attempt(lines, 0, n);
         if (unit.error == null) {
+            fillBatches(synced, n);
             return new UnitResult(synced, failed, unit.inserted, unit.updated);
         }
         long inserted = 0;
         long updated = 0;
         for (int b = 0; b < batches; b++) {
-            int batch = b;
-            int[] inBatch = java.util.Arrays.stream(todo).filter(i -> i / batchSize == batch).toArray();
-            if (inBatch.length == 0) {
+            int from = b * batchSize;
+            int to = Math.min(n, from + batchSize);
+            Attempt batch = attempt(lines, from, to);
+            if (batch.error == null) {
+                synced[b] = to - from;
+                inserted += batch.inserted;
+                updated += batch.updated;
                 continue;
             }
-            Attempt whole = attempt(lines, inBatch);
-            if (whole.error == null) {
-                inserted += whole.inserted;
-                updated += whole.updated;
-                continue;
-            }
-            for (int r : inBatch) {
-                Attempt row = attempt(lines, new int[] {r});
+            for (int r = from; r < to; r++) {
+                Attempt row = attempt(lines, r, r + 1);
                 if (row.error == null) {
+                    synced[b]++;
                     inserted += row.inserted;
                     updated += row.updated;
                 } else {
-                    synced[b]--;
                     failed[b]++;
-                    failures.failed(keys.get(r), PostgresErrors.reason(row.error));
+                    failures.failed(rows.get(r), PostgresErrors.reason(row.error));
                 }
             }
         }
         return new UnitResult(synced, failed, inserted, updated);
-    }
-
-    private static int[] all(int n) {
-        int[] all = new int[n];
-        for (int i = 0; i < n; i++) {
-            all[i] = i;
-        }
-        return all;
-    }
-
-    /**
-     * Sends (ordinal, key, fingerprint) for each row and returns the ordinals of rows that are new or differ; when the
-     * keys themselves are refused, every row is treated as differing (the staged path then isolates the bad ones).
-     */
-    private int[] differing(List<Object[]> keys, List<String> hashes) throws SQLException {
-        try (Statement s = pg.createStatement()) {
-            s.execute(plan.truncateHashStageSql());
-        }
-        Savepoint sp = pg.setSavepoint();
-        try {
-            List<byte[]> lines = new java.util.ArrayList<>(keys.size());
-            for (int i = 0; i < keys.size(); i++) {
-                Object[] key = keys.get(i);
-                Object[] row = new Object[key.length + 2];
-                row[0] = i;
-                System.arraycopy(key, 0, row, 1, key.length);
-                row[row.length - 1] = hashes.get(i);
-                lines.add(CopyText.row(row));
-            }
-            copy(plan.copyIntoHashStageSql(), lines, all(lines.size()));
-            java.util.List<Integer> ordinals = new java.util.ArrayList<>();
-            try (Statement s = pg.createStatement(); ResultSet rs = s.executeQuery(hashSql)) {
-                while (rs.next()) {
-                    ordinals.add(rs.getInt(1));
-                }
-            }
-            pg.releaseSavepoint(sp);
-            return ordinals.stream().mapToInt(Integer::intValue).sorted().toArray();
-        } catch (SQLException e) {
-            rethrowUnlessRowLevel(e);
-            pg.rollback(sp);
-            return all(keys.size());
-        }
     }
 
     private void fillBatches(long[] synced, int n) {
@@ -174,14 +115,14 @@ final class TableWriter {
     private record Attempt(long inserted, long updated, SQLException error) {
     }
 
-    /** Stages the rows at {@code indexes} and upserts them under a savepoint; a row-level error rolls it back and is returned. */
-    private Attempt attempt(List<byte[]> lines, int[] indexes) throws SQLException {
+    /** Stages rows [from, to) and upserts them under a savepoint; a row-level error rolls the savepoint back and is returned. */
+    private Attempt attempt(List<byte[]> lines, int from, int to) throws SQLException {
         try (Statement s = pg.createStatement()) {
             s.execute(plan.truncateStageSql());
         }
         Savepoint sp = pg.setSavepoint();
         try {
-            copy(plan.copyIntoStageSql(), lines, indexes);
+            copy(plan.copyIntoStageSql(), lines, from, to);
             long inserted;
             long updated;
             try (Statement s = pg.createStatement(); ResultSet rs = s.executeQuery(upsertSql)) {
@@ -225,12 +166,12 @@ final class TableWriter {
         void forEach(SqliteSnapshot.RowSink sink) throws SQLException, InterruptedException;
     }
 
-    private void copy(String sql, List<byte[]> lines, int[] indexes) throws SQLException {
+    private void copy(String sql, List<byte[]> lines, int from, int to) throws SQLException {
         CopyIn in = copy.copyIn(sql);
         try {
             byte[] buffer = new byte[COPY_CHUNK];
             int used = 0;
-            for (int i : indexes) {
+            for (int i = from; i < to; i++) {
                 byte[] line = lines.get(i);
                 if (used + line.length > buffer.length) {
                     if (used > 0) {

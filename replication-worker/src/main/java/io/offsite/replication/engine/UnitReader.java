@@ -1,7 +1,6 @@
 package io.offsite.replication.engine;
 
 import io.offsite.replication.plan.CopyText;
-import io.offsite.replication.plan.RowHash;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,8 +15,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class UnitReader implements AutoCloseable {
 
-    /** One unit of rows: their keys, their COPY lines and, when asked for, their fingerprints (else null). */
-    record Unit(List<Object[]> rows, List<byte[]> lines, List<String> hashes) {
+    /** One unit of rows: their keys (for failure reports) and their COPY lines. */
+    record Unit(List<Object[]> rows, List<byte[]> lines) {
     }
 
     private static final int QUEUED = 2;
@@ -27,10 +26,8 @@ final class UnitReader implements AutoCloseable {
     private final Thread thread;
     private volatile boolean stopped;
 
-    UnitReader(SqliteSnapshot sqlite, String sql, Optional<String> parameter, boolean[] text, int unitRows, int keyColumns,
-               Optional<RowHash> hash, String table) {
-        this.thread = new Thread(() -> read(sqlite, sql, parameter, text, unitRows, keyColumns, hash.orElse(null)),
-                "replication-reader-" + table);
+    UnitReader(SqliteSnapshot sqlite, String sql, Optional<String> parameter, boolean[] text, int unitRows, int keyColumns, String table) {
+        this.thread = new Thread(() -> read(sqlite, sql, parameter, text, unitRows, keyColumns), "replication-reader-" + table);
         this.thread.setDaemon(true);
     }
 
@@ -40,30 +37,24 @@ final class UnitReader implements AutoCloseable {
     }
 
     /** Reads rows whose first {@code keyColumns} values are the key; only the keys are kept beside the encoded lines. */
-    private void read(SqliteSnapshot sqlite, String sql, Optional<String> parameter, boolean[] text, int unitRows, int keyColumns,
-                      RowHash hash) {
+    private void read(SqliteSnapshot sqlite, String sql, Optional<String> parameter, boolean[] text, int unitRows, int keyColumns) {
         try {
             List<List<Object[]>> rows = new ArrayList<>(List.of(new ArrayList<>(unitRows)));
             List<List<byte[]>> lines = new ArrayList<>(List.of(new ArrayList<>(unitRows)));
-            List<List<String>> hashes = new ArrayList<>(java.util.Collections.singletonList(hash == null ? null : new ArrayList<>(unitRows)));
             sqlite.read(sql, parameter, text, values -> {
                 if (stopped) {
                     throw new InterruptedException("reader stopped");
                 }
                 rows.get(0).add(java.util.Arrays.copyOf(values, keyColumns));
                 lines.get(0).add(CopyText.row(values));
-                if (hash != null) {
-                    hashes.get(0).add(hash.of(values, keyColumns));
-                }
                 if (rows.get(0).size() >= unitRows) {
-                    hand(new Unit(rows.get(0), lines.get(0), hashes.get(0)));
+                    hand(new Unit(rows.get(0), lines.get(0)));
                     rows.set(0, new ArrayList<>(unitRows));
                     lines.set(0, new ArrayList<>(unitRows));
-                    hashes.set(0, hash == null ? null : new ArrayList<>(unitRows));
                 }
             });
             if (!rows.get(0).isEmpty()) {
-                hand(new Unit(rows.get(0), lines.get(0), hashes.get(0)));
+                hand(new Unit(rows.get(0), lines.get(0)));
             }
             hand(END);
         } catch (InterruptedException e) {

@@ -171,31 +171,6 @@ public record TablePlan(TableSchema source, String targetSchema, Map<String, Str
         return sql.toString();
     }
 
-    public String hashTableName() {
-        return stageName + "_hashes";
-    }
-
-    public String truncateHashStageSql() {
-        return "TRUNCATE " + Sql.quote(hashTableName());
-    }
-
-    /** A staging table for (ordinal, key, fingerprint) rows of one unit. */
-    public String createHashStageSql() {
-        return "CREATE TEMP TABLE " + Sql.quote(hashTableName()) + " ON COMMIT DROP AS SELECT 0::int AS offsite_ord, "
-                + Sql.list(keyColumns()) + ", ''::text AS offsite_hash FROM " + target() + " WITH NO DATA";
-    }
-
-    public String copyIntoHashStageSql() {
-        return "COPY " + Sql.quote(hashTableName()) + " (offsite_ord, " + Sql.list(keyColumns()) + ", offsite_hash) FROM STDIN";
-    }
-
-    /** Ordinals of the staged rows that are new or whose fingerprint differs from the stored row's. */
-    public String differingRowsSql(RowHash hash) {
-        String join = String.join(" AND ", keyColumns().stream().map(k -> "d." + Sql.quote(k) + " = s." + Sql.quote(k)).toList());
-        return "SELECT s.offsite_ord FROM " + Sql.quote(hashTableName()) + " s LEFT JOIN " + target() + " d ON " + join
-                + " WHERE d." + Sql.quote(keyColumns().get(0)) + " IS NULL OR " + hash.sql("d") + " IS DISTINCT FROM s.offsite_hash";
-    }
-
     public String keysTableName() {
         return stageName + "_keys";
     }
