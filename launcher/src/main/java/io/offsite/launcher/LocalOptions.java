@@ -5,7 +5,7 @@ import java.util.List;
 
 /** Settings of {@code offsite local}: where data lives and which loopback ports the embedded parts use. */
 record LocalOptions(Path dataDir, int kafkaPort, int s3Port, int postgresPort, int schedulerPort, int backupPort,
-                    int rotationPort, int replicationPort, boolean demo) {
+                    int rotationPort, int replicationPort, boolean demo, boolean postgres) {
 
     static LocalOptions parse(List<String> args) {
         Path data = Path.of(env("OFFSITE_DATA_DIR", "data"));
@@ -14,10 +14,12 @@ record LocalOptions(Path dataDir, int kafkaPort, int s3Port, int postgresPort, i
         int postgres = 5433;
         int http = 8080;
         boolean demo = false;
+        boolean withPostgres = true;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
                 case "--demo" -> demo = true;
+                case "--no-postgres" -> withPostgres = false;
                 case "--data" -> data = Path.of(value(args, ++i, arg));
                 case "--kafka-port" -> kafka = port(value(args, ++i, arg), arg);
                 case "--s3-port" -> s3 = port(value(args, ++i, arg), arg);
@@ -26,7 +28,7 @@ record LocalOptions(Path dataDir, int kafkaPort, int s3Port, int postgresPort, i
                 default -> throw new UsageException("unknown option for 'local': " + arg);
             }
         }
-        return new LocalOptions(data.toAbsolutePath().normalize(), kafka, s3, postgres, http, http + 1, http + 2, http + 3, demo);
+        return new LocalOptions(data.toAbsolutePath().normalize(), kafka, s3, postgres, http, http + 1, http + 2, http + 3, demo, withPostgres);
     }
 
     String bootstrapServers() {
@@ -54,6 +56,15 @@ record LocalOptions(Path dataDir, int kafkaPort, int s3Port, int postgresPort, i
         } catch (NumberFormatException e) {
             throw new UsageException(option + " needs a port number between 1 and 65535, got '" + value + "'");
         }
+    }
+
+    /** Adds a {@code key=value} command-line parameter to {@code parameters}. */
+    static void addParameter(java.util.Map<String, String> parameters, String keyValue) {
+        int eq = keyValue.indexOf('=');
+        if (eq <= 0) {
+            throw new UsageException("--param needs key=value, got '" + keyValue + "'");
+        }
+        parameters.put(keyValue.substring(0, eq), keyValue.substring(eq + 1));
     }
 
     static String env(String name, String fallback) {

@@ -6,6 +6,8 @@ import io.offsite.localstack.kafka.KafkaBroker;
 import io.offsite.localstack.postgres.PostgresEndpoint;
 import io.offsite.localstack.postgres.PostgresServer;
 import io.offsite.localstack.s3.S3Server;
+import io.offsite.replication.ReplicationWorkerApplication;
+import io.offsite.rotation.RotationWorkerApplication;
 import io.offsite.scheduler.SchedulerApplication;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -63,10 +65,19 @@ final class LocalSystem implements AutoCloseable {
         startService("scheduler-service", SchedulerApplication::application, common, options.schedulerPort());
         startService("backup-worker", BackupWorkerApplication::application, common, options.backupPort(),
                 "--offsite.backup.temp-dir=" + data.resolve("tmp"));
-        log.debug("PostgreSQL for replication: {}", postgres);
+        if (postgres == null) {
+            throw new UsageException("the replication worker needs PostgreSQL: drop --no-postgres or set POSTGRES_HOST");
+        }
+        startService("rotation-worker", RotationWorkerApplication::application, common, options.rotationPort());
+        startService("replication-worker", ReplicationWorkerApplication::application, common, options.replicationPort(),
+                "--POSTGRES_HOST=" + postgres.host(), "--POSTGRES_PORT=" + postgres.port(), "--POSTGRES_DB=" + postgres.database(),
+                "--POSTGRES_USER=" + postgres.user(), "--POSTGRES_PASSWORD=" + postgres.password());
     }
 
     private PostgresEndpoint startPostgres(Path data) {
+        if (!options.postgres()) {
+            return null;
+        }
         String host = System.getenv("POSTGRES_HOST");
         if (host != null && !host.isBlank()) {
             PostgresEndpoint external = new PostgresEndpoint(host, Integer.parseInt(LocalOptions.env("POSTGRES_PORT", "5432")),

@@ -1,6 +1,8 @@
 package io.offsite.launcher;
 
+import io.offsite.events.EventTrust;
 import io.offsite.localstack.demo.DemoDatabase;
+import io.offsite.rotation.cli.PlanRetention;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
@@ -18,8 +20,14 @@ public final class OffsiteCli {
                                     trigger a job through the scheduler and wait for its completion
               request <type> <job> [--param k=v]... [--no-wait] [--timeout 10m]
                                     publish a job request straight to Kafka, as another system would
-              infra [--data DIR] [--kafka-port N] [--s3-port N] [--postgres-port N]
+              infra [--data DIR] [--kafka-port N] [--s3-port N] [--postgres-port N] [--no-postgres]
                                     run only the embedded Kafka broker, S3 API and PostgreSQL
+              plan-retention [--semantics calendar|restic] [--zone ZONE] [--keep-last N] [--keep-hourly N]
+                             [--keep-daily N] [--keep-weekly N] [--keep-monthly N] [--keep-yearly N]
+                             [--keep-within DURATION] [--minimum N]
+                                    read backups (instants or keys) on stdin, print keep/delete per line
+              schema <JobRequested|JobStarted|JobCompleted> [--example]
+                                    print an event's self-contained Avro schema and fingerprint
               generate-demo <file> [--cards N] [--sets N]
                                     write a demo SQLite database (15,000 cards by default)
             """;
@@ -28,6 +36,7 @@ public final class OffsiteCli {
     }
 
     public static void main(String[] args) {
+        EventTrust.install();
         int code = run(Arrays.asList(args), System.out, System.err);
         if (code >= 0) {
             System.exit(code);
@@ -48,6 +57,9 @@ public final class OffsiteCli {
                 case "request" -> new RequestCommand(out, err).run(rest);
                 case "infra" -> infra(LocalOptions.parse(rest));
                 case "generate-demo" -> generateDemo(rest, out);
+                case "schema" -> new SchemaCommand(out).run(rest);
+                case "plan-retention" -> PlanRetention.run(rest.toArray(String[]::new),
+                        new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8), out, err, java.time.Clock.systemUTC());
                 default -> throw new UsageException("unknown command '" + args.get(0) + "'\n" + USAGE);
             };
         } catch (UsageException e) {
@@ -96,8 +108,9 @@ public final class OffsiteCli {
             system.close();
             return 1;
         }
-        System.out.printf("Kafka %s, S3 %s, PostgreSQL 127.0.0.1:%d are running (data in %s). Ctrl-C stops them.%n",
-                options.bootstrapServers(), options.s3Endpoint(), options.postgresPort(), options.dataDir());
+        System.out.printf("Kafka %s and S3 %s%s are running (data in %s). Ctrl-C stops them.%n",
+                options.bootstrapServers(), options.s3Endpoint(), options.postgres() ? " and PostgreSQL 127.0.0.1:" + options.postgresPort() : "",
+                options.dataDir());
         stopped.await();
         return -1;
     }

@@ -47,14 +47,7 @@ final class RequestCommand {
         String kafka = LocalOptions.env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
         for (int i = 2; i < args.size(); i++) {
             switch (args.get(i)) {
-                case "--param" -> {
-                    String kv = LocalOptions.value(args, ++i, "--param");
-                    int eq = kv.indexOf('=');
-                    if (eq <= 0) {
-                        throw new UsageException("--param needs key=value, got '" + kv + "'");
-                    }
-                    parameters.put(kv.substring(0, eq), kv.substring(eq + 1));
-                }
+                case "--param" -> LocalOptions.addParameter(parameters, LocalOptions.value(args, ++i, "--param"));
                 case "--timeout" -> timeout = Durations.parse(LocalOptions.value(args, ++i, "--timeout"));
                 case "--no-wait" -> wait = false;
                 case "--kafka" -> kafka = LocalOptions.value(args, ++i, "--kafka");

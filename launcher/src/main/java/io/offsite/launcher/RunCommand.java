@@ -48,14 +48,7 @@ final class RunCommand {
         for (int i = 1; i < args.size(); i++) {
             switch (args.get(i)) {
                 case "--no-wait" -> wait = false;
-                case "--param" -> {
-                    String kv = LocalOptions.value(args, ++i, "--param");
-                    int eq = kv.indexOf('=');
-                    if (eq <= 0) {
-                        throw new UsageException("--param needs key=value, got '" + kv + "'");
-                    }
-                    parameters.put(kv.substring(0, eq), kv.substring(eq + 1));
-                }
+                case "--param" -> LocalOptions.addParameter(parameters, LocalOptions.value(args, ++i, "--param"));
                 case "--timeout" -> timeout = Durations.parse(LocalOptions.value(args, ++i, "--timeout"));
                 case "--api" -> api = LocalOptions.value(args, ++i, "--api");
                 case "--kafka" -> kafka = LocalOptions.value(args, ++i, "--kafka");

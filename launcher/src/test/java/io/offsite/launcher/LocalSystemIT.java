@@ -35,7 +35,7 @@ class LocalSystemIT {
     static void start() throws Exception {
         int http = Ports.freePort();
         options = new LocalOptions(data, Ports.freePort(), Ports.freePort(), Ports.freePort(), http, Ports.freePort(),
-                Ports.freePort(), Ports.freePort(), false);
+                Ports.freePort(), Ports.freePort(), false, true);
         system = new LocalSystem(options);
         system.start();
     }
@@ -64,6 +64,13 @@ class LocalSystemIT {
                 .replaceAll(".*s3://offsite-backups/(\\S+).*", "$1");
         assertThat(key).matches("backup-database/pokemon-data-\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}\\.\\d{3}Z\\.sqlite3\\.db\\.gz");
 
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + options.backupPort() + "/actuator/prometheus")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).containsPattern("backup_created_count_total\\{[^}]*job=\"backup-database\"[^}]*source=\"pokemon-data\"[^}]*} [1-9][0-9]*\\.0")
+                .containsPattern("backup_verified_total\\{[^}]*job=\"backup-database\"[^}]*} [1-9][0-9]*\\.0")
+                .containsPattern("backup_size_bytes\\{[^}]*job=\"backup-database\"")
+                .contains("offsite_jobs_completed_total");
         try (ObjectStore store = new ObjectStore(StorageProperties.of(URI.create(options.s3Endpoint()),
                 S3Endpoint.DEFAULT_ACCESS_KEY, S3Endpoint.DEFAULT_SECRET_KEY, S3Endpoint.DEFAULT_BUCKET))) {
             StoredObject stored = store.head(key).orElseThrow();
@@ -88,6 +95,44 @@ class LocalSystemIT {
                 assertThat(rs.getLong(1)).isEqualTo(15_000);
             }
         }
+    }
+
+    @Test
+    void demoRunsTheWholeChainAndLeavesItsTraces() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        boolean ok = Demo.run(options, new PrintStream(out, true, StandardCharsets.UTF_8));
+
+        assertThat(ok).as("demo output: %s", out).isTrue();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("rotate-backups SUCCEEDED", "replicate-to-primary SUCCEEDED");
+        try (ObjectStore store = new ObjectStore(StorageProperties.of(URI.create(options.s3Endpoint()),
+                S3Endpoint.DEFAULT_ACCESS_KEY, S3Endpoint.DEFAULT_SECRET_KEY, S3Endpoint.DEFAULT_BUCKET))) {
+            assertThat(store.list("backup-database/")).anySatisfy(o -> assertThat(o.key()).endsWith(".sqlite3.db.gz"));
+        }
+        var pg = new io.offsite.localstack.postgres.PostgresEndpoint("127.0.0.1", options.postgresPort(), "pokemon_tcg", "pokemon", "pokemon");
+        try (var c = pg.connect(); var s = c.createStatement(); var rs = s.executeQuery("SELECT (SELECT count(*) FROM sets), (SELECT count(*) FROM pokemon_cards)")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getLong(1)).isEqualTo(150);
+            assertThat(rs.getLong(2)).isEqualTo(15_000);
+        }
+        // the completions are on the event topic for any plain Kafka client
+        java.util.List<String> completedJobs = new java.util.ArrayList<>();
+        var deserializer = new io.offsite.events.serde.EventDeserializer();
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(java.util.Map.of(
+                "bootstrap.servers", options.bootstrapServers(), "group.id", "demo-audit", "auto.offset.reset", "earliest"),
+                new org.apache.kafka.common.serialization.StringDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            consumer.subscribe(java.util.List.of(io.offsite.events.Topics.JOB_EVENTS));
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline && !completedJobs.containsAll(java.util.List.of("backup-database", "rotate-backups", "replicate-to-primary"))) {
+                for (var record : consumer.poll(java.time.Duration.ofMillis(500))) {
+                    if (deserializer.deserialize(record.topic(), record.value()) instanceof io.offsite.events.v1.JobCompleted c
+                            && c.getStatus() == io.offsite.events.v1.JobStatus.SUCCEEDED) {
+                        completedJobs.add(c.getJobName());
+                    }
+                }
+            }
+        }
+        assertThat(completedJobs).contains("backup-database", "rotate-backups", "replicate-to-primary");
     }
 
     @Test

@@ -17,6 +17,8 @@ public final class Topics {
     public static final String REQUESTS_REPLICATION = "offsite.requests.replication";
     public static final String REQUESTS_VERIFY = "offsite.requests.verify";
     public static final String JOB_EVENTS = "offsite.job-events";
+    /** Single-partition topic whose consumer-group assignment elects the leading scheduler; no records are written to it. */
+    public static final String SCHEDULER_LEADERSHIP = "offsite.scheduler.leadership";
 
     /** Suffix of a request topic's dead-letter topic. */
     public static final String DEAD_LETTER_SUFFIX = ".dlt";

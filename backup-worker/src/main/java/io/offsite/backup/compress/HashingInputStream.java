@@ -10,7 +10,7 @@ import java.io.InputStream;
  */
 public final class HashingInputStream extends FilterInputStream {
 
-    private final Sha256 sha256 = new Sha256();
+    private final RunningSha256 sha256 = new RunningSha256();
 
     public HashingInputStream(InputStream in) {
         super(in);

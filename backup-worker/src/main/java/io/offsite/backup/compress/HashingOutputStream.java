@@ -12,7 +12,7 @@ import java.io.OutputStream;
  */
 public final class HashingOutputStream extends FilterOutputStream {
 
-    private final Sha256 sha256 = new Sha256();
+    private final RunningSha256 sha256 = new RunningSha256();
 
     public HashingOutputStream(OutputStream out) {
         super(out);

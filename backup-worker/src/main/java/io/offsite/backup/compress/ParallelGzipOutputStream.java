@@ -3,9 +3,9 @@ package io.offsite.backup.compress;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -29,7 +29,11 @@ import java.util.zip.Deflater;
  * the thread count.
  *
  * <p>Memory stays bounded: at most {@code 2 × threads + 2} blocks are in flight, and a writer that
- * gets ahead of the workers waits for the oldest one to be written out.
+ * gets ahead of the workers waits for the oldest one to be written out. Input blocks and the
+ * workers' output buffers are direct buffers, reused, so the only sizeable garbage is a copy of the
+ * compressed bytes, and deflating never pins heap arrays: with heap arrays, workers that are always
+ * inside {@code Deflater.deflate} hold the JDK 17 GC locker most of the time, and allocating threads
+ * can then fail with {@code OutOfMemoryError} in a small heap.
  *
  * <p>Failures: an exception in a worker is rethrown to the writer as an {@link IOException} on a
  * later {@code write}, {@code flush} or {@code close}. Interrupting the writing thread makes the
@@ -57,13 +61,13 @@ public final class ParallelGzipOutputStream extends OutputStream {
     private final BlockCompressor compressor;
     private final BlockingQueue<Block> work;
     private final ArrayDeque<Block> inFlight = new ArrayDeque<>();
+    private final ArrayDeque<ByteBuffer> freeBuffers = new ArrayDeque<>();
     private final List<Thread> workers;
     private final CRC32 crc = new CRC32();
 
-    private byte[] buffer;
-    private int buffered;
-    private byte[] previous;
-    private int previousLength;
+    private ByteBuffer buffer;
+    private ByteBuffer previous;
+    private ByteBuffer lastWritten;
     private long inputBytes;
     private long blocks;
     private IOException failure;
@@ -101,7 +105,7 @@ public final class ParallelGzipOutputStream extends OutputStream {
         this.blockSize = blockSize;
         this.maxInFlight = 2 * threads + 2;
         this.work = new ArrayBlockingQueue<>(maxInFlight);
-        this.buffer = new byte[blockSize];
+        this.buffer = ByteBuffer.allocateDirect(blockSize);
 
         writeHeader(level);
 
@@ -119,10 +123,10 @@ public final class ParallelGzipOutputStream extends OutputStream {
     @Override
     public void write(int b) throws IOException {
         ensureWritable();
-        if (buffered == blockSize) {
+        if (!buffer.hasRemaining()) {
             submit(false);
         }
-        buffer[buffered++] = (byte) b;
+        buffer.put((byte) b);
     }
 
     @Override
@@ -130,12 +134,11 @@ public final class ParallelGzipOutputStream extends OutputStream {
         Objects.checkFromIndexSize(off, len, b.length);
         ensureWritable();
         while (len > 0) {
-            if (buffered == blockSize) {
+            if (!buffer.hasRemaining()) {
                 submit(false);
             }
-            int n = Math.min(len, blockSize - buffered);
-            System.arraycopy(b, off, buffer, buffered, n);
-            buffered += n;
+            int n = Math.min(len, buffer.remaining());
+            buffer.put(b, off, n);
             off += n;
             len -= n;
         }
@@ -203,7 +206,7 @@ public final class ParallelGzipOutputStream extends OutputStream {
 
     /** Input bytes accepted so far. */
     public long inputBytes() {
-        return inputBytes + buffered;
+        return inputBytes + (buffer == null ? 0 : buffer.position());
     }
 
     /** The worker threads, for checks that they are gone after close. */
@@ -221,18 +224,17 @@ public final class ParallelGzipOutputStream extends OutputStream {
             while (inFlight.size() >= maxInFlight) {
                 writeOldest();
             }
-            crc.update(buffer, 0, buffered);
-            inputBytes += buffered;
-            Block block = new Block(blocks++, buffer, buffered, previous, previousLength, last);
+            buffer.flip();
+            inputBytes += buffer.remaining();
+            crc.update(buffer.duplicate());
+            Block block = new Block(blocks++, buffer, previous, last);
             inFlight.add(block);
             if (!work.offer(block)) {
                 // cannot happen: the queue holds at most the blocks in flight
                 throw new IllegalStateException("work queue full");
             }
             previous = buffer;
-            previousLength = buffered;
-            buffer = last ? null : new byte[blockSize];
-            buffered = 0;
+            buffer = last ? null : takeBuffer();
             writeCompleted(false);
         });
     }
@@ -256,7 +258,17 @@ public final class ParallelGzipOutputStream extends OutputStream {
             throw new IOException("compressing gzip block " + block.index + " failed", e.getCause());
         }
         inFlight.poll();
-        out.write(deflated.bytes(), 0, deflated.length());
+        // the block before this one was its dictionary, and is written too: its buffer is free again
+        if (lastWritten != null) {
+            freeBuffers.push(lastWritten.clear());
+        }
+        lastWritten = block.input;
+        out.write(deflated.bytes());
+    }
+
+    private ByteBuffer takeBuffer() {
+        ByteBuffer free = freeBuffers.poll();
+        return free != null ? free : ByteBuffer.allocateDirect(blockSize);
     }
 
     private void writeHeader(int level) throws IOException {
@@ -332,11 +344,12 @@ public final class ParallelGzipOutputStream extends OutputStream {
 
     private void runWorker(int level) {
         Deflater deflater = new Deflater(level, true);
+        ByteBuffer output = ByteBuffer.allocateDirect(outputCapacity(blockSize));
         try {
             while (true) {
                 Block block = work.take();
                 try {
-                    block.result.complete(compressor.compress(deflater, block));
+                    block.result.complete(compressor.compress(deflater, block, output));
                 } catch (Throwable t) {
                     block.result.completeExceptionally(t);
                     deflater.end();
@@ -350,40 +363,56 @@ public final class ParallelGzipOutputStream extends OutputStream {
         }
     }
 
-    /** Deflates one block as a piece of a raw deflate stream; see the class comment. */
-    static Deflated deflate(Deflater deflater, Block block) {
+    /**
+     * Deflates one block as a piece of a raw deflate stream (see the class comment) into
+     * {@code output}, a reusable direct buffer, and returns a copy of the result.
+     */
+    static Deflated deflate(Deflater deflater, Block block, ByteBuffer output) {
         deflater.reset();
         if (block.dictionary != null) {
-            int n = Math.min(DICTIONARY_SIZE, block.dictionaryLength);
-            deflater.setDictionary(block.dictionary, block.dictionaryLength - n, n);
+            ByteBuffer dictionary = block.dictionary.duplicate();
+            dictionary.position(Math.max(0, dictionary.limit() - DICTIONARY_SIZE));
+            deflater.setDictionary(dictionary);
         }
-        deflater.setInput(block.input, 0, block.length);
-        byte[] output = new byte[block.length + (block.length >> 10) + 64];
-        int length = 0;
+        deflater.setInput(block.input.duplicate());
+        output.clear();
         if (block.last) {
             deflater.finish();
             while (!deflater.finished()) {
-                if (length == output.length) {
-                    output = Arrays.copyOf(output, output.length * 2);
-                }
-                length += deflater.deflate(output, length, output.length - length);
+                output = ensureRoom(output);
+                deflater.deflate(output);
             }
         } else {
             // a sync flush is complete once it returns with room to spare
             do {
-                if (length == output.length) {
-                    output = Arrays.copyOf(output, output.length * 2);
-                }
-                length += deflater.deflate(output, length, output.length - length, Deflater.SYNC_FLUSH);
-            } while (length == output.length);
+                output = ensureRoom(output);
+                deflater.deflate(output, Deflater.SYNC_FLUSH);
+            } while (!output.hasRemaining());
         }
-        return new Deflated(output, length);
+        output.flip();
+        byte[] bytes = new byte[output.remaining()];
+        output.get(bytes);
+        return new Deflated(bytes);
+    }
+
+    /** Room for a block of incompressible input: stored blocks add 5 bytes per 64 KiB, the flush 5. */
+    private static int outputCapacity(int blockSize) {
+        return blockSize + (blockSize >> 10) + 64;
+    }
+
+    /** A buffer with room left: {@code output} itself, or a bigger copy (never needed in practice). */
+    private static ByteBuffer ensureRoom(ByteBuffer output) {
+        if (output.hasRemaining()) {
+            return output;
+        }
+        ByteBuffer bigger = ByteBuffer.allocateDirect(output.capacity() * 2);
+        return bigger.put(output.flip());
     }
 
     /** Compresses one block with the worker's deflater; replaceable in tests. */
     @FunctionalInterface
     interface BlockCompressor {
-        Deflated compress(Deflater deflater, Block block);
+        Deflated compress(Deflater deflater, Block block, ByteBuffer output);
     }
 
     @FunctionalInterface
@@ -391,26 +420,25 @@ public final class ParallelGzipOutputStream extends OutputStream {
         void run() throws IOException;
     }
 
-    /** A block of input; immutable once submitted, since the next block reads it as its dictionary. */
+    /**
+     * A block of input, between position and limit of a direct buffer that nobody writes to until the
+     * block after it is written out, since that block reads this one as its dictionary.
+     */
     static final class Block {
         final long index;
-        final byte[] input;
-        final int length;
-        final byte[] dictionary;
-        final int dictionaryLength;
+        final ByteBuffer input;
+        final ByteBuffer dictionary;
         final boolean last;
         final CompletableFuture<Deflated> result = new CompletableFuture<>();
 
-        Block(long index, byte[] input, int length, byte[] dictionary, int dictionaryLength, boolean last) {
+        Block(long index, ByteBuffer input, ByteBuffer dictionary, boolean last) {
             this.index = index;
             this.input = input;
-            this.length = length;
             this.dictionary = dictionary;
-            this.dictionaryLength = dictionaryLength;
             this.last = last;
         }
     }
 
-    record Deflated(byte[] bytes, int length) {
+    record Deflated(byte[] bytes) {
     }
 }

@@ -11,7 +11,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.stereotype.Component;
 
-/** The original's backup metrics ({@code backup_created}, {@code backup_size_bytes}, {@code backup_verified}) and more, per job and source. */
+/**
+ * The original's backup metrics ({@code backup_created}, {@code backup_size_bytes}, {@code backup_verified}) and more,
+ * per job and source. Prometheus reserves the {@code _created} suffix (OpenMetrics' counter creation time) and its
+ * client strips it, so the original's {@code backup_created} counter is registered as {@code backup_created_count},
+ * exported as {@code backup_created_count_total}.
+ */
 @Component
 class BackupMetrics {
 
@@ -25,7 +30,7 @@ class BackupMetrics {
 
     void created(String job, String source, long storedBytes, long sourceBytes, Duration took) {
         Tags tags = Tags.of("job", job, "source", source);
-        Counter.builder("backup_created").description("Successful backups").tags(tags).register(registry).increment();
+        Counter.builder("backup_created_count").description("Successful backups (the original's backup_created)").tags(tags).register(registry).increment();
         gauge("backup_size_bytes", "Size of the last stored backup", tags, sizes).set(storedBytes);
         gauge("backup_source_size_bytes", "Size of the last snapshot before compression", tags, sourceSizes).set(sourceBytes);
         Timer.builder("backup_duration").description("Duration of successful backups").tags(tags).register(registry).record(took);

@@ -1,12 +1,13 @@
 package io.offsite.backup.pipeline;
 
-import io.offsite.worker.integrity.Sha256;
+import io.offsite.backup.compress.ContentDigest;
+import io.offsite.backup.compress.HashingInputStream;
+import io.offsite.backup.compress.HashingOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -39,54 +40,29 @@ public final class BackupStream {
      */
     public StreamResult copy(InputStream in, long expectedBytes, Compressor compressor, OutputStream sink, Progress progress)
             throws IOException {
-        MessageDigest sourceDigest = Sha256.newDigest();
-        CountingDigestStream stored = new CountingDigestStream(new NonClosing(sink));
-        long sourceBytes = 0;
+        HashingInputStream source = new HashingInputStream(in);
+        HashingOutputStream stored = new HashingOutputStream(new NonClosing(sink));
         long started = clock.millis();
         long lastReport = started;
         byte[] buffer = new byte[BUFFER];
         try (OutputStream out = compressor.wrap(stored)) {
             int n;
-            while ((n = in.read(buffer)) != -1) {
+            while ((n = source.read(buffer)) != -1) {
                 if (Thread.currentThread().isInterrupted()) {
-                    throw new InterruptedIOException("backup stream interrupted after " + sourceBytes + " bytes");
+                    throw new InterruptedIOException("backup stream interrupted after " + source.size() + " bytes");
                 }
-                sourceDigest.update(buffer, 0, n);
                 out.write(buffer, 0, n);
-                sourceBytes += n;
                 long now = clock.millis();
                 if (now - lastReport >= progressInterval.toMillis()) {
                     lastReport = now;
-                    progress.report(sourceBytes, expectedBytes, sourceBytes * 1000.0 / Math.max(1, now - started));
+                    progress.report(source.size(), expectedBytes, source.size() * 1000.0 / Math.max(1, now - started));
                 }
             }
         }
         sink.flush();
-        return new StreamResult(sourceBytes, Sha256.hex(sourceDigest), stored.count,
-                Sha256.hex(stored.digest));
-    }
-
-    private static final class CountingDigestStream extends FilterOutputStream {
-        private final MessageDigest digest = Sha256.newDigest();
-        private long count;
-
-        CountingDigestStream(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            digest.update((byte) b);
-            count++;
-            out.write(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            digest.update(b, off, len);
-            count += len;
-            out.write(b, off, len);
-        }
+        ContentDigest read = source.digest();
+        ContentDigest written = stored.digest();
+        return new StreamResult(read.size(), read.sha256(), written.size(), written.sha256());
     }
 
     /** Keeps the compressor's close from closing the upload, whose completion is the caller's decision. */

@@ -10,15 +10,20 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.Inflater;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +40,7 @@ class ParallelGzipOutputStreamTest {
     static Stream<Arguments> inputs() {
         int[] sizes = {0, 1, DEFAULT_BLOCK_SIZE - 1, DEFAULT_BLOCK_SIZE, DEFAULT_BLOCK_SIZE + 1,
             3 * DEFAULT_BLOCK_SIZE + 12_345, 5 * 1024 * 1024 + 7};
-        return Stream.of("random", "compressible").flatMap(kind -> java.util.Arrays.stream(sizes)
+        return Stream.of("random", "compressible").flatMap(kind -> Arrays.stream(sizes)
                 .mapToObj(size -> Arguments.of(kind, size)));
     }
 
@@ -58,8 +63,8 @@ class ParallelGzipOutputStreamTest {
         byte[] input = SampleData.compressible(2 * 1024 * 1024, 7);
 
         byte[] primed = gzip(input, 4096, ParallelGzipOutputStream::deflate);
-        byte[] unprimed = gzip(input, 4096, (deflater, block) -> ParallelGzipOutputStream.deflate(deflater,
-                new ParallelGzipOutputStream.Block(block.index, block.input, block.length, null, 0, block.last)));
+        byte[] unprimed = gzip(input, 4096, (deflater, block, output) -> ParallelGzipOutputStream.deflate(deflater,
+                new ParallelGzipOutputStream.Block(block.index, block.input, null, block.last), output));
 
         assertThat(gunzipInJava(primed)).isEqualTo(input);
         assertThat(gunzipCli(primed)).isEqualTo(input);
@@ -74,6 +79,38 @@ class ParallelGzipOutputStreamTest {
             writeInOddChunks(gzip, input);
         }
         return out.toByteArray();
+    }
+
+    @Test
+    void aBlockLargerThanItsOutputBufferStillDeflatesCompletely() throws Exception {
+        byte[] input = SampleData.random(10_000, 6);
+        var buffer = ByteBuffer.allocateDirect(input.length).put(input).flip();
+        var deflater = new Deflater(6, true);
+        var inflater = new Inflater(true);
+        try {
+            var flushed = ParallelGzipOutputStream.deflate(deflater,
+                    new ParallelGzipOutputStream.Block(0, buffer, null, false), ByteBuffer.allocateDirect(16));
+            var finished = ParallelGzipOutputStream.deflate(deflater,
+                    new ParallelGzipOutputStream.Block(1, buffer, buffer, true), ByteBuffer.allocateDirect(16));
+
+            var stream = new ByteArrayOutputStream();
+            stream.write(flushed.bytes());
+            stream.write(finished.bytes());
+            inflater.setInput(stream.toByteArray());
+            byte[] restored = new byte[2 * input.length + 1];
+            int n = inflater.inflate(restored);
+            assertThat(inflater.finished()).isTrue();
+            assertThat(Arrays.copyOf(restored, n)).isEqualTo(concat(input, input));
+        } finally {
+            deflater.end();
+            inflater.end();
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
     }
 
     @Test
@@ -138,11 +175,11 @@ class ParallelGzipOutputStreamTest {
 
     @Test
     void aWorkerFailureSurfacesToTheWriter() throws Exception {
-        BlockCompressor failsOnThirdBlock = (deflater, block) -> {
+        BlockCompressor failsOnThirdBlock = (deflater, block, output) -> {
             if (block.index == 2) {
                 throw new IllegalStateException("deflate exploded");
             }
-            return ParallelGzipOutputStream.deflate(deflater, block);
+            return ParallelGzipOutputStream.deflate(deflater, block, output);
         };
         var out = new ByteArrayOutputStream();
         var gzip = new ParallelGzipOutputStream(out, 6, 2, 1024, failsOnThirdBlock);
@@ -218,14 +255,14 @@ class ParallelGzipOutputStreamTest {
     @Test
     void writerBlockedOnStalledWorkersIsBoundedAndInterruptible() throws Exception {
         var release = new CountDownLatch(1);
-        BlockCompressor stalled = (deflater, block) -> {
+        BlockCompressor stalled = (deflater, block, output) -> {
             try {
                 release.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("stopped", e);
             }
-            return ParallelGzipOutputStream.deflate(deflater, block);
+            return ParallelGzipOutputStream.deflate(deflater, block, output);
         };
         int blockSize = 4096;
         int threads = 2;
@@ -254,13 +291,13 @@ class ParallelGzipOutputStreamTest {
     @Test
     void stalledWorkersResumeAndTheOutputIsComplete() throws Exception {
         var release = new CountDownLatch(1);
-        BlockCompressor slow = (deflater, block) -> {
+        BlockCompressor slow = (deflater, block, output) -> {
             try {
                 release.await();
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
-            return ParallelGzipOutputStream.deflate(deflater, block);
+            return ParallelGzipOutputStream.deflate(deflater, block, output);
         };
         byte[] input = SampleData.compressible(100 * 4096, 9);
         var out = new ByteArrayOutputStream();
@@ -269,7 +306,7 @@ class ParallelGzipOutputStreamTest {
             try (gzip) {
                 gzip.write(input);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         });
         Thread.sleep(100);

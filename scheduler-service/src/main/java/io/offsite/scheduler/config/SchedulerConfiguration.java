@@ -1,5 +1,6 @@
 package io.offsite.scheduler.config;
 
+import io.offsite.scheduler.health.BackupChecks;
 import io.offsite.scheduler.jobs.JobCatalog;
 import io.offsite.scheduler.jobs.JobDefinition;
 import io.offsite.scheduler.jobs.JobDraft;
@@ -12,6 +13,7 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +49,11 @@ class SchedulerConfiguration {
         return new Scheduler(new SchedulerCore(catalog, policy), publisher, observer, clock);
     }
 
+    @Bean
+    BackupChecks backupChecks(JobCatalog catalog, SchedulerProperties properties, Clock clock) {
+        return BackupChecks.of(catalog, maxAgesOf(properties), clock.instant());
+    }
+
     /** Validates every configured job; throws naming the job and field of the first problem. */
     static JobCatalog catalogOf(SchedulerProperties properties) {
         List<JobDefinition> definitions = new ArrayList<>();
@@ -56,6 +63,17 @@ class SchedulerConfiguration {
                     job.retryDelay(), job.exclusive(), job.dependsOn(), job.enabled(), job.parameters()).toDefinition());
         }
         return new JobCatalog(definitions, properties.externalJobs());
+    }
+
+    /** The configured {@code max-age} of each job that has one. */
+    static Map<String, Duration> maxAgesOf(SchedulerProperties properties) {
+        Map<String, Duration> maxAges = new TreeMap<>();
+        properties.jobs().forEach((name, job) -> {
+            if (job.maxAge() != null) {
+                maxAges.put(name, job.maxAge());
+            }
+        });
+        return maxAges;
     }
 
     static String instanceId(SchedulerProperties properties) {

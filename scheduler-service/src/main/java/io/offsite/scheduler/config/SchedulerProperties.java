@@ -28,6 +28,7 @@ import org.springframework.validation.annotation.Validated;
  * @param publishTimeout         how long one publish may take before the decision is retried
  * @param externalJobs           jobs run by other systems that our jobs may depend on
  * @param jobs                   our jobs by name
+ * @param webhook                where completions are announced; off while its URL is blank
  */
 @Validated
 @ConfigurationProperties("offsite.scheduler")
@@ -45,14 +46,19 @@ public record SchedulerProperties(
         @Min(1) @DefaultValue("1") short topicReplicationFactor,
         @NotNull @DefaultValue("PT10S") Duration publishTimeout,
         List<String> externalJobs,
-        @Valid Map<String, Job> jobs) {
+        @Valid Map<String, Job> jobs,
+        @Valid @DefaultValue Webhook webhook) {
 
     public SchedulerProperties {
         externalJobs = externalJobs == null ? List.of() : List.copyOf(externalJobs);
         jobs = jobs == null ? Map.of() : Map.copyOf(jobs);
     }
 
-    /** One job as configured; validated into a {@code JobDefinition} at start-up. */
+    /** One job as configured; validated into a {@code JobDefinition} at start-up.
+     *
+     * @param maxAge BACKUP and VERIFY jobs: the oldest the last success may be before the job's health is DOWN;
+     *               default twice the cron schedule's interval, no check for a job without cron
+     */
     public record Job(
             String type,
             String cron,
@@ -63,6 +69,42 @@ public record SchedulerProperties(
             Boolean exclusive,
             List<String> dependsOn,
             Boolean enabled,
-            Map<String, String> parameters) {
+            Map<String, String> parameters,
+            Duration maxAge) {
+    }
+
+    /**
+     * HTTP notifications of finished runs.
+     *
+     * @param url      http(s) address the JSON is POSTed to; notifications are off while blank
+     * @param notifyOn {@code all} finished runs, or {@code failures} only
+     * @param timeout  connect and response timeout of one attempt
+     * @param attempts attempts per notification, including the first
+     * @param backoff  pause before the second attempt, doubled before each further one
+     * @param group    consumer group of the notifying consumers; replicas share it, so each completion is sent once
+     * @param headers  extra request headers, e.g. {@code Authorization}
+     */
+    public record Webhook(
+            String url,
+            @NotNull @DefaultValue("ALL") Notify notifyOn,
+            @NotNull @DefaultValue("PT5S") Duration timeout,
+            @Min(1) @DefaultValue("3") int attempts,
+            @NotNull @DefaultValue("PT1S") Duration backoff,
+            @NotBlank @DefaultValue("offsite-scheduler-webhook") String group,
+            Map<String, String> headers) {
+
+        public Webhook {
+            headers = headers == null ? Map.of() : Map.copyOf(headers);
+        }
+
+        public boolean enabled() {
+            return url != null && !url.isBlank();
+        }
+
+        /** Which finished runs are notified. */
+        public enum Notify {
+            ALL,
+            FAILURES
+        }
     }
 }

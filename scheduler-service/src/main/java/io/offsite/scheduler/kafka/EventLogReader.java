@@ -39,6 +39,8 @@ class EventLogReader implements SmartLifecycle {
     private final AtomicLong undecodable = new AtomicLong();
     private volatile Map<TopicPartition, Long> positions = Map.of();
     private volatile List<TopicPartition> assigned = List.of();
+    private volatile Map<TopicPartition, Long> startupEnd;
+    private volatile boolean caughtUp;
     private volatile Throwable failure;
     private volatile boolean running;
     private Thread thread;
@@ -65,6 +67,7 @@ class EventLogReader implements SmartLifecycle {
             }
         }
         assigned = List.copyOf(partitions);
+        startupEnd = Map.copyOf(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         running = true;
@@ -134,6 +137,14 @@ class EventLogReader implements SmartLifecycle {
             }
         }
         return true;
+    }
+
+    /** Whether everything that was on the topics when this reader started has been read. */
+    boolean caughtUp() {
+        if (!caughtUp && startupEnd != null && reached(startupEnd)) {
+            caughtUp = true;
+        }
+        return caughtUp;
     }
 
     long undecodable() {

@@ -1,8 +1,11 @@
 package io.offsite.scheduler.kafka;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.offsite.events.Topics;
 import io.offsite.events.serde.EventSerializer;
 import io.offsite.scheduler.config.SchedulerProperties;
+import io.offsite.scheduler.runs.EventLogStatus;
 import io.offsite.scheduler.runs.EventPublisher;
 import io.offsite.scheduler.runs.LeadershipStatus;
 import io.offsite.scheduler.runs.Scheduler;
@@ -109,6 +112,18 @@ class KafkaConfiguration {
                     .withDetail("undecodableRecords", reader.undecodable())
                     .build();
         };
+    }
+
+    @Bean
+    MeterBinder eventLogMetrics(EventLogReader reader) {
+        return registry -> Gauge.builder("offsite.scheduler.undecodable.records", reader, EventLogReader::undecodable)
+                .description("Records on the state topics that could not be decoded and were skipped")
+                .register(registry);
+    }
+
+    @Bean
+    EventLogStatus eventLogStatus(EventLogReader reader) {
+        return new EventLogStatus(reader::caughtUp);
     }
 
     @Bean

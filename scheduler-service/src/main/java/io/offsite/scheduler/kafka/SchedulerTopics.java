@@ -8,7 +8,7 @@ import java.util.List;
 public final class SchedulerTopics {
 
     /** Default single-partition topic used only for leader election (no records are written to it). */
-    public static final String LEADERSHIP = "offsite.scheduler.leadership";
+    public static final String LEADERSHIP = Topics.SCHEDULER_LEADERSHIP;
 
     private SchedulerTopics() {
     }

@@ -180,6 +180,10 @@ public final class Scheduler {
         return core.lastSuccess(job);
     }
 
+    public synchronized Optional<VerificationOutcome> lastVerification(String series) {
+        return core.lastVerification(series);
+    }
+
     /** The job catalog; immutable, so no lock is needed. */
     public io.offsite.scheduler.jobs.JobCatalog catalog() {
         return core.catalog();

@@ -1,6 +1,6 @@
 package io.offsite.scheduler.runs;
 
-import io.offsite.events.serde.EventCodec;
+import io.offsite.events.EventTrust;
 import io.offsite.events.v1.Artifact;
 import io.offsite.events.v1.JobCompleted;
 import io.offsite.events.v1.JobError;
@@ -38,9 +38,8 @@ import java.util.TreeMap;
 public final class SchedulerCore {
 
     static {
-        // building events with array defaults needs the event package trusted by Avro; the codec's class
-        // initialisation does that, and must run before the first event is built here
-        new EventCodec();
+        // building events with array defaults needs the event classes trusted by Avro
+        EventTrust.install();
     }
 
     /** Upper bound of missed cron fires counted one by one after a long downtime. */
@@ -56,6 +55,7 @@ public final class SchedulerCore {
     private final Map<String, Instant> lastSuccess = new HashMap<>();
     private final Map<String, String> lastRunOfJob = new HashMap<>();
     private final Map<String, BackupArtifact> backups = new LinkedHashMap<>();
+    private final Map<String, VerificationOutcome> lastVerification = new HashMap<>();
 
     public SchedulerCore(JobCatalog catalog, SchedulerPolicy policy) {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
@@ -122,6 +122,7 @@ public final class SchedulerCore {
 
     private void conclude(Run run, Attempt attempt, JobCompleted completion) {
         Optional<JobDefinition> definition = catalog.find(run.jobName);
+        recordVerification(run, completion, definition);
         switch (completion.getStatus()) {
             case SUCCEEDED -> {
                 run.retryDueAt = null;
@@ -160,12 +161,30 @@ public final class SchedulerCore {
         if (!"BACKUP".equals(completion.getJobType())) {
             return;
         }
-        Map<String, String> parameters = run.parameters();
-        String series = parameters.getOrDefault("source", parameters.getOrDefault("series", run.jobName));
+        String series = Series.ofBackup(run.jobName, run.parameters());
         Instant at = run.scheduledFor != null ? run.scheduledFor : completion.getFinishedAt();
         for (Artifact artifact : completion.getArtifacts()) {
             backups.put(artifact.getBucket() + "/" + artifact.getKey(), new BackupArtifact(series, artifact.getSizeBytes(), at));
         }
+    }
+
+    private void recordVerification(Run run, JobCompleted completion, Optional<JobDefinition> definition) {
+        String type = run.jobType != null ? run.jobType : completion.getJobType();
+        JobStatus status = completion.getStatus();
+        if (!"VERIFY".equals(type)
+                || (status != JobStatus.SUCCEEDED && status != JobStatus.FAILED && status != JobStatus.PARTIALLY_FAILED)) {
+            return;
+        }
+        // a run requested elsewhere, whose request we did not see, verified what its job is configured to verify
+        Map<String, String> parameters = run.firstRequest() != null ? run.parameters()
+                : definition.map(JobDefinition::parameters).orElse(Map.of());
+        String series = Series.ofVerification(run.jobName, parameters);
+        String message = completion.getMessage() != null ? completion.getMessage()
+                : completion.getError() != null ? completion.getError().getType() + ": " + completion.getError().getMessage()
+                : null;
+        VerificationOutcome outcome = new VerificationOutcome(series, run.jobName, run.runId, status.name(),
+                completion.getFinishedAt(), message);
+        lastVerification.merge(series, outcome, (a, b) -> b.finishedAt().isBefore(a.finishedAt()) ? a : b);
     }
 
     private boolean isCronRun(JobCompleted completion) {
@@ -351,14 +370,17 @@ public final class SchedulerCore {
     }
 
     private JobCompleted timedOut(Run run, Attempt attempt, Instant at) {
-        String message = "no completion by deadline " + attempt.deadline() + " plus grace " + policy.timeoutGrace();
+        // a run found overdue long after the fact (e.g. history read by a new deployment) is closed, not retried
+        boolean stale = at.isAfter(attempt.deadline().plus(policy.timeoutGrace()).plus(policy.missedFireGrace()));
+        String message = "no completion by deadline " + attempt.deadline() + " plus grace " + policy.timeoutGrace()
+                + (stale ? "; noticed too late to retry" : "");
         return JobCompleted.newBuilder()
                 .setRunId(run.runId)
                 .setJobName(run.jobName)
                 .setJobType(run.jobType == null ? "UNKNOWN" : run.jobType)
                 .setAttempt(attempt.number)
                 .setStatus(JobStatus.TIMED_OUT)
-                .setRetryable(true)
+                .setRetryable(!stale)
                 .setStartedAt(attempt.started == null ? null : attempt.started.getStartedAt())
                 .setFinishedAt(at)
                 .setWorker(policy.identity())
@@ -396,6 +418,11 @@ public final class SchedulerCore {
 
     public Optional<Instant> lastSuccess(String job) {
         return Optional.ofNullable(lastSuccess.get(job));
+    }
+
+    /** The latest conclusive verification of {@code series} (by finish time), if any was seen. */
+    public Optional<VerificationOutcome> lastVerification(String series) {
+        return Optional.ofNullable(lastVerification.get(series));
     }
 
     public boolean running(String job) {

@@ -384,6 +384,24 @@ class SchedulerCoreTest {
         assertThat(scheduler.tick()).isZero();
     }
 
+    @Test
+    void aRunFoundOverdueLongAfterItsDeadlineIsClosedWithoutRetry() {
+        JobRequested ancient = scheduleRequest("backup-database", "2025-01-01T00:00:00Z");
+        scheduler.apply(ancient);
+        clock.set("2025-01-15T12:00:00Z");
+        scheduler.tick();
+        scheduler.tick();
+        assertThat(published.completions().stream().filter(c -> c.getRunId().equals(ancient.getRunId())))
+                .singleElement().satisfies(c -> {
+            assertThat(c.getStatus()).isEqualTo(JobStatus.TIMED_OUT);
+            assertThat(c.getRetryable()).isFalse();
+            assertThat(c.getMessage()).endsWith("noticed too late to retry");
+        });
+        clock.advance(Duration.ofMinutes(5));
+        scheduler.tick();
+        assertThat(published.requests()).isEmpty();
+    }
+
     private static JobRequested scheduleRequest(String job, String at) {
         Instant scheduledFor = Instant.parse(at);
         return JobRequested.newBuilder()

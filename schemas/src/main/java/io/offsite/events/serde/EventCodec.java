@@ -1,5 +1,6 @@
 package io.offsite.events.serde;
 
+import io.offsite.events.EventTrust;
 import io.offsite.events.serde.EventDecodingException.MalformedEventException;
 import io.offsite.events.serde.EventDecodingException.NotSingleObjectEncodedException;
 import java.io.ByteArrayOutputStream;
@@ -33,16 +34,7 @@ public final class EventCodec {
     static final int HEADER_LENGTH = 10;
 
     static {
-        // Avro refuses to instantiate classes outside trusted packages; trust our own generated events here,
-        // once, rather than in every application.
-        String key = "org.apache.avro.SERIALIZABLE_PACKAGES";
-        String current = System.getProperty(key);
-        String ours = "io.offsite.events.v1";
-        if (current == null || current.isBlank()) {
-            System.setProperty(key, ours);
-        } else if (!current.contains(ours)) {
-            System.setProperty(key, current + "," + ours);
-        }
+        EventTrust.install();
     }
 
     private final EventSchemas schemas;

@@ -88,6 +88,12 @@ class EventCodecTest {
     }
 
     @Test
+    void eventsCanBeBuiltAndDecodedWithoutAnySystemProperty() {
+        assertThat(System.getProperty("org.apache.avro.SERIALIZABLE_PACKAGES")).isNull();
+        assertThat(deserializer.deserialize("t", serializer.serialize("t", completed()))).isEqualTo(completed());
+    }
+
+    @Test
     void nullValuesPassThrough() {
         assertThat(serializer.serialize("t", null)).isNull();
         assertThat(deserializer.deserialize("t", null)).isNull();

@@ -1,13 +1,12 @@
 package io.offsite.backup.compress;
 
+import io.offsite.worker.integrity.Sha256;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /** Running SHA-256 and byte count shared by the hashing streams. */
-final class Sha256 {
+final class RunningSha256 {
 
-    private final MessageDigest digest = newDigest();
+    private final MessageDigest digest = Sha256.newDigest();
     private long size;
     private ContentDigest result;
 
@@ -30,7 +29,7 @@ final class Sha256 {
     /** Completes the digest on first call; later updates are refused. */
     ContentDigest result() {
         if (result == null) {
-            result = new ContentDigest(size, HexFormat.of().formatHex(digest.digest()));
+            result = new ContentDigest(size, Sha256.hex(digest));
         }
         return result;
     }
@@ -38,14 +37,6 @@ final class Sha256 {
     private void checkOpen() {
         if (result != null) {
             throw new IllegalStateException("digest already taken");
-        }
-    }
-
-    private static MessageDigest newDigest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform provides SHA-256", e);
         }
     }
 }

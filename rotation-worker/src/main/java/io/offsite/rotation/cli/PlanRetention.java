@@ -1,0 +1,179 @@
+package io.offsite.rotation.cli;
+
+import io.offsite.rotation.policy.Backup;
+import io.offsite.rotation.policy.BackupNames;
+import io.offsite.rotation.policy.Decision;
+import io.offsite.rotation.policy.RetentionDuration;
+import io.offsite.rotation.policy.RetentionPlan;
+import io.offsite.rotation.policy.RetentionPolicy;
+import io.offsite.rotation.policy.Semantics;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code plan-retention}: reads one backup per line (an ISO-8601 instant, or an object key holding the original's
+ * timestamp form) and prints, in input order, {@code keep <line> <reasons>} or {@code delete <line>} for each.
+ * Deletes nothing. Lines it cannot read are reported on stderr with their numbers, and no plan is printed.
+ */
+public final class PlanRetention {
+
+    static final int OK = 0;
+    static final int BAD_INPUT = 1;
+    static final int USAGE = 2;
+
+    static final String USAGE_TEXT = """
+            usage: plan-retention [--semantics calendar|restic] [--zone ZONE] [--keep-last N] [--keep-hourly N]
+                                  [--keep-daily N] [--keep-weekly N] [--keep-monthly N] [--keep-yearly N]
+                                  [--keep-within DURATION] [--minimum N] < backups
+
+            Reads one backup per line on stdin: an ISO-8601 instant (2025-01-15T00:00:00Z) or a name holding the
+            backup timestamp (pokemon-data-2025-01-15T00-00-00.000Z.sqlite3.db.gz). Prints one line per backup, in
+            input order: 'keep <line> <reasons>' or 'delete <line>'. Blank lines are skipped. Nothing is deleted.
+
+              --semantics   calendar (default: the first backup of a period represents it, weeks start on Sunday)
+                            or restic (restic forget: the last backup represents it, ISO weeks, oldest kept too)
+              --zone        time zone whose calendar defines days, weeks, months (default UTC)
+              --keep-*      counts; -1 or 'unlimited' keeps all; without any --keep-* option the default policy
+                            applies: --keep-daily 7 --keep-weekly 4 --keep-monthly 3 --minimum 5
+              --keep-within keep backups taken within DURATION (e.g. 7d, 1y2m3d4h) before the newest one
+              --minimum     never keep fewer than N backups
+
+            Exit status: 0 plan printed, 1 unreadable input lines, 2 bad options.
+            """;
+
+    private PlanRetention() {
+    }
+
+    public static void main(String[] args) {
+        int status = run(args, new InputStreamReader(System.in, StandardCharsets.UTF_8), System.out, System.err, Clock.systemUTC());
+        System.out.flush();
+        System.exit(status);
+    }
+
+    /** Runs the command; returns its exit status. {@code clock} tells which backups are stamped in the future. */
+    public static int run(String[] args, Reader in, PrintStream out, PrintStream err, Clock clock) {
+        RetentionPolicy policy;
+        try {
+            Optional<RetentionPolicy> parsed = parse(args);
+            if (parsed.isEmpty()) {
+                out.print(USAGE_TEXT);
+                return OK;
+            }
+            policy = parsed.get();
+        } catch (IllegalArgumentException | DateTimeException e) {
+            err.println("plan-retention: " + e.getMessage());
+            err.print(USAGE_TEXT);
+            return USAGE;
+        }
+        List<String> lines = new ArrayList<>();
+        List<Backup> backups = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        Map<String, Integer> firstSeen = new HashMap<>();
+        try (BufferedReader reader = new BufferedReader(in)) {
+            String line;
+            int number = 0;
+            while ((line = reader.readLine()) != null) {
+                number++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                Optional<Instant> time = BackupNames.timestamp(line);
+                Integer earlier = firstSeen.putIfAbsent(line, number);
+                if (time.isEmpty()) {
+                    problems.add("line " + number + ": no backup timestamp in '" + line + "'");
+                } else if (earlier != null) {
+                    problems.add("line " + number + ": '" + line + "' repeats line " + earlier);
+                } else {
+                    lines.add(line);
+                    backups.add(new Backup(line, time.get()));
+                }
+            }
+        } catch (IOException e) {
+            err.println("plan-retention: cannot read the backups: " + e.getMessage());
+            return BAD_INPUT;
+        }
+        if (!problems.isEmpty()) {
+            problems.forEach(err::println);
+            err.println("plan-retention: " + problems.size() + " line(s) could not be read; no plan");
+            return BAD_INPUT;
+        }
+        RetentionPlan plan = policy.apply(backups, clock.instant());
+        for (String line : lines) {
+            Decision d = plan.decision(line).orElseThrow();
+            out.println(d.keep() ? "keep " + line + " " + d.reasonLabels() : "delete " + line);
+        }
+        return OK;
+    }
+
+    /** The policy the options describe, or empty when help was asked for. */
+    static Optional<RetentionPolicy> parse(String[] args) {
+        RetentionPolicy.Builder builder = RetentionPolicy.builder();
+        boolean anyRule = false;
+        boolean minimumGiven = false;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("-h") || arg.equals("--help")) {
+                return Optional.empty();
+            }
+            String name = arg;
+            String value;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                name = arg.substring(0, eq);
+                value = arg.substring(eq + 1);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                throw new IllegalArgumentException(arg.startsWith("--") ? "option " + arg + " needs a value" : "unexpected argument '" + arg + "'");
+            }
+            switch (name) {
+                case "--semantics" -> builder.semantics(Semantics.parse(value));
+                case "--zone" -> builder.zone(ZoneId.of(value));
+                case "--keep-last" -> builder.last(count(name, value));
+                case "--keep-hourly" -> builder.hourly(count(name, value));
+                case "--keep-daily" -> builder.daily(count(name, value));
+                case "--keep-weekly" -> builder.weekly(count(name, value));
+                case "--keep-monthly" -> builder.monthly(count(name, value));
+                case "--keep-yearly" -> builder.yearly(count(name, value));
+                case "--keep-within" -> builder.within(RetentionDuration.parse(value));
+                case "--minimum" -> {
+                    builder.minimum(count(name, value));
+                    minimumGiven = true;
+                }
+                default -> throw new IllegalArgumentException("unknown option '" + name + "'");
+            }
+            anyRule |= name.startsWith("--keep-");
+        }
+        if (!anyRule) {
+            builder.daily(7).weekly(4).monthly(3);
+            if (!minimumGiven) {
+                builder.minimum(5);
+            }
+        }
+        return Optional.of(builder.build());
+    }
+
+    private static int count(String option, String value) {
+        if (value.equalsIgnoreCase("unlimited")) {
+            return RetentionPolicy.UNLIMITED;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " needs a whole number or 'unlimited', not '" + value + "'", e);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.offsite.rotation.job;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.stereotype.Component;
+
+/**
+ * The original's rotation metrics, per series: {@code total_backups} (before rotation), {@code backups_retained},
+ * {@code space_freed_bytes} (gauges of the last run) and {@code backups_deleted} (a counter).
+ */
+@Component
+class RotationMetrics {
+
+    private final MeterRegistry registry;
+    private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
+
+    RotationMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    void listed(String series, int totalBackups) {
+        gauge("total_backups", "Backups found before rotation", null, series).set(totalBackups);
+    }
+
+    void rotated(String series, int retained, int deleted, long freedBytes) {
+        gauge("backups_retained", "Backups kept by the last rotation", null, series).set(retained);
+        gauge("space_freed_bytes", "Bytes freed by the last rotation", "bytes", series).set(freedBytes);
+        Counter.builder("backups_deleted").description("Backups removed by rotation").tag("series", series)
+                .register(registry).increment(deleted);
+    }
+
+    private AtomicLong gauge(String name, String description, String unit, String series) {
+        return gauges.computeIfAbsent(name + "|" + series, k -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder(name, value, AtomicLong::get).description(description).baseUnit(unit).tag("series", series).register(registry);
+            return value;
+        });
+    }
+}

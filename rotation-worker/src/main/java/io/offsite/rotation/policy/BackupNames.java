@@ -1,0 +1,59 @@
+package io.offsite.rotation.policy;
+
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads when a backup was taken from its name: an ISO-8601 instant ({@code 2025-01-15T00:00:00Z}, fractional
+ * seconds and offsets allowed), or an object key holding the original's timestamp form, where the colons of the
+ * time are dashes ({@code backup-database/pokemon-data-2025-01-15T00-00-00.000Z.sqlite3.db.gz}).
+ */
+public final class BackupNames {
+
+    private static final Pattern STAMP = Pattern.compile(
+            "(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2})([-:])(\\d{2})\\5(\\d{2})(\\.\\d{1,9})?Z");
+
+    private BackupNames() {
+    }
+
+    /** The instant in {@code name}, or empty when there is none or it is not a real date and time. */
+    public static Optional<Instant> timestamp(String name) {
+        if (name == null) {
+            return Optional.empty();
+        }
+        String text = name.trim();
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Instant> whole = isoInstant(text);
+        if (whole.isPresent()) {
+            return whole;
+        }
+        String fileName = text.substring(text.lastIndexOf('/') + 1);
+        Matcher m = STAMP.matcher(fileName);
+        Instant found = null;
+        while (m.find()) {
+            String iso = m.group(1) + "-" + m.group(2) + "-" + m.group(3) + "T" + m.group(4) + ":" + m.group(6) + ":" + m.group(7)
+                    + (m.group(8) == null ? "" : m.group(8)) + "Z";
+            Optional<Instant> parsed = isoInstant(iso);
+            if (parsed.isEmpty()) {
+                return Optional.empty();
+            }
+            found = parsed.get();
+        }
+        return Optional.ofNullable(found);
+    }
+
+    private static Optional<Instant> isoInstant(String text) {
+        try {
+            return Optional.of(OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
+        } catch (DateTimeException e) {
+            return Optional.empty();
+        }
+    }
+}

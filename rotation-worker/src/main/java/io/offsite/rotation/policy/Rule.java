@@ -1,0 +1,26 @@
+package io.offsite.rotation.policy;
+
+import java.util.Locale;
+
+/** The rules that can keep a backup. */
+public enum Rule {
+    /** One of the N most recent backups. */
+    LAST,
+    HOURLY,
+    DAILY,
+    WEEKLY,
+    MONTHLY,
+    YEARLY,
+    /** Taken within the keep-within duration before the newest backup. */
+    WITHIN,
+    /** Kept because the other rules kept fewer than the minimum. */
+    MINIMUM,
+    /** The newest backup, which is never deleted. */
+    NEWEST,
+    /** The newest backup a verification proved restorable, which is never deleted. */
+    NEWEST_VERIFIED;
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

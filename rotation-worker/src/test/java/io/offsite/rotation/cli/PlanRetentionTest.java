@@ -1,0 +1,114 @@
+package io.offsite.rotation.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PlanRetentionTest {
+
+    static final Clock CLOCK = Clock.fixed(Instant.parse("2025-01-15T01:00:00Z"), ZoneOffset.UTC);
+
+    record Result(int status, String out, String err) {
+        List<String> lines() {
+            return out.isEmpty() ? List.of() : List.of(out.split("\n"));
+        }
+    }
+
+    static Result run(String input, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = PlanRetention.run(args, new StringReader(input), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), CLOCK);
+        return new Result(status, out.toString(StandardCharsets.UTF_8).replace("\r", ""), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static String keys(String from, String to) {
+        StringBuilder s = new StringBuilder();
+        for (LocalDate d = LocalDate.parse(from); !d.isAfter(LocalDate.parse(to)); d = d.plusDays(1)) {
+            s.append("backup-database/pokemon-data-").append(d).append("T00-00-00.000Z.sqlite3.db.gz\n");
+        }
+        return s.toString();
+    }
+
+    @Test
+    void withoutRuleOptionsItPlansTheOriginalDefaultInInputOrder() {
+        Result r = run(keys("2024-10-01", "2025-01-15"));
+
+        assertThat(r.status()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.lines()).hasSize(107);
+        assertThat(r.lines().get(0)).isEqualTo("delete backup-database/pokemon-data-2024-10-01T00-00-00.000Z.sqlite3.db.gz");
+        assertThat(r.lines()).contains(
+                "keep backup-database/pokemon-data-2024-11-01T00-00-00.000Z.sqlite3.db.gz monthly",
+                "keep backup-database/pokemon-data-2025-01-12T00-00-00.000Z.sqlite3.db.gz daily,weekly",
+                "keep backup-database/pokemon-data-2025-01-15T00-00-00.000Z.sqlite3.db.gz daily");
+        assertThat(r.lines()).filteredOn(l -> l.startsWith("keep ")).hasSize(13);
+        assertThat(r.lines().get(106)).startsWith("keep backup-database/pokemon-data-2025-01-15");
+    }
+
+    @Test
+    void resticOptionsOnIsoInstants() {
+        String input = "2024-01-01T08:00:00Z\n2024-01-02T09:30:00.5Z\n\n2024-01-02T20:00:00Z\n";
+
+        Result r = run(input, "--semantics", "restic", "--keep-daily=unlimited");
+
+        assertThat(r.status()).isZero();
+        assertThat(r.lines()).containsExactly(
+                "keep 2024-01-01T08:00:00Z daily",
+                "delete 2024-01-02T09:30:00.5Z",
+                "keep 2024-01-02T20:00:00Z daily");
+    }
+
+    @Test
+    void keepWithinAndZone() {
+        Result r = run(keys("2025-01-01", "2025-01-15"), "--keep-within", "3d", "--zone", "Europe/Berlin");
+
+        assertThat(r.status()).isZero();
+        assertThat(r.lines()).filteredOn(l -> l.startsWith("keep ")).hasSize(3).allMatch(l -> l.endsWith(" within"));
+    }
+
+    @Test
+    void unreadableLinesAreReportedWithTheirNumbersAndNoPlanIsPrinted() {
+        Result r = run("2025-01-15T00:00:00Z\nREADME.md\n2025-02-30T00:00:00Z\n2025-01-15T00:00:00Z\n", "--keep-last", "1");
+
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains("line 2: no backup timestamp in 'README.md'", "line 3:", "line 4:", "repeats line 1");
+    }
+
+    @Test
+    void badOptionsExitWithUsage() {
+        List<Result> results = new ArrayList<>();
+        results.add(run("", "--keep-daily", "0"));
+        results.add(run("", "--keep-daily", "seven"));
+        results.add(run("", "--semantics", "borg"));
+        results.add(run("", "--zone", "Mars/Olympus"));
+        results.add(run("", "--keep-within", "7w"));
+        results.add(run("", "--keep-daily"));
+        results.add(run("", "--frobnicate", "1"));
+
+        assertThat(results).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(2);
+            assertThat(r.out()).isEmpty();
+            assertThat(r.err()).contains("usage: plan-retention");
+        });
+        assertThat(results.get(0).err()).contains("empty retention policy");
+    }
+
+    @Test
+    void helpPrintsUsage() {
+        Result r = run("", "--help");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).startsWith("usage: plan-retention");
+    }
+}
