@@ -114,18 +114,6 @@ public final class SqliteSnapshot implements AutoCloseable {
         return Optional.of(new TableSchema(table, columns, new ArrayList<>(key.values()), parents));
     }
 
-    /** Rows of a query; {@code parameter} binds the single {@code ?} when present. */
-    public long count(String sql, Optional<String> parameter) {
-        return source(() -> countRaw(sql, parameter));
-    }
-
-    private long countRaw(String sql, Optional<String> parameter) throws SQLException {
-        try (PreparedStatement ps = prepare(sql, parameter); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
     /** Rows to read and the highest watermark in the table, from one scan. */
     public record Extent(long rows, Optional<String> max) {
     }
@@ -138,17 +126,6 @@ public final class SqliteSnapshot implements AutoCloseable {
                 return new Extent(rs.getLong(1), Optional.ofNullable(rs.getObject(2)).map(Object::toString));
             }
         });
-    }
-
-    public Optional<String> max(String sql) {
-        return source(() -> maxRaw(sql));
-    }
-
-    private Optional<String> maxRaw(String sql) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return Optional.ofNullable(rs.getObject(1)).map(Object::toString);
-        }
     }
 
     /**

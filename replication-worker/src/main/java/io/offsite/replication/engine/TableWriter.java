@@ -52,10 +52,6 @@ final class TableWriter {
         }
     }
 
-    boolean direct() {
-        return direct;
-    }
-
     UnitResult write(List<Object[]> rows, List<byte[]> lines, FailureSink failures) throws SQLException {
         int n = lines.size();
         int batches = (n + batchSize - 1) / batchSize;

@@ -206,11 +206,6 @@ public record TablePlan(TableSchema source, String targetSchema, Map<String, Str
         return text;
     }
 
-    public String sourceCountSql(Optional<String> watermarkColumn) {
-        String sql = "SELECT count(*) FROM " + Sql.quote(source.name());
-        return watermarkColumn.map(w -> sql + " WHERE " + Sql.quote(w) + " >= ?").orElse(sql);
-    }
-
     /**
      * One scan returning the rows a run reads (those at or after the watermark {@code ?} when {@code filter} is set)
      * and the table's highest watermark (NULL without a watermark column).
@@ -219,10 +214,6 @@ public record TablePlan(TableSchema source, String targetSchema, Map<String, Str
         String count = filter.map(w -> "count(*) FILTER (WHERE " + Sql.quote(w) + " >= ?)").orElse("count(*)");
         String max = watermarkColumn.map(w -> "max(" + Sql.quote(w) + ")").orElse("NULL");
         return "SELECT " + count + ", " + max + " FROM " + Sql.quote(source.name());
-    }
-
-    public String sourceMaxSql(String watermarkColumn) {
-        return "SELECT max(" + Sql.quote(watermarkColumn) + ") FROM " + Sql.quote(source.name());
     }
 
     public String sourceKeysSql() {

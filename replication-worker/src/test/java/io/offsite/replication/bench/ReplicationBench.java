@@ -31,7 +31,7 @@ import java.util.Properties;
 /**
  * Command-line steps of the replication benchmark (bench/replication/run.sh drives them):
  * <pre>
- *   ddl      &lt;sqlite&gt;                                   CREATE TABLE statements the worker would issue
+ *   ddl      &lt;sqlite&gt;                                   CREATE TABLE statements the worker would run
  *   columns  &lt;sqlite&gt; &lt;table&gt;                           the columns the worker copies, comma-separated
  *   worker   &lt;sqlite&gt; &lt;url&gt; &lt;user&gt; &lt;password&gt; &lt;full|incremental&gt; &lt;label&gt; [unitBatches]
  *   original &lt;sqlite&gt; &lt;url&gt; &lt;user&gt; &lt;password&gt;        the original's way: multi-row INSERT ... ON CONFLICT per 100 rows

@@ -126,6 +126,19 @@ class ReplicatorIT {
         }
         assertSameRows(db, pg);
         awaitStats(pg, "pokemon_cards", s -> s.updated() == 1);
+
+        // a full run finds the rows that differ, whatever column type changed, and rewrites only those
+        try (Connection c = Tables.sqlite(db)) {
+            Tables.execute(c, "UPDATE pokemon_cards SET market_price = market_price + 0.01 WHERE id = 'set7-3'");
+            Tables.execute(c, "UPDATE pokemon_cards SET evolves_from = NULL WHERE id = (SELECT min(id) FROM pokemon_cards WHERE evolves_from IS NOT NULL)");
+            Tables.execute(c, "UPDATE pokemon_cards SET hp = 340, flavor_text = 'Tab\there, new\nline and \\ backslash' WHERE id = 'set9-9'");
+            Tables.execute(c, "INSERT INTO pokemon_cards (id, name, supertype, set_id, number, updated_at) VALUES ('new-1', 'N', 'Trainer', 'set0', '1', '2001-01-01T00:00:00Z')");
+        }
+        ReplicationReport fourth = replicator(pg).replicate(source(db, false), Mode.FULL, "run-4", listener);
+        assertThat(fourth.tables().get(1).updated()).isEqualTo(3);
+        assertThat(fourth.tables().get(1).inserted()).isEqualTo(1);
+        assertThat(fourth.tables().get(1).unchanged()).isEqualTo(14_997);
+        assertSameRows(db, pg);
     }
 
     @Test

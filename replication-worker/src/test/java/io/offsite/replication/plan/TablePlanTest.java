@@ -96,7 +96,9 @@ class TablePlanTest {
         TablePlan plan = plan(SETS, Map.of());
         assertThat(plan.sourceSelectSql(Optional.of("updated_at")))
                 .isEqualTo("SELECT \"id\", \"name\", \"total\" FROM \"sets\" WHERE \"updated_at\" >= ?");
-        assertThat(plan.sourceCountSql(Optional.of("updated_at"))).isEqualTo("SELECT count(*) FROM \"sets\" WHERE \"updated_at\" >= ?");
+        assertThat(plan.sourceExtentSql(Optional.of("updated_at"), Optional.of("updated_at")))
+                .isEqualTo("SELECT count(*) FILTER (WHERE \"updated_at\" >= ?), max(\"updated_at\") FROM \"sets\"");
+        assertThat(plan.sourceExtentSql(Optional.empty(), Optional.empty())).isEqualTo("SELECT count(*), NULL FROM \"sets\"");
         assertThat(plan.deleteMissingSql()).isEqualTo("DELETE FROM \"public\".\"sets\" t WHERE NOT EXISTS "
                 + "(SELECT 1 FROM \"offsite_stage_0_keys\" k WHERE k.\"id\" = t.\"id\")");
     }
