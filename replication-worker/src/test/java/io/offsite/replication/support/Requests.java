@@ -10,9 +10,8 @@ import java.util.UUID;
 public final class Requests {
 
     static {
-        // EventCodec trusts the event package for Avro when it is loaded; Avro reads that setting once, so load it
-        // before any event is built in this JVM (a test may build requests without ever serializing one)
-        new io.offsite.events.serde.EventCodec();
+        // a test may build requests before any serializer exists in this JVM
+        io.offsite.events.EventTrust.install();
     }
 
     private Requests() {
