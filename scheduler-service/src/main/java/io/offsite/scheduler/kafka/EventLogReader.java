@@ -19,7 +19,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 
 /**
  * Reads the event topic and every request topic from the beginning, without a consumer group, and
@@ -27,7 +26,7 @@ import org.springframework.context.SmartLifecycle;
  * pending retries; afterwards it keeps every replica's view current. Undecodable records are
  * counted and skipped (the workers dead-letter them; they carry no state for us).
  */
-class EventLogReader implements SmartLifecycle {
+class EventLogReader extends ConsumerLoop<String, byte[]> {
 
     static final int PHASE = 0;
     private static final Logger log = LoggerFactory.getLogger(EventLogReader.class);
@@ -42,9 +41,6 @@ class EventLogReader implements SmartLifecycle {
     private volatile Map<TopicPartition, Long> startupEnd;
     private volatile boolean caughtUp;
     private volatile Throwable failure;
-    private volatile boolean running;
-    private Thread thread;
-    private Consumer<String, byte[]> consumer;
 
     /** Creates the group-less consumer; separated so tests and configuration decide its properties. */
     interface ConsumerFactory {
@@ -70,14 +66,10 @@ class EventLogReader implements SmartLifecycle {
         startupEnd = Map.copyOf(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
-        running = true;
-        thread = new Thread(this::loop, "scheduler-event-log");
-        thread.setDaemon(true);
-        thread.setUncaughtExceptionHandler((t, e) -> {
+        startLoop("scheduler-event-log", this::loop, (t, e) -> {
             failure = e;
             log.error("Event log reader stopped; this replica's state is no longer current", e);
         });
-        thread.start();
         log.info("Reading {} partitions of {} from the beginning", partitions.size(), topics);
     }
 
@@ -149,30 +141,6 @@ class EventLogReader implements SmartLifecycle {
 
     long undecodable() {
         return undecodable.get();
-    }
-
-    @Override
-    public void stop() {
-        Thread toJoin;
-        synchronized (this) {
-            running = false;
-            toJoin = thread;
-            if (consumer != null) {
-                consumer.wakeup();
-            }
-        }
-        if (toJoin != null) {
-            try {
-                toJoin.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 
     @Override

@@ -12,7 +12,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 
 /**
  * Leader election through Kafka group membership: every replica joins one consumer group on a
@@ -24,7 +23,7 @@ import org.springframework.context.SmartLifecycle;
  * only once its {@link EventLogReader} has read that far, so it sees every decision its predecessor
  * published. On revocation it waits for a running tick to finish before the rebalance completes.
  */
-class LeadershipElector implements SmartLifecycle {
+class LeadershipElector extends ConsumerLoop<byte[], byte[]> {
 
     static final int PHASE = EventLogReader.PHASE + 10;
     private static final Logger log = LoggerFactory.getLogger(LeadershipElector.class);
@@ -34,9 +33,6 @@ class LeadershipElector implements SmartLifecycle {
     private final EventLogReader reader;
     private final Runnable awaitIdle;
     private volatile Map<TopicPartition, Long> catchUpTarget;
-    private volatile boolean running;
-    private Consumer<byte[], byte[]> consumer;
-    private Thread thread;
 
     LeadershipElector(Supplier<Consumer<byte[], byte[]>> consumers, String topic, EventLogReader reader, Runnable awaitIdle) {
         this.consumers = consumers;
@@ -82,10 +78,7 @@ class LeadershipElector implements SmartLifecycle {
                 }
             }
         });
-        running = true;
-        thread = new Thread(this::loop, "scheduler-leadership");
-        thread.setDaemon(true);
-        thread.start();
+        startLoop("scheduler-leadership", this::loop, null);
     }
 
     private void stepDown(String why) {
@@ -110,30 +103,6 @@ class LeadershipElector implements SmartLifecycle {
             consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                     .withTimeout(Duration.ofSeconds(5)));
         }
-    }
-
-    @Override
-    public void stop() {
-        Thread toJoin;
-        synchronized (this) {
-            running = false;
-            toJoin = thread;
-            if (consumer != null) {
-                consumer.wakeup();
-            }
-        }
-        if (toJoin != null) {
-            try {
-                toJoin.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 
     @Override
