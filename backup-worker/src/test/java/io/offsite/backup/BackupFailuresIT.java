@@ -1,5 +1,6 @@
 package io.offsite.backup;
 
+import io.offsite.backup.support.WorkerInfrastructure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.offsite.events.Topics;
@@ -11,9 +12,7 @@ import io.offsite.localstack.Ports;
 import io.offsite.localstack.demo.DemoDatabase;
 import io.offsite.localstack.kafka.EventProbe;
 import io.offsite.localstack.postgres.PostgresEndpoint;
-import io.offsite.localstack.s3.S3Endpoint;
 import io.offsite.worker.storage.ObjectStore;
-import io.offsite.worker.storage.StorageProperties;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -40,12 +39,8 @@ class BackupFailuresIT {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        S3Endpoint s3 = LocalStack.s3();
         PostgresEndpoint pg = LocalStack.postgres();
-        registry.add("spring.kafka.bootstrap-servers", () -> LocalStack.kafka().bootstrapServers());
-        registry.add("offsite.s3.endpoint", () -> s3.endpoint().toString());
-        registry.add("offsite.worker.group-id", () -> "backup-worker-tests");
-        registry.add("offsite.backup.temp-dir", () -> dir.resolve("tmp").toString());
+        WorkerInfrastructure.register(registry, dir);
         registry.add("offsite.backup.sources.pokemon-data.path", () -> dir.resolve("pokemon-data.sqlite3.db").toString());
         registry.add("offsite.backup.postgres.host", pg::host);
         registry.add("offsite.backup.postgres.user", pg::user);
@@ -66,8 +61,7 @@ class BackupFailuresIT {
     static void start() throws Exception {
         DemoDatabase.create(dir.resolve("pokemon-data.sqlite3.db"), 5, 200, 1L);
         probe = new EventProbe(LocalStack.kafka().bootstrapServers());
-        S3Endpoint s3 = LocalStack.s3();
-        store = new ObjectStore(StorageProperties.of(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket()));
+        store = WorkerInfrastructure.objectStore();
     }
 
     @AfterAll

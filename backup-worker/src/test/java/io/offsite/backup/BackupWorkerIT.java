@@ -1,5 +1,6 @@
 package io.offsite.backup;
 
+import io.offsite.backup.support.WorkerInfrastructure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.offsite.events.Topics;
@@ -12,10 +13,8 @@ import io.offsite.localstack.LocalStack;
 import io.offsite.localstack.demo.DemoDatabase;
 import io.offsite.localstack.kafka.EventProbe;
 import io.offsite.localstack.postgres.PostgresEndpoint;
-import io.offsite.localstack.s3.S3Endpoint;
 import io.offsite.worker.integrity.Sha256;
 import io.offsite.worker.storage.ObjectStore;
-import io.offsite.worker.storage.StorageProperties;
 import io.offsite.worker.storage.StoredObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,14 +56,7 @@ class BackupWorkerIT {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) throws IOException {
-        S3Endpoint s3 = LocalStack.s3();
-        registry.add("spring.kafka.bootstrap-servers", () -> LocalStack.kafka().bootstrapServers());
-        registry.add("offsite.s3.endpoint", () -> s3.endpoint().toString());
-        registry.add("offsite.s3.access-key", s3::accessKey);
-        registry.add("offsite.s3.secret-key", s3::secretKey);
-        registry.add("offsite.s3.bucket", s3::bucket);
-        registry.add("offsite.worker.group-id", () -> "backup-worker-tests");
-        registry.add("offsite.backup.temp-dir", () -> dir.resolve("tmp").toString());
+        WorkerInfrastructure.register(registry, dir);
         registry.add("offsite.backup.sources.pokemon-data.path", () -> dir.resolve("pokemon-data.sqlite3.db").toString());
         registry.add("offsite.backup.sources.journal.type", () -> "sqlite");
         registry.add("offsite.backup.sources.journal.path", () -> dir.resolve("journal.db").toString());
@@ -107,8 +99,7 @@ class BackupWorkerIT {
         seedShop(LocalStack.freshPostgresDatabase("shop_a"), 1200);
         seedShop(LocalStack.freshPostgresDatabase("shop_b"), 700);
         probe = new EventProbe(LocalStack.kafka().bootstrapServers());
-        S3Endpoint s3 = LocalStack.s3();
-        store = new ObjectStore(StorageProperties.of(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket()));
+        store = WorkerInfrastructure.objectStore();
     }
 
     @AfterAll

@@ -1,5 +1,6 @@
 package io.offsite.backup.restore;
 
+import io.offsite.backup.support.WorkerInfrastructure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,10 +15,8 @@ import io.offsite.localstack.LocalStack;
 import io.offsite.localstack.demo.DemoDatabase;
 import io.offsite.localstack.kafka.EventProbe;
 import io.offsite.localstack.postgres.PostgresEndpoint;
-import io.offsite.localstack.s3.S3Endpoint;
 import io.offsite.worker.integrity.Sha256;
 import io.offsite.worker.storage.ObjectStore;
-import io.offsite.worker.storage.StorageProperties;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -72,15 +71,8 @@ class RestoreIT {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        S3Endpoint s3 = LocalStack.s3();
         PostgresEndpoint pg = LocalStack.postgres();
-        registry.add("spring.kafka.bootstrap-servers", () -> LocalStack.kafka().bootstrapServers());
-        registry.add("offsite.s3.endpoint", () -> s3.endpoint().toString());
-        registry.add("offsite.s3.access-key", s3::accessKey);
-        registry.add("offsite.s3.secret-key", s3::secretKey);
-        registry.add("offsite.s3.bucket", s3::bucket);
-        registry.add("offsite.worker.group-id", () -> "backup-worker-tests");
-        registry.add("offsite.backup.temp-dir", () -> dir.resolve("tmp").toString());
+        WorkerInfrastructure.register(registry, dir);
         registry.add("offsite.backup.sources.pokemon-data.path", () -> dir.resolve("source.db").toString());
         registry.add("offsite.backup.sources.pokemon-data.series", () -> "restore-cards");
         registry.add("offsite.backup.postgres.host", pg::host);
@@ -107,8 +99,7 @@ class RestoreIT {
             s.execute("INSERT INTO orders (customer_id, total, note) SELECT 1 + g % 60, g * 1.25, repeat('n', g % 30) FROM generate_series(1, 1500) g");
         }
         probe = new EventProbe(LocalStack.kafka().bootstrapServers());
-        S3Endpoint s3 = LocalStack.s3();
-        store = new ObjectStore(StorageProperties.of(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket()));
+        store = WorkerInfrastructure.objectStore();
         catalog = new BackupCatalog(store);
     }
 

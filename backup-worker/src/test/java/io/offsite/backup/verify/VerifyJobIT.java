@@ -1,5 +1,6 @@
 package io.offsite.backup.verify;
 
+import io.offsite.backup.support.WorkerInfrastructure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,9 +17,7 @@ import io.offsite.localstack.LocalStack;
 import io.offsite.localstack.demo.DemoDatabase;
 import io.offsite.localstack.kafka.EventProbe;
 import io.offsite.localstack.postgres.PostgresEndpoint;
-import io.offsite.localstack.s3.S3Endpoint;
 import io.offsite.worker.storage.ObjectStore;
-import io.offsite.worker.storage.StorageProperties;
 import java.io.RandomAccessFile;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -62,15 +61,8 @@ class VerifyJobIT {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        S3Endpoint s3 = LocalStack.s3();
         PostgresEndpoint pg = LocalStack.postgres();
-        registry.add("spring.kafka.bootstrap-servers", () -> LocalStack.kafka().bootstrapServers());
-        registry.add("offsite.s3.endpoint", () -> s3.endpoint().toString());
-        registry.add("offsite.s3.access-key", s3::accessKey);
-        registry.add("offsite.s3.secret-key", s3::secretKey);
-        registry.add("offsite.s3.bucket", s3::bucket);
-        registry.add("offsite.worker.group-id", () -> "backup-worker-tests");
-        registry.add("offsite.backup.temp-dir", () -> dir.resolve("tmp").toString());
+        WorkerInfrastructure.register(registry, dir);
         registry.add("offsite.backup.sources.pokemon-data.path", () -> dir.resolve("cards.db").toString());
         registry.add("offsite.backup.sources.pokemon-data.series", () -> "verify-cards");
         registry.add("offsite.backup.sources.damaged.type", () -> "sqlite");
@@ -110,8 +102,7 @@ class VerifyJobIT {
             s.execute("INSERT INTO orders (customer_id, total) SELECT 1 + g % 40, g * 2.5 FROM generate_series(1, 900) g");
         }
         probe = new EventProbe(LocalStack.kafka().bootstrapServers());
-        S3Endpoint s3 = LocalStack.s3();
-        store = new ObjectStore(StorageProperties.of(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket()));
+        store = WorkerInfrastructure.objectStore();
         catalog = new BackupCatalog(store);
     }
 

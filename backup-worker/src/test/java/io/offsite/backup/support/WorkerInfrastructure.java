@@ -1,0 +1,36 @@
+package io.offsite.backup.support;
+
+import io.offsite.localstack.LocalStack;
+import io.offsite.localstack.s3.S3Endpoint;
+import io.offsite.worker.storage.ObjectStore;
+import io.offsite.worker.storage.StorageProperties;
+import java.nio.file.Path;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/** Points a backup worker under test at the per-JVM broker and S3 API, and gives tests their own client of the bucket. */
+public final class WorkerInfrastructure {
+
+    /** Shared by every worker context of this module: contexts never overlap, so each picks up where the last stopped. */
+    public static final String GROUP_ID = "backup-worker-tests";
+
+    private WorkerInfrastructure() {
+    }
+
+    /** Kafka, S3, the consumer group and a temp folder under {@code dir}. */
+    public static void register(DynamicPropertyRegistry registry, Path dir) {
+        S3Endpoint s3 = LocalStack.s3();
+        registry.add("spring.kafka.bootstrap-servers", () -> LocalStack.kafka().bootstrapServers());
+        registry.add("offsite.s3.endpoint", () -> s3.endpoint().toString());
+        registry.add("offsite.s3.access-key", s3::accessKey);
+        registry.add("offsite.s3.secret-key", s3::secretKey);
+        registry.add("offsite.s3.bucket", s3::bucket);
+        registry.add("offsite.worker.group-id", () -> GROUP_ID);
+        registry.add("offsite.backup.temp-dir", () -> dir.resolve("tmp").toString());
+    }
+
+    /** A client of the test bucket, as an operator's tool would be. */
+    public static ObjectStore objectStore() {
+        S3Endpoint s3 = LocalStack.s3();
+        return new ObjectStore(StorageProperties.of(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.bucket()));
+    }
+}
