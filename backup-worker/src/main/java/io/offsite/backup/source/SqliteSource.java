@@ -9,20 +9,26 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Comparator;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.core.DB;
 
 /**
- * A SQLite database file. Its snapshot is taken with {@code VACUUM INTO} into a fresh temp folder: consistent
- * while writers keep committing, in WAL and rollback-journal mode, and compacted. The temp folder's disk is
+ * A SQLite database file. Its snapshot is a page copy by SQLite's backup API into a fresh temp folder: consistent
+ * while writers keep committing, in WAL and rollback-journal mode. The temp folder's disk is
  * checked for room first, and the folder is always removed.
  */
 public final class SqliteSource implements SnapshotSource {
+
+    private static final int ALL_PAGES = -1;
+    private static final int BUSY_SLEEP_MILLIS = 100;
+    private static final int BUSY_RETRIES = 300;
 
     private final String name;
     private final Path path;
@@ -61,7 +67,7 @@ public final class SqliteSource implements SnapshotSource {
         Path file = folder.resolve(path.getFileName().toString());
         boolean done = false;
         try {
-            vacuumInto(file);
+            copyPages(file);
             done = true;
             return new FileSnapshot(file, folder);
         } finally {
@@ -71,23 +77,30 @@ public final class SqliteSource implements SnapshotSource {
         }
     }
 
-    private void vacuumInto(Path target) throws InterruptedException {
+    /**
+     * Copies every page in one step of SQLite's online backup API. One step holds a read transaction for the whole
+     * copy, so the snapshot is consistent while writers commit (in WAL mode they carry on; in rollback-journal mode
+     * they wait for the copy). A copy that is restarted page by page never finishes under continuous writes.
+     */
+    private void copyPages(Path target) throws InterruptedException {
         ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "sqlite-snapshot-" + name);
             t.setDaemon(true);
             return t;
         });
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:" + path.toAbsolutePath() + "?mode=ro");
-             Statement s = c.createStatement()) {
-            s.execute("PRAGMA busy_timeout = 30000");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:" + path.toAbsolutePath() + "?mode=ro")) {
+            DB db = c.unwrap(SQLiteConnection.class).getDatabase();
             Future<?> copy = runner.submit(() -> {
-                s.execute("VACUUM INTO '" + target.toAbsolutePath().toString().replace("'", "''") + "'");
+                int rc = db.backup("main", target.toAbsolutePath().toString(), null, BUSY_SLEEP_MILLIS, BUSY_RETRIES, ALL_PAGES);
+                if (rc != SQLiteErrorCode.SQLITE_OK.code) {
+                    throw new SQLException("backup API returned " + SQLiteErrorCode.getErrorCode(rc));
+                }
                 return null;
             });
             try {
                 copy.get();
             } catch (InterruptedException e) {
-                s.cancel();
+                db.interrupt();
                 try {
                     copy.get();
                 } catch (ExecutionException | InterruptedException ignored) {
