@@ -13,10 +13,16 @@ import io.offsite.localstack.demo.DemoDatabase;
 import io.offsite.localstack.kafka.EventProbe;
 import io.offsite.localstack.postgres.PostgresEndpoint;
 import io.offsite.worker.storage.ObjectStore;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,8 +43,13 @@ class BackupFailuresIT {
     static EventProbe probe;
     static ObjectStore store;
 
+    /** PostgreSQL 17 binaries (unpacked by the build), to run a server newer than the machine's pg_dump. */
+    static final Path NEWER_SERVER_BINARIES = Path.of("target/postgres-17/postgres-linux-x86_64.txz");
+    static final int NEWER_SERVER_MAJOR = 17;
+    static EmbeddedPostgres newerServer;
+
     @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) {
+    static void infrastructure(DynamicPropertyRegistry registry) throws IOException {
         PostgresEndpoint pg = LocalStack.postgres();
         WorkerInfrastructure.register(registry, dir);
         registry.add("offsite.backup.sources.pokemon-data.path", () -> dir.resolve("pokemon-data.sqlite3.db").toString());
@@ -55,6 +66,38 @@ class BackupFailuresIT {
         registry.add("offsite.backup.sources.badpass.databases", pg::database);
         registry.add("offsite.backup.sources.badpass.series", () -> "badpass");
         registry.add("offsite.backup.sources.badpass.file-prefix", () -> "badpass");
+        registry.add("offsite.backup.sources.nodump.type", () -> "postgres");
+        registry.add("offsite.backup.sources.nodump.port", pg::port);
+        registry.add("offsite.backup.sources.nodump.databases", pg::database);
+        registry.add("offsite.backup.sources.nodump.series", () -> "nodump");
+        registry.add("offsite.backup.sources.nodump.file-prefix", () -> "nodump");
+        registry.add("offsite.backup.sources.nodump.pg-dump-path", () -> dir.resolve("bin/pg_dump").toString());
+        if (Files.isRegularFile(NEWER_SERVER_BINARIES) && pgDumpMajor() < NEWER_SERVER_MAJOR) {
+            newerServer = EmbeddedPostgres.builder()
+                    .setPgBinaryResolver((system, machine) -> Files.newInputStream(NEWER_SERVER_BINARIES))
+                    .setPort(Ports.freePort())
+                    .setDataDirectory(dir.resolve("pg-newer"))
+                    .setServerConfig("listen_addresses", Ports.LOOPBACK)
+                    .setServerConfig("fsync", "off")
+                    .start();
+            registry.add("offsite.backup.sources.newer.type", () -> "postgres");
+            registry.add("offsite.backup.sources.newer.port", newerServer::getPort);
+            registry.add("offsite.backup.sources.newer.user", () -> "postgres");
+            registry.add("offsite.backup.sources.newer.databases", () -> "postgres");
+            registry.add("offsite.backup.sources.newer.series", () -> "newer");
+            registry.add("offsite.backup.sources.newer.file-prefix", () -> "newer");
+        }
+    }
+
+    /** Major version of the pg_dump on the PATH, as it reports itself ("pg_dump (PostgreSQL) 15.18 ..."). */
+    static int pgDumpMajor() throws IOException {
+        Process p = new ProcessBuilder("pg_dump", "--version").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        Matcher m = Pattern.compile("\\) (\\d+)").matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("cannot read the version of pg_dump from: " + out);
+        }
+        return Integer.parseInt(m.group(1));
     }
 
     @BeforeAll
@@ -65,9 +108,12 @@ class BackupFailuresIT {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws IOException {
         probe.close();
         store.close();
+        if (newerServer != null) {
+            newerServer.close();
+        }
     }
 
     JobCompleted run(String job, String source) {
@@ -107,5 +153,34 @@ class BackupFailuresIT {
         assertThat(done.getError().getType()).isEqualTo("POSTGRES_UNAVAILABLE");
         assertThat(store.list("down/")).isEmpty();
         assertThat(store.openUploads("_incoming/down/")).isEmpty();
+    }
+
+    @Test
+    void missingPgDumpFailsWithWhatToInstall() {
+        JobCompleted done = run("backup-nodump", "nodump");
+
+        assertThat(done.getStatus()).isEqualTo(JobStatus.FAILED);
+        assertThat(done.getRetryable()).isFalse();
+        assertThat(done.getError().getType()).isEqualTo("PG_DUMP_MISSING");
+        assertThat(done.getError().getMessage()).contains(dir.resolve("bin/pg_dump").toString())
+                .contains("Install the PostgreSQL client tools");
+        assertThat(store.list("nodump/")).isEmpty();
+        assertThat(store.openUploads("_incoming/nodump/")).isEmpty();
+    }
+
+    @Test
+    void pgDumpOlderThanTheServerFailsWithBothVersions() {
+        Assumptions.assumeTrue(newerServer != null, "needs " + NEWER_SERVER_BINARIES + " and a pg_dump older than "
+                + NEWER_SERVER_MAJOR + " on the PATH");
+
+        JobCompleted done = run("backup-newer", "newer");
+
+        assertThat(done.getStatus()).isEqualTo(JobStatus.FAILED);
+        assertThat(done.getRetryable()).isFalse();
+        assertThat(done.getError().getType()).isEqualTo("PG_DUMP_TOO_OLD");
+        assertThat(done.getError().getMessage()).contains("pg_dump is older than the PostgreSQL server of source 'newer'")
+                .contains("server version: " + NEWER_SERVER_MAJOR);
+        assertThat(store.list("newer/")).isEmpty();
+        assertThat(store.openUploads("_incoming/newer/")).isEmpty();
     }
 }

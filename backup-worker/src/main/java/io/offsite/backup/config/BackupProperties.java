@@ -77,6 +77,8 @@ public record BackupProperties(
      * @param databases PostgreSQL databases to dump (each into its own object under {@code <series>/<database>/} when several)
      * @param format PostgreSQL dump format: custom (default, for pg_restore) or plain (SQL for psql)
      * @param host PostgreSQL host overriding the default connection; likewise port, user, password
+     * @param pgDumpPath the {@code pg_dump} this source uses (its major version must be at least the server's),
+     *                   overriding {@code offsite.backup.postgres.pg-dump-path}
      */
     public record Source(
             @NotNull SourceType type,
@@ -91,7 +93,8 @@ public record BackupProperties(
             String host,
             Integer port,
             String user,
-            String password) {
+            String password,
+            String pgDumpPath) {
 
         public Source {
             databases = databases == null ? java.util.List.of() : java.util.List.copyOf(databases);

@@ -22,12 +22,15 @@ import io.offsite.worker.storage.ObjectStore;
 import io.offsite.worker.storage.StoredObject;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.List;
 import java.util.ArrayList;
 import java.util.stream.Collectors;
@@ -115,7 +118,8 @@ class BackupJobHandler implements JobHandler {
         ctx.info("Source: {}{}", unit.location(), sourceSize >= 0 ? " (" + Sizes.human(sourceSize) + ")" : "");
         Instant started = ctx.clock().instant();
         BackupStream stream = new BackupStream(ctx.clock(), properties.progressInterval());
-        try (Snapshot snapshot = unit.take(); MultipartUpload upload = store.startUpload(key, ctx.runId())) {
+        try (SnapshotRelease release = new SnapshotRelease(unit.take()); MultipartUpload upload = store.startUpload(key, ctx.runId())) {
+            Snapshot snapshot = release.snapshot();
             ctx.checkCancelled();
             ctx.info("Compressing with {}...", codec.compression().id());
             ctx.info("Calculating SHA256 checksum...");
@@ -127,6 +131,8 @@ class BackupJobHandler implements JobHandler {
                                 Sizes.human((long) rate)));
             }
             snapshot.finish();
+            // every byte is in the upload: remove the snapshot's temp files while the store publishes and verifies
+            release.startInBackground();
             ctx.checkCancelled();
             Map<String, String> metadata = new LinkedHashMap<>();
             metadata.put(META_SHA256, result.storedSha256());
@@ -152,6 +158,54 @@ class BackupJobHandler implements JobHandler {
             ctx.info("Backup completed successfully");
             return new Artifact(store.bucket(), key, result.storedBytes(), result.storedSha256(),
                     result.sourceBytes(), codec.compression().id(), result.sourceSha256());
+        }
+    }
+
+    /**
+     * Owns a snapshot until it is released: released in the background once its bytes are uploaded (deleting a
+     * gigabyte-sized temp file takes a noticeable part of a second), and at the latest when this closes, which
+     * waits for the release so that no temp file outlives the job.
+     */
+    private static final class SnapshotRelease implements AutoCloseable {
+        private final Snapshot snapshot;
+        private CompletableFuture<Void> running;
+
+        SnapshotRelease(Snapshot snapshot) {
+            this.snapshot = snapshot;
+        }
+
+        Snapshot snapshot() {
+            return snapshot;
+        }
+
+        void startInBackground() {
+            running = CompletableFuture.runAsync(() -> {
+                try {
+                    snapshot.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, task -> {
+                Thread thread = new Thread(task, "snapshot-release");
+                thread.setDaemon(true);
+                thread.start();
+            });
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (running == null) {
+                snapshot.close();
+                return;
+            }
+            try {
+                running.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof UncheckedIOException io) {
+                    throw io.getCause();
+                }
+                throw e;
+            }
         }
     }
 

@@ -62,7 +62,8 @@ class Sources {
                 if (source.databases().isEmpty()) {
                     throw new JobRejectedException("INVALID_SOURCE", "PostgreSQL source '" + name + "' lists no databases");
                 }
-                yield new PostgresSource(name, connection, source.databases(), format, defaults.pgDumpPath());
+                yield new PostgresSource(name, connection, source.databases(), format,
+                        source.pgDumpPath() != null ? source.pgDumpPath() : defaults.pgDumpPath());
             }
         };
     }

@@ -158,7 +158,8 @@ public final class PostgresSource implements SnapshotSource {
             if (exit != 0) {
                 String message;
                 synchronized (stderr) {
-                    message = stderr.toString(StandardCharsets.UTF_8).strip();
+                    // pg_dump reports an error and its detail on separate lines: keep the reason on one log line
+                    message = stderr.toString(StandardCharsets.UTF_8).strip().replaceAll("\\s*\\R\\s*", "; ");
                 }
                 throw failure(exit, message);
             }
