@@ -17,7 +17,10 @@ import org.springframework.validation.annotation.Validated;
  * @param sources configured sources by name
  * @param tempDir where snapshots are written before they are streamed (checked for free space, always cleaned)
  * @param tempReserveBytes free space to leave on the temp folder's disk beyond the snapshot itself
- * @param verify {@code full} re-reads the stored object and checks size and SHA-256; {@code size} checks the size only
+ * @param verify how the job checks what the store holds once it is published: {@code checksum} (default) compares
+ *               the size and the store's own MD5 of the object (its ETag) with what was sent, re-reading the object
+ *               where the store's ETag is not an MD5; {@code full} always re-reads it and checks size and SHA-256;
+ *               {@code size} checks the size only; {@code none} skips the check (the VERIFY job still restores it)
  * @param sidecar also store {@code <key>.sha256} in {@code sha256sum} format
  * @param progressInterval how often long backups log progress
  */
@@ -36,7 +39,7 @@ public record BackupProperties(
         sources = sources == null ? Map.of() : Map.copyOf(sources);
         tempDir = tempDir == null ? Path.of(System.getProperty("java.io.tmpdir")) : tempDir;
         tempReserveBytes = tempReserveBytes == 0 ? 64L * 1024 * 1024 : tempReserveBytes;
-        verify = verify == null ? Verify.FULL : verify;
+        verify = verify == null ? Verify.CHECKSUM : verify;
         sidecar = sidecar == null ? Boolean.TRUE : sidecar;
         progressInterval = progressInterval == null ? Duration.ofSeconds(5) : progressInterval;
         postgres = postgres == null ? new Postgres(null, 0, null, null, null) : postgres;
@@ -60,7 +63,7 @@ public record BackupProperties(
         }
     }
 
-    public enum Verify { FULL, SIZE, NONE }
+    public enum Verify { FULL, CHECKSUM, SIZE, NONE }
 
     public enum SourceType { SQLITE, POSTGRES }
 

@@ -147,7 +147,7 @@ class BackupJobHandler implements JobHandler {
             long reduction = result.sourceBytes() == 0 ? 0 : Math.round(100.0 - 100.0 * result.storedBytes() / result.sourceBytes());
             ctx.info("Compressed size: {} ({}% reduction)", Sizes.human(result.storedBytes()), reduction);
             ctx.info("Checksum: {}", result.storedSha256());
-            verify(ctx, stored, result, sourceName);
+            verify(ctx, stored, upload, result, sourceName);
             if (properties.sidecar()) {
                 String fileName = key.substring(key.lastIndexOf('/') + 1);
                 store.putSmall(key + ".sha256", (result.storedSha256() + "  " + fileName + "\n").getBytes(StandardCharsets.UTF_8),
@@ -222,29 +222,24 @@ class BackupJobHandler implements JobHandler {
                 existing.meta(META_COMPRESSION).orElse(""), existing.meta(META_SOURCE_SHA256).orElse(null));
     }
 
-    private void verify(JobContext ctx, StoredObject stored, StreamResult result, String sourceName) throws IOException {
+    private void verify(JobContext ctx, StoredObject stored, MultipartUpload upload, StreamResult result, String sourceName)
+            throws IOException {
         if (properties.verify() == BackupProperties.Verify.NONE) {
             return;
         }
-        String problem = null;
-        if (stored.size() != result.storedBytes()) {
-            problem = "stored size " + stored.size() + " differs from the " + result.storedBytes() + " bytes written";
-        } else if (properties.verify() == BackupProperties.Verify.FULL) {
-            Sha256.Hashed reread;
-            try (InputStream in = store.open(stored.key())) {
-                reread = Sha256.of(in);
-            }
-            if (reread.bytes() != result.storedBytes() || !reread.sha256().equals(result.storedSha256())) {
-                problem = "re-read " + reread.bytes() + " bytes with sha256 " + reread.sha256() + ", expected "
-                        + result.storedBytes() + " bytes with sha256 " + result.storedSha256();
-            }
-        }
-        if (problem != null) {
+        StoredCheck.Result check = StoredCheck.check(properties.verify(), stored,
+                new StoredCheck.Sent(result.storedBytes(), upload.contentMd5(), result.storedSha256()), () -> {
+                    try (InputStream in = store.open(stored.key())) {
+                        return Sha256.of(in);
+                    }
+                });
+        if (!check.passed()) {
             metrics.verificationFailed(ctx.jobName(), sourceName);
             store.delete(List.of(stored.key()));
-            throw new JobFailedException("VERIFICATION_FAILED", "backup " + stored.key() + " failed verification and was removed: " + problem, true);
+            throw new JobFailedException("VERIFICATION_FAILED", "backup " + stored.key() + " failed verification ("
+                    + check.how() + ") and was removed: " + check.problem().get(), true);
         }
         metrics.verified(ctx.jobName(), sourceName);
-        ctx.info("Verified: {} ({} check)", stored.key(), properties.verify().name().toLowerCase());
+        ctx.info("Verified: {} ({})", stored.key(), check.how());
     }
 }

@@ -3,7 +3,10 @@ package io.offsite.worker.storage;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -35,6 +38,9 @@ public final class MultipartUpload extends OutputStream {
     private long total;
     private Future<CompletedPart> inFlight;
     private boolean finished;
+    /** MD5 of every byte written, updated part by part on the upload thread (parts are sent in order). */
+    private final MessageDigest md5 = newMd5();
+    private String contentMd5;
 
     MultipartUpload(ObjectStore store, S3Client s3, String key, String staging, long partSize) {
         this.store = store;
@@ -98,6 +104,7 @@ public final class MultipartUpload extends OutputStream {
                     .uploadId(uploadId).multipartUpload(m -> m.parts(done))));
             uploadId = null;
             finished = true;
+            contentMd5 = HexFormat.of().formatHex(md5.digest());
             uploader.shutdown();
             buffer = null;
             return store.publish(staging, key, total, metadata);
@@ -105,6 +112,17 @@ public final class MultipartUpload extends OutputStream {
             abort();
             throw e;
         }
+    }
+
+    /**
+     * MD5 of the bytes written, once {@link #complete} succeeded: compared with the store's ETag of the published
+     * object, it checks what the store holds without reading it back.
+     */
+    public String contentMd5() {
+        if (contentMd5 == null) {
+            throw new IllegalStateException("upload of " + key + " is not complete");
+        }
+        return contentMd5;
     }
 
     /** Abandons the upload: aborts the multipart upload and removes the staging object. Idempotent. */
@@ -141,6 +159,7 @@ public final class MultipartUpload extends OutputStream {
         final int number = parts.size() + 1;
         final String id = uploadId;
         inFlight = uploader.submit(() -> {
+            md5.update(data, 0, length);
             var response = store.call("upload part " + number + " of " + key, () -> s3.uploadPart(
                     b -> b.bucket(store.bucket()).key(staging).uploadId(id).partNumber(number).contentLength((long) length),
                     RequestBody.fromBytes(length == data.length ? data : java.util.Arrays.copyOf(data, length))));
@@ -166,6 +185,14 @@ public final class MultipartUpload extends OutputStream {
                 throw re;
             }
             throw new IOException("cannot upload a part of " + key + ": " + e.getCause(), e.getCause());
+        }
+    }
+
+    private static MessageDigest newMd5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM lacks MD5, which every Java platform must provide", e);
         }
     }
 

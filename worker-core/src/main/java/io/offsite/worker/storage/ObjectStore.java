@@ -75,7 +75,7 @@ public class ObjectStore implements AutoCloseable {
     public Optional<StoredObject> head(String key) {
         try {
             HeadObjectResponse head = call("read metadata of " + key, () -> s3.headObject(b -> b.bucket(bucket()).key(key)));
-            return Optional.of(new StoredObject(key, head.contentLength(), head.lastModified(), head.metadata()));
+            return Optional.of(new StoredObject(key, head.contentLength(), head.lastModified(), head.eTag(), head.metadata()));
         } catch (StorageException e) {
             if (e.getCause() instanceof NoSuchKeyException
                     || (e.getCause() instanceof S3Exception s3e && s3e.statusCode() == 404)) {
@@ -93,7 +93,7 @@ public class ObjectStore implements AutoCloseable {
         List<StoredObject> objects = new ArrayList<>();
         call("list " + describe() + "/" + prefix, () -> {
             for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket()).prefix(prefix)).contents()) {
-                objects.add(new StoredObject(o.key(), o.size(), o.lastModified(), Map.of()));
+                objects.add(new StoredObject(o.key(), o.size(), o.lastModified(), o.eTag(), Map.of()));
             }
             return null;
         });

@@ -54,13 +54,17 @@ class ObjectStoreIT {
         String key = "store-it/" + UUID.randomUUID() + ".bin";
         byte[] data = random((int) (PART * 2 + 12345));
         StoredObject stored;
+        String sentMd5;
         try (MultipartUpload upload = store.startUpload(key, "run-1")) {
             for (int off = 0; off < data.length; off += 100_000) {
                 upload.write(data, off, Math.min(100_000, data.length - off));
                 assertThat(store.head(key)).as("nothing visible before completion").isEmpty();
             }
             stored = upload.complete(Map.of("sha256", "abc", "run-id", "run-1"));
+            sentMd5 = upload.contentMd5();
         }
+        assertThat(sentMd5).isEqualTo(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(data)));
+        assertThat(stored.contentMd5()).as("the store's own MD5 of the published object (its ETag)").contains(sentMd5);
         assertThat(stored.size()).isEqualTo(data.length);
         assertThat(stored.metadata()).containsEntry("sha256", "abc").containsEntry("run-id", "run-1");
         try (InputStream in = store.open(key)) {
