@@ -95,6 +95,7 @@ public final class Replicator {
         String stage = "offsite_stage_" + index;
         Map<String, PostgresCatalog.TargetColumn> columns = PostgresCatalog.columns(pg, source.targetSchema(), table);
         TablePlan plan = new TablePlan(schema, source.targetSchema(), PostgresCatalog.types(columns), settings.touchColumn(), stage);
+        boolean changedTarget = !plan.targetExists() || plan.needsTouchColumn();
         if (!plan.targetExists()) {
             execute(pg, plan.createTableSql());
             listener.info("Created table {} ({} columns, primary key {})", plan.target(), plan.columns().size() + 1, schema.primaryKey());
@@ -105,9 +106,13 @@ public final class Replicator {
             execute(pg, plan.addTouchColumnSql());
             listener.info("Added column {} to {}", settings.touchColumn(), plan.target());
         }
-        columns = PostgresCatalog.columns(pg, source.targetSchema(), table);
-        TablePlan ready = new TablePlan(schema, source.targetSchema(), PostgresCatalog.types(columns), settings.touchColumn(), stage);
-        if (!PostgresCatalog.hasUniqueKey(pg, source.targetSchema(), table, schema.primaryKey())) {
+        if (changedTarget) {
+            columns = PostgresCatalog.columns(pg, source.targetSchema(), table);
+        }
+        TablePlan ready = changedTarget
+                ? new TablePlan(schema, source.targetSchema(), PostgresCatalog.types(columns), settings.touchColumn(), stage) : plan;
+        boolean created = !plan.targetExists();
+        if (!created && !PostgresCatalog.hasUniqueKey(pg, source.targetSchema(), table, schema.primaryKey())) {
             throw new ReplicationException(Kind.SCHEMA_MISMATCH, "target table " + plan.target() + " has no primary key or unique index on "
                     + schema.primaryKey() + ", which the upsert needs");
         }
@@ -139,7 +144,7 @@ public final class Replicator {
             listener.info("Replicating {} {}{}...", total, label, changed);
         }
 
-        boolean targetEmpty = PostgresCatalog.isEmpty(pg, plan.target());
+        boolean targetEmpty = created || PostgresCatalog.isEmpty(pg, plan.target());
         boolean touchHasDefault = columns.get(settings.touchColumn()).hasDefault();
         TableWriter writer = new TableWriter(pg, plan, settings.batchSize(), targetEmpty && touchHasDefault);
         BatchProgress progress = new BatchProgress(batches.batches(), label, batchLines ? settings.detailedBatches() : 0,

@@ -39,6 +39,9 @@ final class TableWriter {
     private final int batchSize;
     private final String upsertSql;
     private boolean direct;
+    private boolean staged;
+    /** Whether the staging table may hold rows of an earlier attempt (a failed attempt rolls its rows back). */
+    private boolean stageUsed;
 
     TableWriter(Connection pg, TablePlan plan, int batchSize, boolean direct) throws SQLException {
         this.pg = pg;
@@ -47,8 +50,15 @@ final class TableWriter {
         this.batchSize = batchSize;
         this.upsertSql = plan.upsertSql();
         this.direct = direct;
-        try (Statement s = pg.createStatement()) {
-            s.execute(plan.createStageSql());
+    }
+
+    /** The staging table, created when a unit first needs it (a first load into an empty table never does). */
+    private void ensureStage() throws SQLException {
+        if (!staged) {
+            try (Statement s = pg.createStatement()) {
+                s.execute(plan.createStageSql());
+            }
+            staged = true;
         }
     }
 
@@ -113,8 +123,12 @@ final class TableWriter {
 
     /** Stages rows [from, to) and upserts them under a savepoint; a row-level error rolls the savepoint back and is returned. */
     private Attempt attempt(List<byte[]> lines, int from, int to) throws SQLException {
-        try (Statement s = pg.createStatement()) {
-            s.execute(plan.truncateStageSql());
+        ensureStage();
+        if (stageUsed) {
+            try (Statement s = pg.createStatement()) {
+                s.execute(plan.truncateStageSql());
+            }
+            stageUsed = false;
         }
         Savepoint sp = pg.setSavepoint();
         try {
@@ -127,6 +141,7 @@ final class TableWriter {
                 updated = rs.getLong(2);
             }
             pg.releaseSavepoint(sp);
+            stageUsed = true;
             return new Attempt(inserted, updated, null);
         } catch (SQLException e) {
             rethrowUnlessRowLevel(e);
