@@ -148,24 +148,16 @@ class BackupFailuresIT {
     @Test
     void unreachablePostgresFailsRetryably() {
         JobCompleted done = run("backup-down", "down");
-        assertThat(done.getStatus()).isEqualTo(JobStatus.FAILED);
-        assertThat(done.getRetryable()).isTrue();
-        assertThat(done.getError().getType()).isEqualTo("POSTGRES_UNAVAILABLE");
-        assertThat(store.list("down/")).isEmpty();
-        assertThat(store.openUploads("_incoming/down/")).isEmpty();
+        assertFailedLeavingNothing(done, "POSTGRES_UNAVAILABLE", true, "down");
     }
 
     @Test
     void missingPgDumpFailsWithWhatToInstall() {
         JobCompleted done = run("backup-nodump", "nodump");
 
-        assertThat(done.getStatus()).isEqualTo(JobStatus.FAILED);
-        assertThat(done.getRetryable()).isFalse();
-        assertThat(done.getError().getType()).isEqualTo("PG_DUMP_MISSING");
+        assertFailedLeavingNothing(done, "PG_DUMP_MISSING", false, "nodump");
         assertThat(done.getError().getMessage()).contains(dir.resolve("bin/pg_dump").toString())
                 .contains("Install the PostgreSQL client tools");
-        assertThat(store.list("nodump/")).isEmpty();
-        assertThat(store.openUploads("_incoming/nodump/")).isEmpty();
     }
 
     @Test
@@ -175,12 +167,17 @@ class BackupFailuresIT {
 
         JobCompleted done = run("backup-newer", "newer");
 
-        assertThat(done.getStatus()).isEqualTo(JobStatus.FAILED);
-        assertThat(done.getRetryable()).isFalse();
-        assertThat(done.getError().getType()).isEqualTo("PG_DUMP_TOO_OLD");
+        assertFailedLeavingNothing(done, "PG_DUMP_TOO_OLD", false, "newer");
         assertThat(done.getError().getMessage()).contains("pg_dump is older than the PostgreSQL server of source 'newer'")
                 .contains("server version: " + NEWER_SERVER_MAJOR);
-        assertThat(store.list("newer/")).isEmpty();
-        assertThat(store.openUploads("_incoming/newer/")).isEmpty();
+    }
+
+    /** A FAILED completion of the given type, with no object and no open upload left in the series. */
+    static void assertFailedLeavingNothing(JobCompleted done, String errorType, boolean retryable, String series) {
+        assertThat(done.getStatus()).as("%s", done).isEqualTo(JobStatus.FAILED);
+        assertThat(done.getRetryable()).isEqualTo(retryable);
+        assertThat(done.getError().getType()).isEqualTo(errorType);
+        assertThat(store.list(series + "/")).isEmpty();
+        assertThat(store.openUploads("_incoming/" + series + "/")).isEmpty();
     }
 }
