@@ -121,7 +121,11 @@ class BackupJobHandler implements JobHandler {
         try (SnapshotRelease release = new SnapshotRelease(unit.take()); MultipartUpload upload = store.startUpload(key, ctx.runId())) {
             Snapshot snapshot = release.snapshot();
             ctx.checkCancelled();
-            ctx.info("Compressing with {}...", codec.compression().id());
+            if (codec.compression() == io.offsite.backup.compress.Compression.NONE) {
+                ctx.info("Storing uncompressed...");
+            } else {
+                ctx.info("Compressing with {}...", codec.compression().id());
+            }
             ctx.info("Calculating SHA256 checksum...");
             StreamResult result;
             try (InputStream in = snapshot.stream()) {
