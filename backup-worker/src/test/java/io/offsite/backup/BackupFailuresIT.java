@@ -55,22 +55,16 @@ class BackupFailuresIT {
         registry.add("offsite.backup.sources.pokemon-data.path", () -> dir.resolve("pokemon-data.sqlite3.db").toString());
         registry.add("offsite.backup.postgres.host", pg::host);
         registry.add("offsite.backup.postgres.user", pg::user);
-        registry.add("offsite.backup.sources.down.type", () -> "postgres");
+        WorkerInfrastructure.source(registry, "down", "postgres", "down", "down");
         registry.add("offsite.backup.sources.down.port", Ports::freePort);
         registry.add("offsite.backup.sources.down.databases", pg::database);
-        registry.add("offsite.backup.sources.down.series", () -> "down");
-        registry.add("offsite.backup.sources.down.file-prefix", () -> "down");
-        registry.add("offsite.backup.sources.badpass.type", () -> "postgres");
+        WorkerInfrastructure.source(registry, "badpass", "postgres", "badpass", "badpass");
         registry.add("offsite.backup.sources.badpass.port", pg::port);
         registry.add("offsite.backup.sources.badpass.password", () -> "Wr0ng-Secret-Value");
         registry.add("offsite.backup.sources.badpass.databases", pg::database);
-        registry.add("offsite.backup.sources.badpass.series", () -> "badpass");
-        registry.add("offsite.backup.sources.badpass.file-prefix", () -> "badpass");
-        registry.add("offsite.backup.sources.nodump.type", () -> "postgres");
+        WorkerInfrastructure.source(registry, "nodump", "postgres", "nodump", "nodump");
         registry.add("offsite.backup.sources.nodump.port", pg::port);
         registry.add("offsite.backup.sources.nodump.databases", pg::database);
-        registry.add("offsite.backup.sources.nodump.series", () -> "nodump");
-        registry.add("offsite.backup.sources.nodump.file-prefix", () -> "nodump");
         registry.add("offsite.backup.sources.nodump.pg-dump-path", () -> dir.resolve("bin/pg_dump").toString());
         if (Files.isRegularFile(NEWER_SERVER_BINARIES) && pgDumpMajor() < NEWER_SERVER_MAJOR) {
             newerServer = EmbeddedPostgres.builder()
@@ -80,13 +74,11 @@ class BackupFailuresIT {
                     .setServerConfig("listen_addresses", Ports.LOOPBACK)
                     .setServerConfig("fsync", "off")
                     .start();
-            registry.add("offsite.backup.sources.newer.type", () -> "postgres");
+            WorkerInfrastructure.source(registry, "newer", "postgres", "newer", "newer");
             registry.add("offsite.backup.sources.newer.port", newerServer::getPort);
             registry.add("offsite.backup.sources.newer.user", () -> "postgres");
             registry.add("offsite.backup.sources.newer.databases", () -> "postgres");
-            registry.add("offsite.backup.sources.newer.series", () -> "newer");
-            registry.add("offsite.backup.sources.newer.file-prefix", () -> "newer");
-        }
+                }
     }
 
     /** Major version of the pg_dump on the PATH, as it reports itself ("pg_dump (PostgreSQL) 15.18 ..."). */

@@ -58,33 +58,20 @@ class BackupWorkerIT {
     static void infrastructure(DynamicPropertyRegistry registry) throws IOException {
         WorkerInfrastructure.register(registry, dir);
         registry.add("offsite.backup.sources.pokemon-data.path", () -> dir.resolve("pokemon-data.sqlite3.db").toString());
-        registry.add("offsite.backup.sources.journal.type", () -> "sqlite");
-        registry.add("offsite.backup.sources.journal.path", () -> dir.resolve("journal.db").toString());
-        registry.add("offsite.backup.sources.journal.series", () -> "journal-backups");
-        registry.add("offsite.backup.sources.journal.file-prefix", () -> "journal");
-        registry.add("offsite.backup.sources.gone.type", () -> "sqlite");
-        registry.add("offsite.backup.sources.gone.path", () -> dir.resolve("does-not-exist.db").toString());
-        registry.add("offsite.backup.sources.gone.series", () -> "gone");
-        registry.add("offsite.backup.sources.gone.file-prefix", () -> "gone");
-        registry.add("offsite.backup.sources.pokemon-zstd.type", () -> "sqlite");
-        registry.add("offsite.backup.sources.pokemon-zstd.path", () -> dir.resolve("pokemon-data.sqlite3.db").toString());
-        registry.add("offsite.backup.sources.pokemon-zstd.series", () -> "zstd-backups");
-        registry.add("offsite.backup.sources.pokemon-zstd.file-prefix", () -> "pokemon-data");
+        WorkerInfrastructure.sqliteSource(registry, "journal", dir.resolve("journal.db"), "journal-backups", "journal");
+        WorkerInfrastructure.sqliteSource(registry, "gone", dir.resolve("does-not-exist.db"), "gone", "gone");
+        WorkerInfrastructure.sqliteSource(registry, "pokemon-zstd", dir.resolve("pokemon-data.sqlite3.db"), "zstd-backups", "pokemon-data");
         registry.add("offsite.backup.sources.pokemon-zstd.compression", () -> "zstd");
         PostgresEndpoint pg = LocalStack.postgres();
         registry.add("offsite.backup.postgres.host", pg::host);
         registry.add("offsite.backup.postgres.port", pg::port);
         registry.add("offsite.backup.postgres.user", pg::user);
         registry.add("offsite.backup.postgres.password", pg::password);
-        registry.add("offsite.backup.sources.shop.type", () -> "postgres");
+        WorkerInfrastructure.source(registry, "shop", "postgres", "shop-backups", "shop");
         registry.add("offsite.backup.sources.shop.databases", () -> "shop_a,shop_b");
-        registry.add("offsite.backup.sources.shop.series", () -> "shop-backups");
-        registry.add("offsite.backup.sources.shop.file-prefix", () -> "shop");
-        registry.add("offsite.backup.sources.shop-sql.type", () -> "postgres");
+        WorkerInfrastructure.source(registry, "shop-sql", "postgres", "shop-sql", "shop");
         registry.add("offsite.backup.sources.shop-sql.databases", () -> "shop_a");
         registry.add("offsite.backup.sources.shop-sql.format", () -> "plain");
-        registry.add("offsite.backup.sources.shop-sql.series", () -> "shop-sql");
-        registry.add("offsite.backup.sources.shop-sql.file-prefix", () -> "shop");
     }
 
     @BeforeAll

@@ -51,18 +51,8 @@ class StoreOutageIT {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        S3Endpoint shared = LocalStack.s3();
-        registry.add("spring.kafka.bootstrap-servers", () -> LocalStack.kafka().bootstrapServers());
-        registry.add("offsite.s3.endpoint", () -> "http://" + Ports.LOOPBACK + ":" + PORT);
-        registry.add("offsite.s3.access-key", shared::accessKey);
-        registry.add("offsite.s3.secret-key", shared::secretKey);
-        registry.add("offsite.s3.bucket", shared::bucket);
-        registry.add("offsite.worker.group-id", () -> WorkerInfrastructure.GROUP_ID);
-        registry.add("offsite.backup.temp-dir", () -> dir.resolve("tmp").toString());
-        registry.add("offsite.backup.sources.outage.type", () -> "sqlite");
-        registry.add("offsite.backup.sources.outage.path", () -> dir.resolve("outage.db").toString());
-        registry.add("offsite.backup.sources.outage.series", () -> "outage");
-        registry.add("offsite.backup.sources.outage.file-prefix", () -> "outage");
+        WorkerInfrastructure.register(registry, dir, () -> "http://" + Ports.LOOPBACK + ":" + PORT);
+        WorkerInfrastructure.sqliteSource(registry, "outage", dir.resolve("outage.db"), "outage", "outage");
         // uncompressed, so that the upload takes long enough to be cut in the middle
         registry.add("offsite.backup.sources.outage.compression", () -> "none");
     }

@@ -5,6 +5,7 @@ import io.offsite.localstack.s3.S3Endpoint;
 import io.offsite.worker.storage.ObjectStore;
 import io.offsite.worker.storage.StorageProperties;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /** Points a backup worker under test at the per-JVM broker and S3 API, and gives tests their own client of the bucket. */
@@ -18,14 +19,33 @@ public final class WorkerInfrastructure {
 
     /** Kafka, S3, the consumer group and a temp folder under {@code dir}. */
     public static void register(DynamicPropertyRegistry registry, Path dir) {
+        register(registry, dir, () -> LocalStack.s3().endpoint().toString());
+    }
+
+    /** The same with the S3 API at {@code endpoint} (a store of the test's own, with the shared one's credentials). */
+    public static void register(DynamicPropertyRegistry registry, Path dir, Supplier<Object> endpoint) {
         S3Endpoint s3 = LocalStack.s3();
         registry.add("spring.kafka.bootstrap-servers", () -> LocalStack.kafka().bootstrapServers());
-        registry.add("offsite.s3.endpoint", () -> s3.endpoint().toString());
+        registry.add("offsite.s3.endpoint", endpoint);
         registry.add("offsite.s3.access-key", s3::accessKey);
         registry.add("offsite.s3.secret-key", s3::secretKey);
         registry.add("offsite.s3.bucket", s3::bucket);
         registry.add("offsite.worker.group-id", () -> GROUP_ID);
         registry.add("offsite.backup.temp-dir", () -> dir.resolve("tmp").toString());
+    }
+
+    /** A configured source: its type, series and file prefix; further settings are added by the caller. */
+    public static void source(DynamicPropertyRegistry registry, String name, String type, String series, String filePrefix) {
+        String prefix = "offsite.backup.sources." + name + ".";
+        registry.add(prefix + "type", () -> type);
+        registry.add(prefix + "series", () -> series);
+        registry.add(prefix + "file-prefix", () -> filePrefix);
+    }
+
+    /** A SQLite source at {@code path}. */
+    public static void sqliteSource(DynamicPropertyRegistry registry, String name, Path path, String series, String filePrefix) {
+        source(registry, name, "sqlite", series, filePrefix);
+        registry.add("offsite.backup.sources." + name + ".path", path::toString);
     }
 
     /** A client of the test bucket, as an operator's tool would be. */
