@@ -19,7 +19,7 @@ import org.springframework.validation.annotation.Validated;
  * @param tempReserveBytes free space to leave on the temp folder's disk beyond the snapshot itself
  * @param verify how the job checks what the store holds once it is published: {@code checksum} (default) compares
  *               the size and the store's own MD5 of the object (its ETag) with what was sent, re-reading the object
- *               where the store's ETag is not an MD5; {@code full} always re-reads it and checks size and SHA-256;
+ *               where the ETag is not an MD5 or differs (KMS-encrypted objects have opaque ETags); {@code full} always re-reads it and checks size and SHA-256;
  *               {@code size} checks the size only; {@code none} skips the check (the VERIFY job still restores it)
  * @param sidecar also store {@code <key>.sha256} in {@code sha256sum} format
  * @param progressInterval how often long backups log progress
