@@ -69,8 +69,9 @@ class BackupWorkerIT {
         registry.add("offsite.backup.postgres.password", pg::password);
         WorkerInfrastructure.source(registry, "shop", "postgres", "shop-backups", "shop");
         registry.add("offsite.backup.sources.shop.databases", () -> "shop_a,shop_b");
+        // lists no databases: dumps the default one (POSTGRES_DB)
+        registry.add("offsite.backup.postgres.database", () -> "shop_a");
         WorkerInfrastructure.source(registry, "shop-sql", "postgres", "shop-sql", "shop");
-        registry.add("offsite.backup.sources.shop-sql.databases", () -> "shop_a");
         registry.add("offsite.backup.sources.shop-sql.format", () -> "plain");
     }
 
@@ -301,7 +302,7 @@ class BackupWorkerIT {
     }
 
     @Test
-    void plainSqlDumpRestoresWithPsql() throws Exception {
+    void plainSqlDumpOfTheDefaultDatabaseRestoresWithPsql() throws Exception {
         JobRequested request = request("backup-shop-sql", "shop-sql", uniqueInstant());
         probe.send(Topics.REQUESTS_BACKUP, request.getJobName(), request);
         JobCompleted done = probe.awaitCompletion(request.getRunId(), WAIT);

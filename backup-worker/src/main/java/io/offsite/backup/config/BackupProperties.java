@@ -42,18 +42,20 @@ public record BackupProperties(
         verify = verify == null ? Verify.CHECKSUM : verify;
         sidecar = sidecar == null ? Boolean.TRUE : sidecar;
         progressInterval = progressInterval == null ? Duration.ofSeconds(5) : progressInterval;
-        postgres = postgres == null ? new Postgres(null, 0, null, null, null) : postgres;
+        postgres = postgres == null ? new Postgres(null, 0, null, null, null, null) : postgres;
     }
 
     /**
      * Default connection of PostgreSQL sources (from {@code POSTGRES_HOST}, {@code POSTGRES_PORT}, {@code POSTGRES_USER},
-     * {@code POSTGRES_PASSWORD}); a source may override each value.
+     * {@code POSTGRES_PASSWORD}, {@code POSTGRES_DB}); a source may override each value. The database is the one a
+     * source dumps when it lists none.
      */
-    public record Postgres(String host, int port, String user, String password, String pgDumpPath) {
+    public record Postgres(String host, int port, String user, String password, String database, String pgDumpPath) {
         public Postgres {
             host = host == null ? "127.0.0.1" : host;
             port = port == 0 ? 5432 : port;
             user = user == null ? "postgres" : user;
+            database = database == null || database.isBlank() ? null : database.strip();
             pgDumpPath = pgDumpPath == null ? "pg_dump" : pgDumpPath;
         }
 
@@ -77,7 +79,8 @@ public record BackupProperties(
      * @param fileSuffix extension of the snapshot before compression, e.g. {@code .sqlite3.db}
      * @param compression gzip (default), zstd or none
      * @param level compression level (gzip 1–9, zstd 1–19); 0 means the codec's default
-     * @param databases PostgreSQL databases to dump (each into its own object under {@code <series>/<database>/} when several)
+     * @param databases PostgreSQL databases to dump (each into its own object under {@code <series>/<database>/} when
+     *                  several); none means the default database ({@code POSTGRES_DB})
      * @param format PostgreSQL dump format: custom (default, for pg_restore) or plain (SQL for psql)
      * @param host PostgreSQL host overriding the default connection; likewise port, user, password
      * @param pgDumpPath the {@code pg_dump} this source uses (its major version must be at least the server's),

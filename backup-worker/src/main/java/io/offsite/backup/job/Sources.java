@@ -59,10 +59,13 @@ class Sources {
                     default -> throw new JobRejectedException("INVALID_SOURCE", "source '" + name + "' has format '" + source.format()
                             + "'; use custom or plain");
                 };
-                if (source.databases().isEmpty()) {
-                    throw new JobRejectedException("INVALID_SOURCE", "PostgreSQL source '" + name + "' lists no databases");
+                java.util.List<String> databases = source.databases().isEmpty() && defaults.database() != null
+                        ? java.util.List.of(defaults.database()) : source.databases();
+                if (databases.isEmpty()) {
+                    throw new JobRejectedException("INVALID_SOURCE", "PostgreSQL source '" + name + "' lists no databases and no default"
+                            + " database is set (POSTGRES_DB or offsite.backup.postgres.database)");
                 }
-                yield new PostgresSource(name, connection, source.databases(), format,
+                yield new PostgresSource(name, connection, databases, format,
                         source.pgDumpPath() != null ? source.pgDumpPath() : defaults.pgDumpPath());
             }
         };
