@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteErrorCode;
@@ -99,10 +100,17 @@ public final class SqliteSource implements SnapshotSource {
             }
             DB db = c.unwrap(SQLiteConnection.class).getDatabase();
             String source = "file:" + path.toAbsolutePath() + "?mode=ro";
+            AtomicBoolean completed = new AtomicBoolean();
             Future<?> copy = runner.submit(() -> {
-                int rc = db.restore("main", source, null, BUSY_SLEEP_MILLIS, BUSY_RETRIES, ALL_PAGES);
+                // the driver reports progress only after a step that worked; its return code misses failures of the
+                // step itself (a file that is no database, a lock never released), so completion is what counts
+                int rc = db.restore("main", source, (remaining, pages) -> completed.compareAndSet(false, remaining == 0),
+                        BUSY_SLEEP_MILLIS, BUSY_RETRIES, ALL_PAGES);
                 if (rc != SQLiteErrorCode.SQLITE_OK.code) {
                     throw new SQLException("backup API returned " + SQLiteErrorCode.getErrorCode(rc));
+                }
+                if (!completed.get()) {
+                    throw new SQLException("the copy did not complete: " + whyUnreadable());
                 }
                 return null;
             });
@@ -124,6 +132,17 @@ public final class SqliteSource implements SnapshotSource {
             throw new JobFailedException("SNAPSHOT_FAILED", "cannot snapshot SQLite source '" + name + "' at " + path + ": " + e.getMessage(), true, e);
         } finally {
             runner.shutdownNow();
+        }
+    }
+
+    /** What SQLite says when the source is read directly: the reason a copy could not start or finish. */
+    private String whyUnreadable() {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:" + path.toAbsolutePath() + "?mode=ro");
+             Statement s = c.createStatement()) {
+            s.executeQuery("SELECT count(*) FROM sqlite_master").close();
+            return "the database stayed busy (locked by a writer) for " + BUSY_RETRIES * BUSY_SLEEP_MILLIS / 1000 + " s";
+        } catch (SQLException e) {
+            return e.getMessage();
         }
     }
 

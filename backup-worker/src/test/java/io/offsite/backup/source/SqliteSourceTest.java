@@ -1,0 +1,78 @@
+package io.offsite.backup.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.offsite.worker.job.JobFailedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Snapshots of real SQLite files in their different shapes. */
+class SqliteSourceTest {
+
+    @TempDir
+    Path dir;
+
+    static void create(Path db, int pageSize, String journalMode, int rows) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            s.execute("PRAGMA page_size=" + pageSize);
+            s.execute("PRAGMA journal_mode=" + journalMode);
+            s.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT)");
+            s.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + rows + ") "
+                    + "INSERT INTO t SELECT i, printf('row %d %s', i, hex(randomblob(40))) FROM n");
+        }
+    }
+
+    static String query(Path db, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1024, wal", "4096, delete", "8192, wal", "65536, delete"})
+    void snapshotIsAnIntactCopyWhateverThePageSizeAndJournalMode(int pageSize, String journalMode) throws Exception {
+        Path db = dir.resolve("source.db");
+        create(db, pageSize, journalMode, 5_000);
+        SqliteSource source = new SqliteSource("s", db, dir.resolve("tmp"), 0);
+
+        Path copy = dir.resolve("copy.db");
+        try (Snapshot snapshot = source.take()) {
+            Files.copy(snapshot.stream(), copy);
+        }
+
+        assertThat(query(copy, "PRAGMA integrity_check")).isEqualTo("ok");
+        assertThat(query(copy, "PRAGMA page_size")).isEqualTo(Integer.toString(pageSize));
+        assertThat(query(copy, "SELECT count(*) || ':' || sum(length(body)) FROM t"))
+                .isEqualTo(query(db, "SELECT count(*) || ':' || sum(length(body)) FROM t"));
+        try (var left = Files.list(dir.resolve("tmp"))) {
+            assertThat(left.toList()).as("the snapshot's temp folder is removed on close").isEmpty();
+        }
+        assertThat(Files.exists(Path.of(db + "-journal"))).as("the source is only read").isFalse();
+    }
+
+    @Test
+    void aFileThatIsNoDatabaseFailsClearlyAndLeavesNoTempFile() throws Exception {
+        Path db = dir.resolve("not-a.db");
+        Files.writeString(db, "this is not a SQLite database, just text long enough to have a header ".repeat(20));
+        SqliteSource source = new SqliteSource("s", db, dir.resolve("tmp"), 0);
+
+        assertThatThrownBy(source::take).isInstanceOfSatisfying(JobFailedException.class, e -> {
+            assertThat(e.errorType()).isEqualTo("SNAPSHOT_FAILED");
+            assertThat(e.getMessage()).contains(db.toString()).contains("not a database");
+        });
+        try (var left = Files.list(dir.resolve("tmp"))) {
+            assertThat(left.toList()).isEmpty();
+        }
+    }
+}
