@@ -1,6 +1,7 @@
 package io.offsite.backup.job;
 
 import io.offsite.backup.config.BackupProperties;
+import io.offsite.backup.compress.Compression;
 import io.offsite.backup.compress.CompressionSettings;
 import io.offsite.backup.config.BackupProperties.Source;
 import io.offsite.backup.naming.BackupNaming;
@@ -121,7 +122,7 @@ class BackupJobHandler implements JobHandler {
         try (SnapshotRelease release = new SnapshotRelease(unit.take()); MultipartUpload upload = store.startUpload(key, ctx.runId())) {
             Snapshot snapshot = release.snapshot();
             ctx.checkCancelled();
-            if (codec.compression() == io.offsite.backup.compress.Compression.NONE) {
+            if (codec.compression() == Compression.NONE) {
                 ctx.info("Storing uncompressed...");
             } else {
                 ctx.info("Compressing with {}...", codec.compression().id());
