@@ -103,10 +103,10 @@ echo "| pipeline | wall s | wall ratio | CPU s | CPU ratio |"
 echo "|---|---|---|---|---|"
 row() { echo "| $1 | $(wall "$2") | $(ratio "$(wall "$2")" "$(wall "$ref_pigz")") | $(cpu "$2") | $(ratio "$(cpu "$2")" "$(cpu "$ref_pigz")") |"; }
 row "sqlite3 .backup + pigz -6 -p2 + sha256sum (reference)" "$ref_pigz"
-row "Offsite backup job, gzip level 6 on 2 threads (incl. upload + verify)" "$ours_gzip"
+row "Offsite backup job, gzip level 6 on 2 threads (incl. upload, publish, check)" "$ours_gzip"
 row "sqlite3 .backup + gzip -6 + sha256sum (the original way)" "$ref_orig"
 row "sqlite3 .backup + zstd -3 -T2 + sha256sum" "$ref_zstd"
-row "Offsite backup job, zstd level 3 (incl. upload + verify)" "$ours_zstd"
+row "Offsite backup job, zstd level 3 (incl. upload, publish, check)" "$ours_zstd"
 echo
 echo "Offsite gzip vs the original way: $(ratio "$(wall "$ref_orig")" "$(wall "$ours_gzip")")x faster (target >= 1.7)"
 echo "Offsite gzip vs pigz pipeline: $(ratio "$(wall "$ours_gzip")" "$(wall "$ref_pigz")")x its time (target <= 1.15)"

@@ -8,6 +8,7 @@ import io.offsite.backup.source.PostgresSource;
 import io.offsite.backup.source.SnapshotSource;
 import io.offsite.backup.source.SqliteSource;
 import io.offsite.worker.job.JobRejectedException;
+import java.util.List;
 import java.util.TreeSet;
 import org.springframework.stereotype.Component;
 
@@ -59,8 +60,8 @@ class Sources {
                     default -> throw new JobRejectedException("INVALID_SOURCE", "source '" + name + "' has format '" + source.format()
                             + "'; use custom or plain");
                 };
-                java.util.List<String> databases = source.databases().isEmpty() && defaults.database() != null
-                        ? java.util.List.of(defaults.database()) : source.databases();
+                List<String> databases = source.databases().isEmpty() && defaults.database() != null
+                        ? List.of(defaults.database()) : source.databases();
                 if (databases.isEmpty()) {
                     throw new JobRejectedException("INVALID_SOURCE", "PostgreSQL source '" + name + "' lists no databases and no default"
                             + " database is set (POSTGRES_DB or offsite.backup.postgres.database)");

@@ -99,12 +99,11 @@ public final class SqliteSource implements SnapshotSource {
                 pragma.execute("PRAGMA synchronous=OFF");
             }
             DB db = c.unwrap(SQLiteConnection.class).getDatabase();
-            String source = "file:" + path.toAbsolutePath() + "?mode=ro";
             AtomicBoolean completed = new AtomicBoolean();
             Future<?> copy = runner.submit(() -> {
                 // the driver reports progress only after a step that worked; its return code misses failures of the
                 // step itself (a file that is no database, a lock never released), so completion is what counts
-                int rc = db.restore("main", source, (remaining, pages) -> completed.compareAndSet(false, remaining == 0),
+                int rc = db.restore("main", readOnlyUri(), (remaining, pages) -> completed.compareAndSet(false, remaining == 0),
                         BUSY_SLEEP_MILLIS, BUSY_RETRIES, ALL_PAGES);
                 if (rc != SQLiteErrorCode.SQLITE_OK.code) {
                     throw new SQLException("backup API returned " + SQLiteErrorCode.getErrorCode(rc));
@@ -135,10 +134,14 @@ public final class SqliteSource implements SnapshotSource {
         }
     }
 
+    /** The source as an SQLite URI that opens it read-only. */
+    private String readOnlyUri() {
+        return "file:" + path.toAbsolutePath() + "?mode=ro";
+    }
+
     /** What SQLite says when the source is read directly: the reason a copy could not start or finish. */
     private String whyUnreadable() {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:" + path.toAbsolutePath() + "?mode=ro");
-             Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + readOnlyUri()); Statement s = c.createStatement()) {
             s.executeQuery("SELECT count(*) FROM sqlite_master").close();
             return "the database stayed busy (locked by a writer) for " + BUSY_RETRIES * BUSY_SLEEP_MILLIS / 1000 + " s";
         } catch (SQLException e) {

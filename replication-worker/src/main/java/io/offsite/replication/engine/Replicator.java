@@ -95,8 +95,9 @@ public final class Replicator {
         String stage = "offsite_stage_" + index;
         Map<String, PostgresCatalog.TargetColumn> columns = PostgresCatalog.columns(pg, source.targetSchema(), table);
         TablePlan plan = new TablePlan(schema, source.targetSchema(), PostgresCatalog.types(columns), settings.touchColumn(), stage);
-        boolean changedTarget = !plan.targetExists() || plan.needsTouchColumn();
-        if (!plan.targetExists()) {
+        boolean created = !plan.targetExists();
+        boolean changedTarget = created || plan.needsTouchColumn();
+        if (created) {
             execute(pg, plan.createTableSql());
             listener.info("Created table {} ({} columns, primary key {})", plan.target(), plan.columns().size() + 1, schema.primaryKey());
         } else if (!plan.missingKeyColumns().isEmpty()) {
@@ -111,7 +112,6 @@ public final class Replicator {
         }
         TablePlan ready = changedTarget
                 ? new TablePlan(schema, source.targetSchema(), PostgresCatalog.types(columns), settings.touchColumn(), stage) : plan;
-        boolean created = !plan.targetExists();
         if (!created && !PostgresCatalog.hasUniqueKey(pg, source.targetSchema(), table, schema.primaryKey())) {
             throw new ReplicationException(Kind.SCHEMA_MISMATCH, "target table " + plan.target() + " has no primary key or unique index on "
                     + schema.primaryKey() + ", which the upsert needs");
