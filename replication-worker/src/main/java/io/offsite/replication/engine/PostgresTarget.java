@@ -5,6 +5,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
+import org.postgresql.PGConnection;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.ServerVersion;
 
 /** Opens connections to the target, verified and classified: a failure says what is wrong and never shows the password. */
 public final class PostgresTarget {
@@ -19,7 +22,12 @@ public final class PostgresTarget {
         return settings;
     }
 
-    /** Connects and runs {@code SELECT 1}; the connection is returned outside autocommit. */
+    /**
+     * Connects and verifies the connection with a first statement; the connection is returned outside autocommit.
+     * That statement turns off JIT compilation for the session where the server has it (PostgreSQL 11+): the engine's
+     * statements are many short ones, whose cost estimates can pass the JIT threshold while compiling would take longer
+     * than running them.
+     */
     public Connection connect() {
         Properties props = new Properties();
         props.setProperty("user", settings.user());
@@ -32,7 +40,8 @@ public final class PostgresTarget {
         try {
             connection = DriverManager.getConnection(settings.jdbcUrl(), props);
             try (Statement s = connection.createStatement()) {
-                s.execute("SELECT 1");
+                s.execute(connection.unwrap(PGConnection.class) instanceof BaseConnection base && base.haveMinimumServerVersion(ServerVersion.v11)
+                        ? "SET jit = off" : "SELECT 1");
             }
             connection.setAutoCommit(false);
             return connection;

@@ -150,8 +150,7 @@ public final class Replicator {
         BatchProgress progress = new BatchProgress(batches.batches(), label, batchLines ? settings.detailedBatches() : 0,
                 settings.progressInterval(), clock);
         Unit unit = new Unit(writer, progress, failure -> failures.add(table, label, failure), schema.primaryKey(), listener);
-        try (UnitReader reader = new UnitReader(sqlite, plan.sourceSelectSql(filter), since, plan.textColumns(), batches.unitRows(),
-                schema.primaryKey().size(), table).start()) {
+        try (UnitReader reader = new UnitReader(sqlite, plan, filter, since, batches).start()) {
             for (Optional<UnitReader.Unit> next = reader.next(); next.isPresent(); next = reader.next()) {
                 unit.write(next.get());
             }

@@ -1,6 +1,8 @@
 package io.offsite.replication.engine;
 
+import io.offsite.replication.plan.BatchPlan;
 import io.offsite.replication.plan.CopyText;
+import io.offsite.replication.plan.TablePlan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,8 +28,12 @@ final class UnitReader implements AutoCloseable {
     private final Thread thread;
     private volatile boolean stopped;
 
-    UnitReader(SqliteSnapshot sqlite, String sql, Optional<String> parameter, boolean[] text, int unitRows, int keyColumns, String table) {
-        this.thread = new Thread(() -> read(sqlite, sql, parameter, text, unitRows, keyColumns), "replication-reader-" + table);
+    /** Reads {@code plan}'s rows (all, or with {@code filter} those at or after {@code since}) in units as {@code units} sizes them. */
+    UnitReader(SqliteSnapshot sqlite, TablePlan plan, Optional<String> filter, Optional<String> since, BatchPlan units) {
+        String sql = plan.sourceSelectSql(filter);
+        boolean[] text = plan.textColumns();
+        int keys = plan.keyColumns().size();
+        this.thread = new Thread(() -> read(sqlite, sql, since, text, units, keys), "replication-reader-" + plan.table());
         this.thread.setDaemon(true);
     }
 
@@ -37,20 +43,22 @@ final class UnitReader implements AutoCloseable {
     }
 
     /** Reads rows whose first {@code keyColumns} values are the key; only the keys are kept beside the encoded lines. */
-    private void read(SqliteSnapshot sqlite, String sql, Optional<String> parameter, boolean[] text, int unitRows, int keyColumns) {
+    private void read(SqliteSnapshot sqlite, String sql, Optional<String> parameter, boolean[] text, BatchPlan units, int keyColumns) {
         try {
-            List<List<Object[]>> rows = new ArrayList<>(List.of(new ArrayList<>(unitRows)));
-            List<List<byte[]>> lines = new ArrayList<>(List.of(new ArrayList<>(unitRows)));
+            int[] unit = {0, units.unitRows(0)};
+            List<List<Object[]>> rows = new ArrayList<>(List.of(new ArrayList<>(unit[1])));
+            List<List<byte[]>> lines = new ArrayList<>(List.of(new ArrayList<>(unit[1])));
             sqlite.read(sql, parameter, text, values -> {
                 if (stopped) {
                     throw new InterruptedException("reader stopped");
                 }
                 rows.get(0).add(java.util.Arrays.copyOf(values, keyColumns));
                 lines.get(0).add(CopyText.row(values));
-                if (rows.get(0).size() >= unitRows) {
+                if (rows.get(0).size() >= unit[1]) {
                     hand(new Unit(rows.get(0), lines.get(0)));
-                    rows.set(0, new ArrayList<>(unitRows));
-                    lines.set(0, new ArrayList<>(unitRows));
+                    unit[1] = units.unitRows(++unit[0]);
+                    rows.set(0, new ArrayList<>(unit[1]));
+                    lines.set(0, new ArrayList<>(unit[1]));
                 }
             });
             if (!rows.get(0).isEmpty()) {

@@ -2,7 +2,11 @@ package io.offsite.replication.plan;
 
 /**
  * The original's batch accounting: rows are counted, reported and isolated in batches of {@code batchSize}, while
- * they travel to PostgreSQL in units of {@code unitBatches} batches (one COPY and one upsert per unit).
+ * they travel to PostgreSQL in units of up to {@code unitBatches} batches (one COPY and one upsert per unit).
+ *
+ * <p>The first units are smaller ({@value #FIRST_UNIT_BATCHES} batches, doubling up to {@code unitBatches}), so that
+ * PostgreSQL gets rows within milliseconds instead of waiting for a whole unit to be read: reading and writing
+ * overlap from the start, which is most of the difference on small tables.
  */
 public record BatchPlan(long totalRows, int batchSize, int unitBatches) {
 
@@ -22,8 +26,21 @@ public record BatchPlan(long totalRows, int batchSize, int unitBatches) {
         return (totalRows + batchSize - 1) / batchSize;
     }
 
+    /** Batches in the first unit of a table, unless {@code unitBatches} is smaller. */
+    public static final int FIRST_UNIT_BATCHES = 10;
+
+    /** Rows in the largest unit. */
     public int unitRows() {
         return (int) Math.min(Integer.MAX_VALUE, (long) batchSize * unitBatches);
+    }
+
+    /** Rows in the 0-based {@code index}-th unit: a whole number of batches, doubling from the first unit's size. */
+    public int unitRows(int index) {
+        long batches = Math.min(FIRST_UNIT_BATCHES, unitBatches);
+        for (int i = 0; i < index && batches < unitBatches; i++) {
+            batches = Math.min(unitBatches, batches * 2);
+        }
+        return (int) Math.min(Integer.MAX_VALUE, batchSize * batches);
     }
 
     /** 1-based number of the batch holding the row at 0-based position {@code row}. */

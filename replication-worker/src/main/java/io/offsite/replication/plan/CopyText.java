@@ -10,12 +10,26 @@ public final class CopyText {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
+    /** For each byte value: the letter of its escape ({@code \\}, {@code \t}, {@code \n}, {@code \r}), or 0. */
+    private static final byte[] ESCAPE = new byte[256];
+
+    static {
+        ESCAPE['\\'] = '\\';
+        ESCAPE['\t'] = 't';
+        ESCAPE['\n'] = 'n';
+        ESCAPE['\r'] = 'r';
+    }
+
     private CopyText() {
     }
 
     /** One row as COPY text, terminated by a newline, in UTF-8. */
     public static byte[] row(Object[] values) {
-        Bytes out = new Bytes(values.length * 48);
+        int capacity = values.length + 1;
+        for (Object value : values) {
+            capacity += value instanceof Utf8Text text ? text.bytes().length : 24;
+        }
+        Bytes out = new Bytes(capacity);
         for (int i = 0; i < values.length; i++) {
             if (i > 0) {
                 out.add((byte) '\t');
@@ -46,17 +60,21 @@ public final class CopyText {
         }
     }
 
-    /** Escapes per byte: the reserved characters are ASCII, and UTF-8 never uses ASCII bytes inside a multi-byte character. */
+    /**
+     * Escapes per byte, copying the runs between reserved characters in bulk: the reserved characters are ASCII, and
+     * UTF-8 never uses ASCII bytes inside a multi-byte character.
+     */
     private static void escaped(Bytes out, byte[] bytes) {
-        for (byte b : bytes) {
-            switch (b) {
-                case '\\' -> out.add((byte) '\\').add((byte) '\\');
-                case '\t' -> out.add((byte) '\\').add((byte) 't');
-                case '\n' -> out.add((byte) '\\').add((byte) 'n');
-                case '\r' -> out.add((byte) '\\').add((byte) 'r');
-                default -> out.add(b);
+        int run = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            byte letter = ESCAPE[bytes[i] & 0xff];
+            if (letter != 0) {
+                out.add(bytes, run, i - run);
+                out.add((byte) '\\').add(letter);
+                run = i + 1;
             }
         }
+        out.add(bytes, run, bytes.length - run);
     }
 
     /** A growable byte buffer. */
@@ -76,6 +94,14 @@ public final class CopyText {
             return this;
         }
 
+        void add(byte[] bytes, int from, int length) {
+            if (size + length > buffer.length) {
+                buffer = java.util.Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + length));
+            }
+            System.arraycopy(bytes, from, buffer, size, length);
+            size += length;
+        }
+
         void ascii(String s) {
             for (int i = 0; i < s.length(); i++) {
                 add((byte) s.charAt(i));
@@ -83,7 +109,7 @@ public final class CopyText {
         }
 
         byte[] toArray() {
-            return java.util.Arrays.copyOf(buffer, size);
+            return size == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, size);
         }
     }
 

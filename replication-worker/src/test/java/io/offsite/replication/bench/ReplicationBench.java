@@ -181,7 +181,7 @@ public final class ReplicationBench {
         ReplicationReport report = replicator.replicate(source, mode, label, new ReplicationListener() {
             @Override
             public void info(String format, Object... args) {
-                System.out.println(org.slf4j.helpers.MessageFormatter.arrayFormat(format, args).getMessage());
+                System.out.printf(Locale.ROOT, "%7.1f %s%n", (System.nanoTime() - start) / 1e6, org.slf4j.helpers.MessageFormatter.arrayFormat(format, args).getMessage());
             }
 
             @Override
@@ -258,7 +258,7 @@ public final class ReplicationBench {
 
     /** Reads and encodes every card as the worker does, without sending anything: the source side's cost. */
     static void read(Path db) throws Exception {
-        for (int round = 0; round < 2; round++) {
+        for (int round = 0; round < Integer.getInteger("rounds", 2); round++) {
             long start = System.nanoTime();
             long[] bytes = {0};
             try (SqliteSnapshot sqlite = SqliteSnapshot.open(db)) {

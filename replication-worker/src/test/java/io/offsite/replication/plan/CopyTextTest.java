@@ -32,6 +32,18 @@ class CopyTextTest {
     }
 
     @Test
+    void reservedCharactersAtEitherEndOrInARowAreEscapedAndLongValuesFit() {
+        assertThat(row(utf8("\\\t\n\r"), utf8(""), utf8("\\"), utf8("end\\"), utf8("\tstart")))
+                .isEqualTo("\\\\\\t\\n\\r\t\t\\\\\tend\\\\\t\\tstart\n");
+        String tabs = "\t".repeat(10_000);
+        assertThat(row(utf8(tabs), utf8("x".repeat(70_000)))).isEqualTo("\\t".repeat(10_000) + "\t" + "x".repeat(70_000) + "\n");
+    }
+
+    static Utf8Text utf8(String s) {
+        return new Utf8Text(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void keysAreDescribedShortly() {
         assertThat(CopyText.describeKey(List.of("id"), new Object[] {"set3-17", "ignored"})).isEqualTo("id=set3-17");
         assertThat(CopyText.describeKey(List.of("a", "b"), new Object[] {1, "x".repeat(100)})).isEqualTo("a=1, b=" + "x".repeat(80) + "...");

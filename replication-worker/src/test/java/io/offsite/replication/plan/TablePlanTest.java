@@ -39,7 +39,7 @@ class TablePlanTest {
                   INSERT INTO "public"."sets" AS t ("id", "name", "total", "updated_at")
                   SELECT s."id", s."name", s."total", now()
                   FROM "offsite_stage_0" s
-                  LEFT JOIN "public"."sets" d ON d."id" = s."id"
+                  LEFT JOIN LATERAL (SELECT x."id", x."name", x."total" FROM "public"."sets" x WHERE x."id" = s."id" OFFSET 0) d ON true
                   WHERE d."id" IS NULL OR ROW(d."name", d."total") IS DISTINCT FROM ROW(s."name", s."total")
                   ON CONFLICT ("id") DO UPDATE SET "name" = EXCLUDED."name", "total" = EXCLUDED."total", "updated_at" = now()
                   WHERE ROW(t."name", t."total") IS DISTINCT FROM ROW(EXCLUDED."name", EXCLUDED."total")
@@ -54,7 +54,7 @@ class TablePlanTest {
                 List.of("card_id", "tag"), Set.of());
         String sql = plan(tags, Map.of()).upsertSql();
         assertThat(sql).contains("ON CONFLICT (\"card_id\", \"tag\") DO NOTHING").doesNotContain("IS DISTINCT FROM");
-        assertThat(sql).contains("d.\"card_id\" = s.\"card_id\" AND d.\"tag\" = s.\"tag\"");
+        assertThat(sql).contains("x.\"card_id\" = s.\"card_id\" AND x.\"tag\" = s.\"tag\"");
     }
 
     @Test
