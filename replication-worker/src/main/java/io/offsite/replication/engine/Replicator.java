@@ -151,8 +151,8 @@ public final class Replicator {
                 settings.progressInterval(), clock);
         Unit unit = new Unit(writer, progress, failure -> failures.add(table, label, failure), schema.primaryKey(), listener);
         try (UnitReader reader = new UnitReader(sqlite, plan, filter, since, batches).start()) {
-            for (Optional<UnitReader.Unit> next = reader.next(); next.isPresent(); next = reader.next()) {
-                unit.write(next.get());
+            while (reader.nextUnit()) {
+                unit.write(reader);
             }
         }
 
@@ -197,10 +197,10 @@ public final class Replicator {
             this.failureSink = (row, reason) -> failures.accept(new RowFailure(null, CopyText.describeKey(keyColumns, row), reason));
         }
 
-        void write(UnitReader.Unit next) throws SQLException, InterruptedException {
-            read += next.rows().size();
+        void write(UnitReader reader) throws SQLException, InterruptedException {
             listener.checkCancelled();
-            TableWriter.UnitResult result = writer.write(next.rows(), next.lines(), failureSink);
+            TableWriter.UnitResult result = writer.write(reader::nextChunk, failureSink);
+            read += result.rows();
             for (int b = 0; b < result.syncedPerBatch().length; b++) {
                 synced += result.syncedPerBatch()[b];
                 failed += result.failedPerBatch()[b];

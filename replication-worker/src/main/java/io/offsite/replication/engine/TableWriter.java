@@ -7,7 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
@@ -23,12 +25,17 @@ import org.postgresql.copy.CopyManager;
 final class TableWriter {
 
     /** What a unit did, batch by batch. */
-    record UnitResult(long[] syncedPerBatch, long[] failedPerBatch, long inserted, long updated) {
+    record UnitResult(int rows, long[] syncedPerBatch, long[] failedPerBatch, long inserted, long updated) {
     }
 
     /** Called for each row PostgreSQL refused. */
     interface FailureSink {
         void failed(Object[] row, String reason);
+    }
+
+    /** The chunks of one unit as they are read; empty after the last. */
+    interface Chunks {
+        Optional<UnitReader.Chunk> next() throws InterruptedException;
     }
 
     private static final int COPY_CHUNK = 1 << 16;
@@ -62,29 +69,37 @@ final class TableWriter {
         }
     }
 
-    UnitResult write(List<Object[]> rows, List<byte[]> lines, FailureSink failures) throws SQLException {
-        int n = lines.size();
-        int batches = (n + batchSize - 1) / batchSize;
-        long[] synced = new long[batches];
-        long[] failed = new long[batches];
+    /**
+     * Writes one unit, streaming its chunks into COPY as they arrive. Everything streamed is also kept, so that a unit
+     * PostgreSQL refuses can be retried batch by batch and row by row.
+     */
+    UnitResult write(Chunks chunks, FailureSink failures) throws SQLException, InterruptedException {
+        Streamed unit = new Streamed(chunks);
         if (direct) {
             Savepoint sp = pg.setSavepoint();
             try {
-                copy(plan.copyIntoTargetSql(), lines, 0, n);
+                copy(plan.copyIntoTargetSql(), unit);
                 pg.releaseSavepoint(sp);
-                fillBatches(synced, n);
-                return new UnitResult(synced, failed, n, 0);
+                int n = unit.lines.size();
+                return new UnitResult(n, fullBatches(n), new long[batches(n)], n, 0);
             } catch (SQLException e) {
                 rethrowUnlessRowLevel(e);
                 pg.rollback(sp);
                 direct = false;
+                unit.drain();
             }
         }
-        Attempt unit = attempt(lines, 0, n);
-        if (unit.error == null) {
-            fillBatches(synced, n);
-            return new UnitResult(synced, failed, unit.inserted, unit.updated);
+        Attempt whole = unit.drained() ? attempt(unit.lines, 0, unit.lines.size()) : attempt(unit);
+        unit.drain();
+        List<Object[]> rows = unit.rows;
+        List<byte[]> lines = unit.lines;
+        int n = lines.size();
+        if (whole.error == null) {
+            return new UnitResult(n, fullBatches(n), new long[batches(n)], whole.inserted, whole.updated);
         }
+        int batches = batches(n);
+        long[] synced = new long[batches];
+        long[] failed = new long[batches];
         long inserted = 0;
         long updated = 0;
         for (int b = 0; b < batches; b++) {
@@ -109,12 +124,52 @@ final class TableWriter {
                 }
             }
         }
-        return new UnitResult(synced, failed, inserted, updated);
+        return new UnitResult(n, synced, failed, inserted, updated);
     }
 
-    private void fillBatches(long[] synced, int n) {
+    private int batches(int n) {
+        return (n + batchSize - 1) / batchSize;
+    }
+
+    private long[] fullBatches(int n) {
+        long[] synced = new long[batches(n)];
         for (int b = 0; b < synced.length; b++) {
             synced[b] = Math.min(batchSize, n - (long) b * batchSize);
+        }
+        return synced;
+    }
+
+    /** Hands out a unit's lines chunk by chunk while keeping all of them; {@link #drain()} reads what is left. */
+    private static final class Streamed implements LineChunks {
+        private final Chunks chunks;
+        final List<Object[]> rows = new ArrayList<>();
+        final List<byte[]> lines = new ArrayList<>();
+        private boolean done;
+
+        Streamed(Chunks chunks) {
+            this.chunks = chunks;
+        }
+
+        @Override
+        public Optional<List<byte[]>> next() throws InterruptedException {
+            Optional<UnitReader.Chunk> chunk = done ? Optional.empty() : chunks.next();
+            if (chunk.isEmpty()) {
+                done = true;
+                return Optional.empty();
+            }
+            rows.addAll(chunk.get().rows());
+            lines.addAll(chunk.get().lines());
+            return Optional.of(chunk.get().lines());
+        }
+
+        boolean drained() {
+            return done;
+        }
+
+        void drain() throws InterruptedException {
+            while (next().isPresent()) {
+                // kept for the retries
+            }
         }
     }
 
@@ -122,7 +177,20 @@ final class TableWriter {
     }
 
     /** Stages rows [from, to) and upserts them under a savepoint; a row-level error rolls the savepoint back and is returned. */
-    private Attempt attempt(List<byte[]> lines, int from, int to) throws SQLException {
+    private Attempt attempt(List<byte[]> lines, int from, int to) throws SQLException, InterruptedException {
+        List<byte[]> range = lines.subList(from, to);
+        boolean[] given = {false};
+        return attempt(() -> {
+            if (given[0]) {
+                return Optional.empty();
+            }
+            given[0] = true;
+            return Optional.of(range);
+        });
+    }
+
+    /** Stages the rows {@code lines} hands out and upserts them, as above. */
+    private Attempt attempt(LineChunks lines) throws SQLException, InterruptedException {
         ensureStage();
         if (stageUsed) {
             try (Statement s = pg.createStatement()) {
@@ -132,7 +200,7 @@ final class TableWriter {
         }
         Savepoint sp = pg.setSavepoint();
         try {
-            copy(plan.copyIntoStageSql(), lines, from, to);
+            copy(plan.copyIntoStageSql(), lines);
             long inserted;
             long updated;
             try (Statement s = pg.createStatement(); ResultSet rs = s.executeQuery(upsertSql)) {
@@ -148,6 +216,11 @@ final class TableWriter {
             pg.rollback(sp);
             return new Attempt(0, 0, e);
         }
+    }
+
+    /** Lines to copy, a chunk at a time; empty at the end. */
+    private interface LineChunks {
+        Optional<List<byte[]>> next() throws InterruptedException;
     }
 
     /** Deletes target rows whose key is not among the source keys streamed in by {@code keys}. */
@@ -177,28 +250,31 @@ final class TableWriter {
         void forEach(SqliteSnapshot.RowSink sink) throws SQLException, InterruptedException;
     }
 
-    private void copy(String sql, List<byte[]> lines, int from, int to) throws SQLException {
+    /** One COPY of everything {@code lines} hands out, sent in buffers of up to {@value #COPY_CHUNK} bytes. */
+    private void copy(String sql, LineChunks lines) throws SQLException, InterruptedException {
         CopyIn in = copy.copyIn(sql);
         try {
             byte[] buffer = new byte[COPY_CHUNK];
             int used = 0;
-            for (int i = from; i < to; i++) {
-                byte[] line = lines.get(i);
-                if (used + line.length > buffer.length) {
-                    if (used > 0) {
-                        in.writeToCopy(buffer, 0, used);
-                        used = 0;
+            for (Optional<List<byte[]>> chunk = lines.next(); chunk.isPresent(); chunk = lines.next()) {
+                for (byte[] line : chunk.get()) {
+                    if (used + line.length > buffer.length) {
+                        if (used > 0) {
+                            in.writeToCopy(buffer, 0, used);
+                            used = 0;
+                        }
+                        if (line.length > buffer.length) {
+                            in.writeToCopy(line, 0, line.length);
+                            continue;
+                        }
                     }
-                    if (line.length > buffer.length) {
-                        in.writeToCopy(line, 0, line.length);
-                        continue;
-                    }
+                    System.arraycopy(line, 0, buffer, used, line.length);
+                    used += line.length;
                 }
-                System.arraycopy(line, 0, buffer, used, line.length);
-                used += line.length;
-            }
-            if (used > 0) {
-                in.writeToCopy(buffer, 0, used);
+                if (used > 0) { // each chunk goes out when it is complete: PostgreSQL works while the next one is read
+                    in.writeToCopy(buffer, 0, used);
+                    used = 0;
+                }
             }
             in.endCopy();
         } finally {

@@ -11,28 +11,34 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reads a table from SQLite and encodes its rows as COPY text on a thread of its own, handing over units through a
- * small bounded queue: SQLite reading and encoding overlap with PostgreSQL's work on the previous unit, while at most
- * {@code QUEUED} units wait in memory. The SQLite connection is used by this thread only while it runs.
+ * Reads a table from SQLite and encodes its rows as COPY text on a thread of its own, handing them over in small
+ * chunks through a bounded queue. A unit (what one COPY carries) is a run of chunks, the last one marked; the writer
+ * streams each chunk into COPY as soon as it arrives, so SQLite reading, encoding and PostgreSQL's work overlap from
+ * the first rows to the last, while at most about two units wait in memory. The SQLite connection is used by this
+ * thread only while it runs.
  */
 final class UnitReader implements AutoCloseable {
 
-    /** One unit of rows: their keys (for failure reports) and their COPY lines. */
-    record Unit(List<Object[]> rows, List<byte[]> lines) {
+    /** Consecutive rows of one unit: their keys (for failure reports) and their COPY lines; {@code endsUnit} on the last. */
+    record Chunk(List<Object[]> rows, List<byte[]> lines, boolean endsUnit) {
     }
 
-    private static final int QUEUED = 2;
+    /** Rows per chunk: small enough that COPY starts within milliseconds, large enough to keep hand-overs cheap. */
+    static final int CHUNK_ROWS = 250;
     private static final Object END = new Object();
 
-    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUED);
+    private final BlockingQueue<Object> queue;
     private final Thread thread;
     private volatile boolean stopped;
+    private Object peeked;
+    private boolean unitEnded = true;
 
     /** Reads {@code plan}'s rows (all, or with {@code filter} those at or after {@code since}) in units as {@code units} sizes them. */
     UnitReader(SqliteSnapshot sqlite, TablePlan plan, Optional<String> filter, Optional<String> since, BatchPlan units) {
         String sql = plan.sourceSelectSql(filter);
         boolean[] text = plan.textColumns();
         int keys = plan.keyColumns().size();
+        this.queue = new ArrayBlockingQueue<>(Math.max(4, 2 * units.unitRows() / CHUNK_ROWS));
         this.thread = new Thread(() -> read(sqlite, sql, since, text, units, keys), "replication-reader-" + plan.table());
         this.thread.setDaemon(true);
     }
@@ -45,30 +51,56 @@ final class UnitReader implements AutoCloseable {
     /** Reads rows whose first {@code keyColumns} values are the key; only the keys are kept beside the encoded lines. */
     private void read(SqliteSnapshot sqlite, String sql, Optional<String> parameter, boolean[] text, BatchPlan units, int keyColumns) {
         try {
-            int[] unit = {0, units.unitRows(0)};
-            List<List<Object[]>> rows = new ArrayList<>(List.of(new ArrayList<>(unit[1])));
-            List<List<byte[]>> lines = new ArrayList<>(List.of(new ArrayList<>(unit[1])));
+            Filling filling = new Filling(units);
             sqlite.read(sql, parameter, text, values -> {
                 if (stopped) {
                     throw new InterruptedException("reader stopped");
                 }
-                rows.get(0).add(java.util.Arrays.copyOf(values, keyColumns));
-                lines.get(0).add(CopyText.row(values));
-                if (rows.get(0).size() >= unit[1]) {
-                    hand(new Unit(rows.get(0), lines.get(0)));
-                    unit[1] = units.unitRows(++unit[0]);
-                    rows.set(0, new ArrayList<>(unit[1]));
-                    lines.set(0, new ArrayList<>(unit[1]));
-                }
+                filling.add(java.util.Arrays.copyOf(values, keyColumns), CopyText.row(values));
             });
-            if (!rows.get(0).isEmpty()) {
-                hand(new Unit(rows.get(0), lines.get(0)));
-            }
+            filling.finish();
             hand(END);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | java.sql.SQLException | Error e) {
             offerFailure(e);
+        }
+    }
+
+    /** The chunk being filled and where the current unit ends. */
+    private final class Filling {
+        private final BatchPlan units;
+        private int unit;
+        private int leftInUnit;
+        private List<Object[]> rows = new ArrayList<>(CHUNK_ROWS);
+        private List<byte[]> lines = new ArrayList<>(CHUNK_ROWS);
+
+        Filling(BatchPlan units) {
+            this.units = units;
+            this.leftInUnit = units.unitRows(0);
+        }
+
+        void add(Object[] key, byte[] line) throws InterruptedException {
+            rows.add(key);
+            lines.add(line);
+            if (--leftInUnit == 0) {
+                handChunk(true);
+                leftInUnit = units.unitRows(++unit);
+            } else if (rows.size() == CHUNK_ROWS) {
+                handChunk(false);
+            }
+        }
+
+        void finish() throws InterruptedException {
+            if (!rows.isEmpty()) {
+                handChunk(true);
+            }
+        }
+
+        private void handChunk(boolean endsUnit) throws InterruptedException {
+            hand(new Chunk(rows, lines, endsUnit));
+            rows = new ArrayList<>(CHUNK_ROWS);
+            lines = new ArrayList<>(CHUNK_ROWS);
         }
     }
 
@@ -88,24 +120,48 @@ final class UnitReader implements AutoCloseable {
         }
     }
 
-    /** The next unit, or empty at the end of the table. Rethrows what stopped the reader. */
-    Optional<Unit> next() throws InterruptedException {
-        Object item = queue.take();
-        if (item == END) {
-            queue.put(END);
+    /** Whether another unit follows; waits until the reader knows. Rethrows what stopped the reader. */
+    boolean nextUnit() throws InterruptedException {
+        if (!unitEnded) {
+            throw new IllegalStateException("the current unit has chunks left");
+        }
+        if (peeked == null) {
+            peeked = queue.take();
+        }
+        rethrowFailure(peeked);
+        unitEnded = peeked == END;
+        return !unitEnded;
+    }
+
+    /** The next chunk of the current unit, or empty once its last chunk was returned. */
+    Optional<Chunk> nextChunk() throws InterruptedException {
+        if (unitEnded) {
             return Optional.empty();
         }
-        if (item instanceof Unit unit) {
-            return Optional.of(unit);
+        Object item = peeked != null ? peeked : queue.take();
+        peeked = null;
+        rethrowFailure(item);
+        if (item == END) { // not reached: the reader ends every unit with a marked chunk before END
+            peeked = END;
+            unitEnded = true;
+            return Optional.empty();
         }
-        Throwable failure = (Throwable) item;
-        if (failure instanceof RuntimeException e) {
-            throw e;
+        Chunk chunk = (Chunk) item;
+        unitEnded = chunk.endsUnit();
+        return Optional.of(chunk);
+    }
+
+    private void rethrowFailure(Object item) {
+        if (item instanceof Throwable failure) {
+            peeked = failure;
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failure instanceof Error e) {
+                throw e;
+            }
+            throw new ReplicationException(ReplicationException.Kind.SOURCE_ERROR, "reading SQLite failed: " + failure.getMessage(), failure);
         }
-        if (failure instanceof Error e) {
-            throw e;
-        }
-        throw new ReplicationException(ReplicationException.Kind.SOURCE_ERROR, "reading SQLite failed: " + failure.getMessage(), failure);
     }
 
     /** Stops the reader (when the writer gave up early) and waits for it, so the SQLite connection is free again. */

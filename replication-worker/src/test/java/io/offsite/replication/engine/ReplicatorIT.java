@@ -180,6 +180,43 @@ class ReplicatorIT {
     }
 
     @Test
+    void aBadRowInAnUpsertedUnitFailsAloneWhileTheUnitsRowsAroundItLand() throws Exception {
+        PostgresEndpoint pg = LocalStack.freshPostgresDatabase("repl_bad_upsert");
+        Path db = dir.resolve("bad-upsert.db");
+        DemoDatabase.create(db, 20, 4000, 11L);
+        replicator(pg).replicate(source(db, false), Mode.FULL, "prepare", listener);
+        try (Connection c = pg.connect()) {
+            Tables.execute(c, "ALTER TABLE pokemon_cards ADD CONSTRAINT hp_is_plausible CHECK (hp IS NULL OR hp < 10000)");
+        }
+        List<String> ids = new ArrayList<>();
+        try (Connection c = Tables.sqlite(db)) {
+            // rows 5, 600 and 3990 in reading order: the first and a late chunk of the first unit, and the last unit
+            try (var rs = c.createStatement().executeQuery("SELECT id FROM pokemon_cards ORDER BY rowid")) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            Tables.execute(c, "UPDATE pokemon_cards SET hp = 99999 WHERE id = '" + ids.get(600) + "'");
+            Tables.execute(c, "UPDATE pokemon_cards SET name = 'Changed' WHERE id IN ('" + ids.get(5) + "', '" + ids.get(3990) + "')");
+        }
+        lines.clear();
+
+        ReplicationReport report = replicator(pg).replicate(source(db, false), Mode.FULL, "bad-upsert", listener);
+
+        TableReport cards = report.tables().get(1);
+        assertThat(cards.failed()).isEqualTo(1);
+        assertThat(cards.replicated()).isEqualTo(3999);
+        assertThat(cards.updated()).isEqualTo(2);
+        assertThat(cards.unchanged()).isEqualTo(3997);
+        assertThat(report.firstFailures()).singleElement().satisfies(f -> assertThat(f.key()).isEqualTo("id=" + ids.get(600)));
+        try (Connection c = pg.connect()) {
+            assertThat(Tables.count(c, "SELECT count(*) FROM pokemon_cards WHERE name = 'Changed'")).isEqualTo(2);
+            assertThat(Tables.count(c, "SELECT count(*) FROM pokemon_cards WHERE hp >= 10000")).isZero();
+            assertThat(Tables.count(c, "SELECT count(*) FROM pokemon_cards")).isEqualTo(4000);
+        }
+    }
+
+    @Test
     void writesToSqliteDuringARunNeverProduceATornCopy() throws Exception {
         PostgresEndpoint pg = LocalStack.freshPostgresDatabase("repl_torn");
         Path db = dir.resolve("busy.db");
