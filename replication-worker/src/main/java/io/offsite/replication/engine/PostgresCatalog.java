@@ -4,69 +4,100 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
-/** What the target database already has: a table's columns and its unique keys. Names are bound as parameters. */
+/**
+ * What the target database already has: the columns and unique keys of the tables a run touches, read in one round
+ * trip for all of them. Names are bound as parameters.
+ */
 final class PostgresCatalog {
 
-    /** A target column: its type as PostgreSQL prints it and whether it has a default. */
-    record TargetColumn(String type, boolean hasDefault) {
+    /**
+     * A target column: its type as PostgreSQL prints it, the same without modifiers (for casts that must not truncate,
+     * e.g. {@code character varying} for {@code character varying(10)}), and whether it has a default.
+     */
+    record TargetColumn(String type, String baseType, boolean hasDefault) {
     }
 
-    private PostgresCatalog() {
+    /** An existing target table: its columns in order and the column sets of its plain unique indexes (primary key included). */
+    record TargetTable(Map<String, TargetColumn> columns, List<Set<String>> uniqueKeys) {
+
+        Map<String, String> types() {
+            Map<String, String> types = new LinkedHashMap<>();
+            columns.forEach((name, column) -> types.put(name, column.type()));
+            return types;
+        }
+
+        Map<String, String> baseTypes() {
+            Map<String, String> types = new LinkedHashMap<>();
+            columns.forEach((name, column) -> types.put(name, column.baseType()));
+            return types;
+        }
+
+        /** Whether a plain unique index (or primary key) covers exactly these columns, as ON CONFLICT needs. */
+        boolean hasUniqueKey(List<String> keyColumns) {
+            return uniqueKeys.contains(Set.copyOf(keyColumns));
+        }
     }
 
-    static Map<String, TargetColumn> columns(Connection pg, String schema, String table) throws SQLException {
-        Map<String, TargetColumn> columns = new LinkedHashMap<>();
+    private final Map<String, TargetTable> tables;
+
+    private PostgresCatalog(Map<String, TargetTable> tables) {
+        this.tables = tables;
+    }
+
+    /** The tables of {@code schema} named in {@code names} that exist (tables and partitioned tables). */
+    static PostgresCatalog read(Connection pg, String schema, List<String> names) throws SQLException {
+        Map<String, Map<String, TargetColumn>> columns = new LinkedHashMap<>();
+        Map<String, Map<Long, Set<String>>> indexes = new HashMap<>();
         try (PreparedStatement ps = pg.prepareStatement("""
-                SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.atthasdef
+                SELECT c.relname, 'c', a.attname, format_type(a.atttypid, a.atttypmod), format_type(a.atttypid, NULL), a.atthasdef, a.attnum, 0
                 FROM pg_attribute a
                 JOIN pg_class c ON c.oid = a.attrelid
                 JOIN pg_namespace n ON n.oid = c.relnamespace
-                WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
-                ORDER BY a.attnum""")) {
-            ps.setString(1, schema);
-            ps.setString(2, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    columns.put(rs.getString(1), new TargetColumn(rs.getString(2), rs.getBoolean(3)));
-                }
-            }
-        }
-        return columns;
-    }
-
-    static Map<String, String> types(Map<String, TargetColumn> columns) {
-        Map<String, String> types = new LinkedHashMap<>();
-        columns.forEach((name, column) -> types.put(name, column.type()));
-        return types;
-    }
-
-    /** Whether a plain unique index (or primary key) covers exactly these columns, as ON CONFLICT needs. */
-    static boolean hasUniqueKey(Connection pg, String schema, String table, List<String> keyColumns) throws SQLException {
-        Map<Long, Set<String>> indexes = new HashMap<>();
-        try (PreparedStatement ps = pg.prepareStatement("""
-                SELECT i.indexrelid::bigint, a.attname
+                WHERE n.nspname = ? AND c.relname = ANY (?) AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+                UNION ALL
+                SELECT c.relname, 'i', a.attname, NULL, NULL, NULL, a.attnum, i.indexrelid::bigint
                 FROM pg_index i
                 JOIN pg_class c ON c.oid = i.indrelid
                 JOIN pg_namespace n ON n.oid = c.relnamespace
                 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY (i.indkey)
-                WHERE n.nspname = ? AND c.relname = ? AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL""")) {
+                WHERE n.nspname = ? AND c.relname = ANY (?) AND c.relkind IN ('r', 'p')
+                  AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL
+                ORDER BY 1, 2, 7""")) {
+            java.sql.Array array = pg.createArrayOf("text", names.toArray());
             ps.setString(1, schema);
-            ps.setString(2, table);
+            ps.setArray(2, array);
+            ps.setString(3, schema);
+            ps.setArray(4, array);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    indexes.computeIfAbsent(rs.getLong(1), k -> new HashSet<>()).add(rs.getString(2));
+                    String table = rs.getString(1);
+                    if (rs.getString(2).equals("c")) {
+                        columns.computeIfAbsent(table, t -> new LinkedHashMap<>())
+                                .put(rs.getString(3), new TargetColumn(rs.getString(4), rs.getString(5), rs.getBoolean(6)));
+                    } else {
+                        indexes.computeIfAbsent(table, t -> new HashMap<>()).computeIfAbsent(rs.getLong(8), i -> new HashSet<>()).add(rs.getString(3));
+                    }
                 }
             }
         }
-        Set<String> wanted = Set.copyOf(keyColumns);
-        return indexes.values().stream().anyMatch(wanted::equals);
+        Map<String, TargetTable> tables = new HashMap<>();
+        columns.forEach((table, cols) -> tables.put(table,
+                new TargetTable(cols, new ArrayList<>(indexes.getOrDefault(table, Map.of()).values()))));
+        return new PostgresCatalog(tables);
+    }
+
+    /** The table as read, empty when it does not exist. */
+    Optional<TargetTable> table(String name) {
+        return Optional.ofNullable(tables.get(name));
     }
 
     static boolean isEmpty(Connection pg, String qualifiedTable) throws SQLException {

@@ -49,17 +49,27 @@ public final class Replicator {
                 if (!ordered.cyclic().isEmpty()) {
                     listener.warn("Tables {} reference each other in a cycle; replicating them in name order", ordered.cyclic());
                 }
+                List<String> names = new ArrayList<>(ordered.tables().stream().map(TableSchema::name).toList());
+                names.add(WatermarkStore.TABLE);
+                PostgresCatalog catalog = PostgresCatalog.read(pg, source.targetSchema(), names);
                 WatermarkStore watermarks = new WatermarkStore(pg, source.targetSchema());
+                Map<String, Watermark> marks = Map.of();
                 if (source.watermarkColumn().isPresent()) {
-                    watermarks.ensure();
+                    if (catalog.table(WatermarkStore.TABLE).isEmpty()) {
+                        watermarks.ensure();
+                    } else if (mode == Mode.INCREMENTAL) {
+                        marks = watermarks.readAll(source.name());
+                    }
                 }
                 Failures failures = new Failures(settings.loggedFailures(), listener);
                 List<TableReport> reports = new ArrayList<>();
                 int index = 0;
                 for (TableSchema table : ordered.tables()) {
                     listener.checkCancelled();
-                    reports.add(replicateTable(pg, sqlite, table, source, mode, runId, index++, watermarks, failures, listener));
+                    reports.add(replicateTable(pg, sqlite, table, catalog.table(table.name()), source, mode, runId, index++,
+                            Optional.ofNullable(marks.get(table.name())), watermarks, failures, listener));
                 }
+                watermarks.flush();
                 pg.commit();
                 ReplicationReport report = new ReplicationReport(source.name(), reports, failures.first(),
                         Duration.between(started, clock.instant()));
@@ -86,15 +96,16 @@ public final class Replicator {
         return tables;
     }
 
-    private TableReport replicateTable(Connection pg, SqliteSnapshot sqlite, TableSchema schema, SourceSpec source, Mode mode,
-                                       String runId, int index, WatermarkStore watermarks, Failures failures,
-                                       ReplicationListener listener) throws SQLException, InterruptedException {
+    private TableReport replicateTable(Connection pg, SqliteSnapshot sqlite, TableSchema schema, Optional<PostgresCatalog.TargetTable> existing,
+                                       SourceSpec source, Mode mode, String runId, int index, Optional<Watermark> mark,
+                                       WatermarkStore watermarks, Failures failures, ReplicationListener listener)
+            throws SQLException, InterruptedException {
         Instant started = clock.instant();
         String table = schema.name();
         String label = source.label(table);
         String stage = "offsite_stage_" + index;
-        Map<String, PostgresCatalog.TargetColumn> columns = PostgresCatalog.columns(pg, source.targetSchema(), table);
-        TablePlan plan = new TablePlan(schema, source.targetSchema(), PostgresCatalog.types(columns), settings.touchColumn(), stage);
+        TablePlan plan = new TablePlan(schema, source.targetSchema(), existing.map(PostgresCatalog.TargetTable::types).orElse(Map.of()),
+                settings.touchColumn(), stage);
         boolean created = !plan.targetExists();
         boolean changedTarget = created || plan.needsTouchColumn();
         if (created) {
@@ -107,12 +118,10 @@ public final class Replicator {
             execute(pg, plan.addTouchColumnSql());
             listener.info("Added column {} to {}", settings.touchColumn(), plan.target());
         }
-        if (changedTarget) {
-            columns = PostgresCatalog.columns(pg, source.targetSchema(), table);
-        }
-        TablePlan ready = changedTarget
-                ? new TablePlan(schema, source.targetSchema(), PostgresCatalog.types(columns), settings.touchColumn(), stage) : plan;
-        if (!created && !PostgresCatalog.hasUniqueKey(pg, source.targetSchema(), table, schema.primaryKey())) {
+        PostgresCatalog.TargetTable target = changedTarget
+                ? PostgresCatalog.read(pg, source.targetSchema(), List.of(table)).table(table).orElseThrow() : existing.orElseThrow();
+        TablePlan ready = changedTarget ? new TablePlan(schema, source.targetSchema(), target.types(), settings.touchColumn(), stage) : plan;
+        if (!created && !target.hasUniqueKey(schema.primaryKey())) {
             throw new ReplicationException(Kind.SCHEMA_MISMATCH, "target table " + plan.target() + " has no primary key or unique index on "
                     + schema.primaryKey() + ", which the upsert needs");
         }
@@ -128,7 +137,7 @@ public final class Replicator {
         plan = ready;
         Optional<String> since = Optional.empty();
         if (mode == Mode.INCREMENTAL && watermarkColumn.isPresent()) {
-            since = watermarks.read(source.name(), table).filter(w -> w.column().equals(watermarkColumn.get())).map(Watermark::value);
+            since = mark.filter(w -> w.column().equals(watermarkColumn.get())).map(Watermark::value);
         }
         boolean incremental = since.isPresent();
         Optional<String> filter = incremental ? watermarkColumn : Optional.empty();
@@ -144,9 +153,10 @@ public final class Replicator {
             listener.info("Replicating {} {}{}...", total, label, changed);
         }
 
-        boolean targetEmpty = created || PostgresCatalog.isEmpty(pg, plan.target());
-        boolean touchHasDefault = columns.get(settings.touchColumn()).hasDefault();
-        TableWriter writer = new TableWriter(pg, plan, settings.batchSize(), targetEmpty && touchHasDefault);
+        // an incremental run follows a successful one: its target is not worth a look for the empty-table path
+        boolean targetEmpty = created || (!incremental && PostgresCatalog.isEmpty(pg, plan.target()));
+        boolean touchHasDefault = target.columns().get(settings.touchColumn()).hasDefault();
+        TableWriter writer = new TableWriter(pg, plan, target.baseTypes(), settings.batchSize(), targetEmpty && touchHasDefault);
         BatchProgress progress = new BatchProgress(batches.batches(), label, batchLines ? settings.detailedBatches() : 0,
                 settings.progressInterval(), clock);
         Unit unit = new Unit(writer, progress, failure -> failures.add(table, label, failure), schema.primaryKey(), listener);

@@ -3,12 +3,15 @@ package io.offsite.replication.engine;
 import io.offsite.replication.plan.CopyText;
 import io.offsite.replication.plan.TablePlan;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -20,7 +23,8 @@ import org.postgresql.copy.CopyManager;
  * batch and a batch that fails row by row, each under its own savepoint, so one bad row fails alone.
  *
  * <p>When the target was empty at the start, units are copied straight into it (the raw load path); the first unit
- * that fails switches the table back to the staged path.
+ * that fails switches the table back to the staged path. A unit of at most {@value #SMALL_UNIT} rows (typically all an
+ * incremental run has to send) skips the staging table: one upsert statement carries its rows as parameters.
  */
 final class TableWriter {
 
@@ -39,10 +43,15 @@ final class TableWriter {
     }
 
     private static final int COPY_CHUNK = 1 << 16;
+    /** Units of at most this many rows are upserted from parameters, without a staging table. */
+    static final int SMALL_UNIT = UnitReader.CHUNK_ROWS;
+    /** PostgreSQL takes at most 65,535 parameters per statement; staying well below keeps statements small. */
+    private static final int MAX_PARAMETERS = 30_000;
 
     private final Connection pg;
     private final CopyManager copy;
     private final TablePlan plan;
+    private final Map<String, String> castTypes;
     private final int batchSize;
     private final String upsertSql;
     private boolean direct;
@@ -50,8 +59,9 @@ final class TableWriter {
     /** Whether the staging table may hold rows of an earlier attempt (a failed attempt rolls its rows back). */
     private boolean stageUsed;
 
-    TableWriter(Connection pg, TablePlan plan, int batchSize, boolean direct) throws SQLException {
+    TableWriter(Connection pg, TablePlan plan, Map<String, String> castTypes, int batchSize, boolean direct) throws SQLException {
         this.pg = pg;
+        this.castTypes = castTypes;
         this.copy = pg.unwrap(PGConnection.class).getCopyAPI();
         this.plan = plan;
         this.batchSize = batchSize;
@@ -89,7 +99,14 @@ final class TableWriter {
                 unit.drain();
             }
         }
-        Attempt whole = unit.drained() ? attempt(unit.lines, 0, unit.lines.size()) : attempt(unit);
+        Attempt whole = null;
+        if (!unit.drained() && unit.prefetch() && unit.lines.size() <= SMALL_UNIT
+                && (long) unit.lines.size() * plan.columns().size() <= MAX_PARAMETERS) {
+            whole = attemptValues(unit.lines);
+        }
+        if (whole == null) {
+            whole = unit.drained() ? attempt(unit.lines, 0, unit.lines.size()) : attempt(unit);
+        }
         unit.drain();
         List<Object[]> rows = unit.rows;
         List<byte[]> lines = unit.lines;
@@ -145,18 +162,34 @@ final class TableWriter {
         final List<Object[]> rows = new ArrayList<>();
         final List<byte[]> lines = new ArrayList<>();
         private boolean done;
+        private boolean complete;
+        private List<byte[]> prefetched;
 
         Streamed(Chunks chunks) {
             this.chunks = chunks;
         }
 
+        /** Reads the first chunk ahead (handed out by the next {@link #next()}); true when it is the whole unit. */
+        boolean prefetch() throws InterruptedException {
+            if (prefetched == null && lines.isEmpty()) {
+                prefetched = next().orElse(List.of());
+            }
+            return complete;
+        }
+
         @Override
         public Optional<List<byte[]>> next() throws InterruptedException {
-            Optional<UnitReader.Chunk> chunk = done ? Optional.empty() : chunks.next();
+            if (prefetched != null) {
+                List<byte[]> first = prefetched;
+                prefetched = null;
+                return Optional.of(first);
+            }
+            Optional<UnitReader.Chunk> chunk = done || complete ? Optional.empty() : chunks.next();
             if (chunk.isEmpty()) {
                 done = true;
                 return Optional.empty();
             }
+            complete = chunk.get().endsUnit();
             rows.addAll(chunk.get().rows());
             lines.addAll(chunk.get().lines());
             return Optional.of(chunk.get().lines());
@@ -210,6 +243,48 @@ final class TableWriter {
             }
             pg.releaseSavepoint(sp);
             stageUsed = true;
+            return new Attempt(inserted, updated, null);
+        } catch (SQLException e) {
+            rethrowUnlessRowLevel(e);
+            pg.rollback(sp);
+            return new Attempt(0, 0, e);
+        }
+    }
+
+    /**
+     * Upserts a small unit from parameters, without staging; a row-level error is returned as from {@link #attempt}.
+     * Null when a line cannot travel as parameters (text that is no valid UTF-8): the staged path then lets PostgreSQL
+     * judge it as COPY would.
+     */
+    private Attempt attemptValues(List<byte[]> lines) throws SQLException {
+        List<String[]> rows = new ArrayList<>(lines.size());
+        try {
+            for (byte[] line : lines) {
+                rows.add(CopyText.fields(line));
+            }
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
+        Savepoint sp = pg.setSavepoint();
+        try (PreparedStatement ps = pg.prepareStatement(plan.upsertValuesSql(rows.size(), castTypes))) {
+            int p = 1;
+            for (String[] row : rows) {
+                for (String value : row) {
+                    if (value == null) {
+                        ps.setNull(p++, Types.OTHER);
+                    } else {
+                        ps.setObject(p++, value, Types.OTHER);
+                    }
+                }
+            }
+            long inserted;
+            long updated;
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                inserted = rs.getLong(1);
+                updated = rs.getLong(2);
+            }
+            pg.releaseSavepoint(sp);
             return new Attempt(inserted, updated, null);
         } catch (SQLException e) {
             rethrowUnlessRowLevel(e);

@@ -1,6 +1,12 @@
 package io.offsite.replication.plan;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Encodes SQLite values as one line of PostgreSQL's COPY text format: tab-separated, {@code \N} for NULL,
@@ -113,8 +119,41 @@ public final class CopyText {
         }
     }
 
+    /**
+     * The fields of one line this class wrote, unescaped, {@code null} for {@code \\N}: the text each column's input
+     * function gets, as COPY would hand it over. Text that is no valid UTF-8 is refused rather than altered.
+     */
+    public static String[] fields(byte[] line) throws CharacterCodingException {
+        int end = line.length > 0 && line[line.length - 1] == '\n' ? line.length - 1 : line.length;
+        List<String> fields = new ArrayList<>();
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        byte[] field = new byte[end];
+        int size = 0;
+        boolean escapedNull = false;
+        for (int i = 0; i <= end; i++) {
+            if (i == end || line[i] == '\t') {
+                fields.add(escapedNull && size == 0 ? null : utf8.decode(ByteBuffer.wrap(field, 0, size)).toString());
+                size = 0;
+                escapedNull = false;
+            } else if (line[i] == '\\' && i + 1 < end) {
+                byte next = line[++i];
+                switch (next) {
+                    case 't' -> field[size++] = '\t';
+                    case 'n' -> field[size++] = '\n';
+                    case 'r' -> field[size++] = '\r';
+                    case 'N' -> escapedNull = true;
+                    default -> field[size++] = next;
+                }
+            } else {
+                field[size++] = line[i];
+            }
+        }
+        return fields.toArray(String[]::new);
+    }
+
     /** A short, printable form of a row's key for logs and reports, e.g. {@code id=set3-17}. */
-    public static String describeKey(java.util.List<String> keyColumns, Object[] values) {
+    public static String describeKey(List<String> keyColumns, Object[] values) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < keyColumns.size(); i++) {
             if (i > 0) {

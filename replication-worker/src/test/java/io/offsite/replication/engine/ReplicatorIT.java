@@ -217,6 +217,81 @@ class ReplicatorIT {
     }
 
     @Test
+    void aFewChangedRowsTravelAsParametersExactlyAndFailAsCopyWould() throws Exception {
+        PostgresEndpoint pg = LocalStack.freshPostgresDatabase("repl_small_units");
+        Path db = dir.resolve("notes.db");
+        try (Connection c = Tables.sqlite(db)) {
+            Tables.execute(c, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT, n INTEGER, score REAL, raw BLOB, label TEXT, "
+                    + "updated_at TEXT NOT NULL)");
+            for (int i = 1; i <= 500; i++) {
+                Tables.execute(c, "INSERT INTO notes VALUES (" + i + ", 'note " + i + "', " + i + ", " + i + ".5, x'00', 'l', '"
+                        + String.format("2025-01-01T00:%02d:%02dZ", i / 60, i % 60) + "')");
+            }
+        }
+        SourceSpec notes = new SourceSpec("notes", db, List.of(), Optional.of("updated_at"), false, "public", Map.of("notes", "notes"));
+        replicator(pg).replicate(notes, Mode.FULL, "load", listener);
+        try (Connection c = pg.connect()) {
+            Tables.execute(c, "ALTER TABLE notes ALTER COLUMN label TYPE varchar(5)");
+        }
+        Object[][] odd = {
+                {"back\\slash\tTab\nnewline\rreturn", Long.MAX_VALUE, 0.30000000000000004, new byte[] {0, (byte) 0xff, '\\', '\t'}, "\\N"},
+                {"", -1L, -1.0E-300, new byte[0], ""},
+                {"Pokémon ★ 🐉 ends with \\", 0L, Double.MIN_VALUE, new byte[] {10, 13}, "12345"},
+                {null, null, null, null, null},
+        };
+        try (Connection c = Tables.sqlite(db);
+             PreparedStatement ps = c.prepareStatement("UPDATE notes SET body = ?, n = ?, score = ?, raw = ?, label = ?, "
+                     + "updated_at = '2025-02-01T00:00:00Z' WHERE id = ?")) {
+            for (int i = 0; i < odd.length; i++) {
+                for (int j = 0; j < odd[i].length; j++) {
+                    ps.setObject(j + 1, odd[i][j]);
+                }
+                ps.setInt(odd[i].length + 1, 100 + i);
+                ps.executeUpdate();
+            }
+        }
+        lines.clear();
+
+        ReplicationReport report = replicator(pg).replicate(notes, Mode.INCREMENTAL, "small", listener);
+
+        TableReport table = report.tables().get(0);
+        assertThat(table.read()).as("the rows at or after the watermark: the four changed ones and the boundary").isEqualTo(5);
+        assertThat(table.updated()).isEqualTo(4);
+        assertThat(table.unchanged()).isEqualTo(1);
+        try (Connection c = pg.connect(); Connection s = Tables.sqlite(db)) {
+            for (int id = 100; id < 104; id++) {
+                String sql = "SELECT body, n, score, raw, label FROM notes WHERE id = " + id;
+                try (var pr = c.createStatement().executeQuery(sql); var sr = s.createStatement().executeQuery(sql)) {
+                    assertThat(pr.next()).isTrue();
+                    assertThat(sr.next()).isTrue();
+                    assertThat(pr.getString(1)).as("body of %d", id).isEqualTo(sr.getString(1));
+                    assertThat(pr.getObject(2) == null ? null : pr.getLong(2)).isEqualTo(sr.getObject(2) == null ? null : sr.getLong(2));
+                    assertThat(pr.getObject(3) == null ? null : pr.getDouble(3)).isEqualTo(sr.getObject(3) == null ? null : sr.getDouble(3));
+                    assertThat(pr.getBytes(4)).isEqualTo(sr.getBytes(4));
+                    assertThat(pr.getString(5)).isEqualTo(sr.getString(5));
+                }
+            }
+        }
+
+        // a value too long for varchar(5) fails as in COPY (an explicit cast would have cut it), alone
+        try (Connection c = Tables.sqlite(db)) {
+            Tables.execute(c, "UPDATE notes SET label = 'toolong', updated_at = '2025-03-01T00:00:00Z' WHERE id = 104");
+            Tables.execute(c, "UPDATE notes SET body = 'again', updated_at = '2025-03-01T00:00:00Z' WHERE id = 105");
+        }
+        ReplicationReport second = replicator(pg).replicate(notes, Mode.INCREMENTAL, "small-2", listener);
+        assertThat(second.tables().get(0).failed()).isEqualTo(1);
+        assertThat(second.tables().get(0).updated()).isEqualTo(1);
+        assertThat(second.firstFailures()).singleElement().satisfies(f -> {
+            assertThat(f.key()).isEqualTo("id=104");
+            assertThat(f.reason()).containsIgnoringCase("too long");
+        });
+        try (Connection c = pg.connect()) {
+            assertThat(Tables.string(c, "SELECT label FROM notes WHERE id = 104")).isEqualTo("l");
+            assertThat(Tables.string(c, "SELECT body FROM notes WHERE id = 105")).isEqualTo("again");
+        }
+    }
+
+    @Test
     void writesToSqliteDuringARunNeverProduceATornCopy() throws Exception {
         PostgresEndpoint pg = LocalStack.freshPostgresDatabase("repl_torn");
         Path db = dir.resolve("busy.db");

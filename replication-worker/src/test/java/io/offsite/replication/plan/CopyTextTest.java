@@ -1,6 +1,7 @@
 package io.offsite.replication.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -37,6 +38,15 @@ class CopyTextTest {
                 .isEqualTo("\\\\\\t\\n\\r\t\t\\\\\tend\\\\\t\\tstart\n");
         String tabs = "\t".repeat(10_000);
         assertThat(row(utf8(tabs), utf8("x".repeat(70_000)))).isEqualTo("\\t".repeat(10_000) + "\t" + "x".repeat(70_000) + "\n");
+    }
+
+    @Test
+    void fieldsReadBackWhatRowWrote() throws Exception {
+        Object[] values = {"a\tb\\c\nd\re", null, "\\N", "", 42L, "Pokémon 🐉", new byte[] {0, (byte) 0xff}};
+        assertThat(CopyText.fields(CopyText.row(values))).containsExactly("a\tb\\c\nd\re", null, "\\N", "", "42", "Pokémon 🐉", "\\x00ff");
+        assertThat(CopyText.fields(CopyText.row(new Object[] {""}))).containsExactly("");
+        assertThatThrownBy(() -> CopyText.fields(CopyText.row(new Object[] {new Utf8Text(new byte[] {'a', (byte) 0xc3})})))
+                .isInstanceOf(java.nio.charset.CharacterCodingException.class);
     }
 
     static Utf8Text utf8(String s) {

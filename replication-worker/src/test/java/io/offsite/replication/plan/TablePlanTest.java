@@ -49,6 +49,22 @@ class TablePlanTest {
     }
 
     @Test
+    void smallUnitsUpsertFromParametersCastToTheColumnTypesWithoutModifiers() {
+        String sql = plan(SETS, Map.of()).upsertValuesSql(2, Map.of("id", "text", "name", "character varying", "total", "bigint"));
+        assertThat(sql).startsWith("""
+                WITH s ("id", "name", "total") AS (VALUES (CAST(? AS text), CAST(? AS character varying), CAST(? AS bigint)), \
+                (CAST(? AS text), CAST(? AS character varying), CAST(? AS bigint))),
+                written AS (
+                  INSERT INTO "public"."sets" AS t ("id", "name", "total", "updated_at")
+                  SELECT s."id", s."name", s."total", now()
+                  FROM s
+                  LEFT JOIN LATERAL (SELECT x."id", x."name", x."total" FROM "public"."sets" x WHERE x."id" = s."id" OFFSET 0) d ON true
+                """);
+        assertThat(sql).endsWith(plan(SETS, Map.of()).upsertSql().substring(plan(SETS, Map.of()).upsertSql().indexOf("  WHERE d.")));
+        assertThatThrownBy(() -> plan(SETS, Map.of()).upsertValuesSql(1, Map.of("id", "text"))).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
     void aKeyOnlyTableDoesNothingOnConflict() {
         TableSchema tags = new TableSchema("card_tags", List.of(new Column("card_id", "TEXT", true), new Column("tag", "TEXT", true)),
                 List.of("card_id", "tag"), Set.of());
