@@ -104,7 +104,8 @@ names = {"worker-first-load": "worker: first full load",
          "worker-full-rerun-unchanged": "worker: full re-run, nothing changed",
          "worker-incremental-unchanged": "worker: incremental re-run, nothing changed",
          "worker-incremental-1pct": "worker: incremental run, 1% of cards changed",
-         "worker-full-rerun-after-1pct": "worker: full re-run after that (nothing left to change)"}
+         "worker-full-rerun-after-1pct": "worker: full re-run after that (nothing left to change)",
+         "worker-incremental-unchanged-new-connection": "worker: incremental re-run, nothing changed, on a new connection"}
 for key, name in names.items():
     if key in worker:
         rows.append((name, worker[key][0], worker[key][1]))

@@ -3,6 +3,7 @@ package io.offsite.replication.config;
 import io.offsite.replication.engine.EngineSettings;
 import io.offsite.replication.engine.Mode;
 import io.offsite.replication.engine.PostgresSettings;
+import io.offsite.replication.engine.PostgresTarget;
 import io.offsite.replication.engine.SourceSpec;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -40,7 +41,7 @@ public record ReplicationProperties(
         @NotNull Map<String, @Valid Source> sources) {
 
     public ReplicationProperties {
-        postgres = postgres == null ? new Postgres(null, null, 0, null, null, null, null) : postgres;
+        postgres = postgres == null ? new Postgres(null, null, 0, null, null, null, null, null) : postgres;
         batchSize = batchSize == 0 ? 100 : batchSize;
         unitBatches = unitBatches == 0 ? 100 : unitBatches;
         touchColumn = touchColumn == null ? "updated_at" : touchColumn;
@@ -63,9 +64,10 @@ public record ReplicationProperties(
      * @param user login role
      * @param password its password (never logged)
      * @param connectTimeout how long connecting may take
+     * @param keepIdle how long a connection is kept after a run for the next one (0 closes it after each run)
      */
     public record Postgres(String url, String host, @Min(0) @Max(65535) int port, String database, String user, String password,
-                           Duration connectTimeout) {
+                           Duration connectTimeout, Duration keepIdle) {
 
         public Postgres {
             host = host == null || host.isBlank() ? "127.0.0.1" : host;
@@ -74,6 +76,7 @@ public record ReplicationProperties(
             user = user == null || user.isBlank() ? "pokemon" : user;
             password = password == null ? "" : password;
             connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
+            keepIdle = keepIdle == null ? PostgresTarget.DEFAULT_KEEP_IDLE : keepIdle;
         }
 
         public PostgresSettings settings() {

@@ -41,7 +41,9 @@ public final class Replicator {
             throws InterruptedException {
         Instant started = clock.instant();
         listener.info("Starting replication to PostgreSQL");
-        try (Connection pg = target.connect()) {
+        Connection pg = target.connect();
+        boolean committed = false;
+        try {
             listener.info("Verifying PostgreSQL connectivity... OK");
             try (SqliteSnapshot sqlite = SqliteSnapshot.open(source.path())) {
                 List<TableSchema> tables = schemas(sqlite, source);
@@ -71,6 +73,7 @@ public final class Replicator {
                 }
                 watermarks.flush();
                 pg.commit();
+                committed = true;
                 ReplicationReport report = new ReplicationReport(source.name(), reports, failures.first(),
                         Duration.between(started, clock.instant()));
                 summarize(report, source, listener);
@@ -78,6 +81,21 @@ public final class Replicator {
             }
         } catch (SQLException e) {
             throw PostgresErrors.during(e, target.settings(), "replicating " + source.name());
+        } finally {
+            finish(pg, committed);
+        }
+    }
+
+    /** A committed run's connection goes back to the target (which may keep it for the next run); any other is closed. */
+    private void finish(Connection pg, boolean committed) {
+        if (committed) {
+            target.release(pg);
+            return;
+        }
+        try {
+            pg.close(); // closing ends (rolls back) whatever the run had written
+        } catch (SQLException e) {
+            // the run's own failure is what gets reported
         }
     }
 

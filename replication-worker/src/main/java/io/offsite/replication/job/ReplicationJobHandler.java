@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,14 +29,22 @@ import org.springframework.stereotype.Component;
  * {@code full} or {@code incremental}. Converts the engine's report into the completion's status and stats.
  */
 @Component
-class ReplicationJobHandler implements JobHandler {
+class ReplicationJobHandler implements JobHandler, DisposableBean {
 
     private final ReplicationProperties properties;
     private final ReplicationMetrics metrics;
+    private final PostgresTarget target;
 
     ReplicationJobHandler(ReplicationProperties properties, ReplicationMetrics metrics) {
         this.properties = properties;
         this.metrics = metrics;
+        this.target = new PostgresTarget(properties.postgres().settings(), properties.postgres().keepIdle());
+    }
+
+    /** Closes the connection kept between runs. */
+    @Override
+    public void destroy() {
+        target.close();
     }
 
     @Override
@@ -52,7 +61,7 @@ class ReplicationJobHandler implements JobHandler {
                     + new TreeSet<>(properties.sources().keySet()));
         }
         Mode mode = ctx.parameter("mode").map(ReplicationJobHandler::mode).orElse(source.mode());
-        Replicator replicator = new Replicator(new PostgresTarget(properties.postgres().settings()), properties.engine(), ctx.clock());
+        Replicator replicator = new Replicator(target, properties.engine(), ctx.clock());
         ReplicationReport report;
         try {
             report = replicator.replicate(source.spec(sourceName), mode, ctx.runId(), listener(ctx));

@@ -92,8 +92,13 @@ public final class ReplicationBench {
         worker(replicator(pg, unitBatches), db, pg, mode, label);
     }
 
+    /** The engine as the worker runs it: the connection of one run is kept for the next for the default time. */
     static Replicator replicator(PostgresSettings pg, int unitBatches) {
-        return new Replicator(new PostgresTarget(pg), EngineSettings.defaults().withUnitBatches(unitBatches), Clock.systemUTC());
+        return replicator(new PostgresTarget(pg, PostgresTarget.DEFAULT_KEEP_IDLE), unitBatches);
+    }
+
+    static Replicator replicator(PostgresTarget target, int unitBatches) {
+        return new Replicator(target, EngineSettings.defaults().withUnitBatches(unitBatches), Clock.systemUTC());
     }
 
     /**
@@ -101,7 +106,15 @@ public final class ReplicationBench {
      * nothing changed, an incremental re-run with nothing changed, then an incremental run after 1% of the cards changed.
      */
     static void sequence(Path db, PostgresSettings pg, int unitBatches) throws Exception {
-        Replicator replicator = replicator(pg, unitBatches);
+        try (PostgresTarget target = new PostgresTarget(pg, PostgresTarget.DEFAULT_KEEP_IDLE)) {
+            sequence(db, pg, replicator(target, unitBatches));
+        }
+        // the same incremental run when no connection was kept (runs further apart than the keep time)
+        settle(pg);
+        worker(replicator(new PostgresTarget(pg), unitBatches), db, pg, Mode.INCREMENTAL, "worker-incremental-unchanged-new-connection");
+    }
+
+    static void sequence(Path db, PostgresSettings pg, Replicator replicator) throws Exception {
         warmUp(pg, (warmDb, schema) -> replicator.replicate(new SourceSpec("warm-up", warmDb, List.of(), Optional.of("updated_at"), false,
                 schema, Map.of()), Mode.FULL, "warm-up", quiet()));
         settle(pg);
