@@ -11,6 +11,8 @@
 set -euo pipefail
 
 CARDS=${1:-1000000}
+# small databases are measured several times (median): single runs of a fraction of a second vary too much
+ROUNDS=${ROUNDS:-$([ "$CARDS" -le 100000 ] && echo 5 || echo 1)}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$ROOT/bench/work/replication
 RESULTS=$ROOT/bench/replication/results-$CARDS.md
@@ -29,7 +31,7 @@ echo "== building"
 CP=$ROOT/replication-worker/target/classes:$ROOT/replication-worker/target/test-classes:$(cat "$WORK/classpath.txt")
 step() { java -Xmx2g -cp "$CP" io.offsite.replication.bench.ReplicationBench "$@"; }
 now() { date +%s.%N; }
-seconds() { python3 -c "print(f'{$2 - $1:.2f}')"; }
+seconds() { python3 -c "print(f'{$2 - $1:.3f}')"; }
 fresh() {
   psql -d postgres -q -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1"
   sync  # exports just written must not be flushed while the next method is timed
@@ -46,17 +48,21 @@ cp "$SOURCE" "$DB"
 rm -f "$DB-wal" "$DB-shm"
 SIZE=$(du -h "$DB" | cut -f1)
 
-echo "== psql \\copy of a CSV export into empty tables (the export is not timed)"
+echo "== psql \\copy of a CSV export into empty tables (the export is not timed; median of $ROUNDS rounds)"
 SET_COLS=$(step columns "$DB" sets)
 CARD_COLS=$(step columns "$DB" pokemon_cards)
 sqlite3 -csv "$DB" "SELECT $SET_COLS FROM sets" > "$WORK/sets.csv"
 sqlite3 -csv "$DB" "SELECT $CARD_COLS FROM pokemon_cards" > "$WORK/cards.csv"
-fresh bench_copy
-step ddl "$DB" | psql -d bench_copy -q
-t0=$(now)
-psql -d bench_copy -q -c "\\copy sets ($SET_COLS) FROM '$WORK/sets.csv' CSV" -c "\\copy pokemon_cards ($CARD_COLS) FROM '$WORK/cards.csv' CSV"
-COPY=$(seconds "$t0" "$(now)")
-echo "copy: $COPY s"
+COPIES=()
+for round in $(seq "$ROUNDS"); do
+  fresh bench_copy
+  step ddl "$DB" | psql -d bench_copy -q
+  t0=$(now)
+  psql -d bench_copy -q -c "\\copy sets ($SET_COLS) FROM '$WORK/sets.csv' CSV" -c "\\copy pokemon_cards ($CARD_COLS) FROM '$WORK/cards.csv' CSV"
+  COPIES+=("$(seconds "$t0" "$(now)")")
+done
+COPY=$(printf '%s\n' "${COPIES[@]}" | sort -n | python3 -c "import sys; v=[float(x) for x in sys.stdin]; n=len(v); print(f'{(v[n//2] if n%2 else (v[n//2-1]+v[n//2])/2):.3f}')")
+echo "copy: $COPY s (rounds: ${COPIES[*]})"
 
 PGLOADER=n/a
 if command -v pgloader >/dev/null; then
@@ -83,16 +89,16 @@ fresh bench_original
 step original "$DB" "$JDBC/bench_original" "$PGUSER" "$PGPASSWORD" | tee "$WORK/original-$CARDS.log"
 ORIGINAL=$(awk -F'\t' '$1 == "RESULT" && $2 == "original" {print $3}' "$WORK/original-$CARDS.log")
 
-echo "== the worker's engine"
+echo "== the worker's engine ($ROUNDS rounds)"
 fresh bench_worker
-step sequence "$DB" "$JDBC/bench_worker" "$PGUSER" "$PGPASSWORD" > "$WORK/worker-$CARDS.log"
+step sequence "$DB" "$JDBC/bench_worker" "$PGUSER" "$PGPASSWORD" "$ROUNDS" > "$WORK/worker-$CARDS.log"
 grep RESULT "$WORK/worker-$CARDS.log"
 
-python3 - "$WORK/worker-$CARDS.log" "$RESULTS" "$CARDS" "$SIZE" "$COPY" "$PGLOADER" "$ORIGINAL" <<'PY'
+python3 - "$WORK/worker-$CARDS.log" "$RESULTS" "$CARDS" "$SIZE" "$COPY" "$PGLOADER" "$ORIGINAL" "${COPIES[*]}" "$ROUNDS" <<'PY'
 import sys
-log, out, cards, size, copy, pgloader, original = sys.argv[1:]
+log, out, cards, size, copy, pgloader, original, copies, rounds = sys.argv[1:]
 copy = float(copy)
-rows = [("psql \\copy of a CSV export into empty tables", copy, ""),
+rows = [("psql \\copy of a CSV export into empty tables", copy, "rounds: " + copies if int(rounds) > 1 else ""),
         ("pgloader (SQLite file to PostgreSQL)", None if pgloader == "n/a" else float(pgloader), "not installed" if pgloader == "n/a" else ""),
         ("original: multi-row INSERT ... ON CONFLICT per 100 rows", float(original), "")]
 worker = {}
@@ -112,11 +118,13 @@ for key, name in names.items():
 first = worker["worker-first-load"][0]
 with open(out, "w") as f:
     f.write(f"# Replication benchmark: {int(cards):,} cards (SQLite file {size})\n\n")
+    if int(rounds) > 1:
+        f.write(f"Seconds are the median of {rounds} rounds (`\\copy` and every worker step; pgloader and the original once).\n\n")
     f.write("| method | seconds | × \\copy | first load ÷ this | details |\n|---|---:|---:|---:|---|\n")
     for name, secs, details in rows:
         if secs is None:
             f.write(f"| {name} | n/a | | | {details} |\n")
         else:
-            f.write(f"| {name} | {secs:.2f} | {secs / copy:.2f} | {first / secs:.1f} | {details} |\n")
+            f.write(f"| {name} | {secs:.3f} | {secs / copy:.2f} | {first / secs:.1f} | {details} |\n")
 print(open(out).read())
 PY

@@ -43,8 +43,11 @@ final class TableWriter {
     }
 
     private static final int COPY_CHUNK = 1 << 16;
-    /** Units of at most this many rows are upserted from parameters, without a staging table. */
-    static final int SMALL_UNIT = UnitReader.CHUNK_ROWS;
+    /**
+     * Units of at most this many rows are upserted from parameters, without a staging table: below it one statement is
+     * cheaper than creating, filling and reading a staging table; above it, parsing and binding the parameters costs more.
+     */
+    static final int SMALL_UNIT = 32;
     /** PostgreSQL takes at most 65,535 parameters per statement; staying well below keeps statements small. */
     private static final int MAX_PARAMETERS = 30_000;
 

@@ -34,6 +34,7 @@ import java.util.Properties;
  *   ddl      &lt;sqlite&gt;                                   CREATE TABLE statements the worker would run
  *   columns  &lt;sqlite&gt; &lt;table&gt;                           the columns the worker copies, comma-separated
  *   worker   &lt;sqlite&gt; &lt;url&gt; &lt;user&gt; &lt;password&gt; &lt;full|incremental&gt; &lt;label&gt; [unitBatches]
+ *   sequence &lt;sqlite&gt; &lt;url&gt; &lt;user&gt; &lt;password&gt; [rounds] [unitBatches]   the worker's runs in order, median of rounds
  *   original &lt;sqlite&gt; &lt;url&gt; &lt;user&gt; &lt;password&gt;        the original's way: multi-row INSERT ... ON CONFLICT per 100 rows
  *   touch    &lt;sqlite&gt; &lt;percent&gt;                         changes that share of cards (price and updated_at)
  *   stats    &lt;url&gt; &lt;user&gt; &lt;password&gt; &lt;table&gt;           n_tup_ins n_tup_upd n_dead_tup
@@ -52,7 +53,8 @@ public final class ReplicationBench {
             case "worker" -> worker(Path.of(args[1]), settings(args[2], args[3], args[4]), Mode.parse(args[5]), args[6],
                     args.length > 7 ? Integer.parseInt(args[7]) : EngineSettings.defaults().unitBatches());
             case "sequence" -> sequence(Path.of(args[1]), settings(args[2], args[3], args[4]),
-                    args.length > 5 ? Integer.parseInt(args[5]) : EngineSettings.defaults().unitBatches());
+                    args.length > 6 ? Integer.parseInt(args[6]) : EngineSettings.defaults().unitBatches(),
+                    args.length > 5 ? Integer.parseInt(args[5]) : 1);
             case "original" -> original(Path.of(args[1]), settings(args[2], args[3], args[4]));
             case "read" -> read(Path.of(args[1]));
             case "touch" -> touch(Path.of(args[1]), Double.parseDouble(args[2]));
@@ -89,7 +91,8 @@ public final class ReplicationBench {
     }
 
     static void worker(Path db, PostgresSettings pg, Mode mode, String label, int unitBatches) throws Exception {
-        worker(replicator(pg, unitBatches), db, pg, mode, label);
+        Result result = worker(replicator(pg, unitBatches), db, pg, mode, label, true);
+        System.out.printf(Locale.ROOT, "RESULT\t%s\t%.3f\t%s%n", label, result.seconds(), result.details());
     }
 
     /** The engine as the worker runs it: the connection of one run is kept for the next for the default time. */
@@ -105,29 +108,71 @@ public final class ReplicationBench {
      * The worker's runs in one JVM, as a long-running worker sees them: first load into empty tables, a full re-run with
      * nothing changed, an incremental re-run with nothing changed, then an incremental run after 1% of the cards changed.
      */
-    static void sequence(Path db, PostgresSettings pg, int unitBatches) throws Exception {
+    /**
+     * The worker's runs in one JVM, as a long-running worker sees them, {@code rounds} times (each round from a fresh copy
+     * of the SQLite file into empty tables); every step's median over the rounds is reported.
+     */
+    static void sequence(Path db, PostgresSettings pg, int unitBatches, int rounds) throws Exception {
+        Map<String, List<Double>> seconds = new java.util.LinkedHashMap<>();
+        Map<String, String> details = new java.util.HashMap<>();
+        Path work = db.resolveSibling(db.getFileName() + ".round");
         try (PostgresTarget target = new PostgresTarget(pg, PostgresTarget.DEFAULT_KEEP_IDLE)) {
-            sequence(db, pg, replicator(target, unitBatches));
+            Replicator replicator = replicator(target, unitBatches);
+            warmUp(pg, (warmDb, schema) -> {
+                SourceSpec warm = new SourceSpec("warm-up", warmDb, List.of(), Optional.of("updated_at"), false, schema, Map.of());
+                for (Mode mode : List.of(Mode.FULL, Mode.FULL, Mode.INCREMENTAL)) {
+                    replicator.replicate(warm, mode, "warm-up", quiet());
+                }
+                touch(warmDb, 1.0);
+                replicator.replicate(warm, Mode.INCREMENTAL, "warm-up", quiet());
+            });
+            for (int round = 1; round <= rounds; round++) {
+                boolean last = round == rounds;
+                java.nio.file.Files.copy(db, work, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                dropTargetTables(pg);
+                for (Step step : STEPS) {
+                    if (step.touchFirst()) {
+                        touch(work, 1.0);
+                    }
+                    settle(pg);
+                    Result result = worker(replicator, work, pg, step.mode(), step.label(), last);
+                    seconds.computeIfAbsent(step.label(), k -> new ArrayList<>()).add(result.seconds());
+                    details.put(step.label(), result.details());
+                }
+            }
+            // the same incremental run when no connection was kept (runs further apart than the keep time)
+            settle(pg);
+            Result cold = worker(replicator(new PostgresTarget(pg), unitBatches), work, pg, Mode.INCREMENTAL, "cold", true);
+            seconds.put("worker-incremental-unchanged-new-connection", List.of(cold.seconds()));
+            details.put("worker-incremental-unchanged-new-connection", cold.details());
+        } finally {
+            java.nio.file.Files.deleteIfExists(work);
         }
-        // the same incremental run when no connection was kept (runs further apart than the keep time)
-        settle(pg);
-        worker(replicator(new PostgresTarget(pg), unitBatches), db, pg, Mode.INCREMENTAL, "worker-incremental-unchanged-new-connection");
+        seconds.forEach((label, values) -> System.out.printf(Locale.ROOT, "RESULT\t%s\t%.3f\t%s\t%s%n", label, median(values),
+                details.get(label), "rounds: " + String.join(" ", values.stream().map(v -> String.format(Locale.ROOT, "%.3f", v)).toList())));
     }
 
-    static void sequence(Path db, PostgresSettings pg, Replicator replicator) throws Exception {
-        warmUp(pg, (warmDb, schema) -> replicator.replicate(new SourceSpec("warm-up", warmDb, List.of(), Optional.of("updated_at"), false,
-                schema, Map.of()), Mode.FULL, "warm-up", quiet()));
-        settle(pg);
-        worker(replicator, db, pg, Mode.FULL, "worker-first-load");
-        settle(pg);
-        worker(replicator, db, pg, Mode.FULL, "worker-full-rerun-unchanged");
-        settle(pg);
-        worker(replicator, db, pg, Mode.INCREMENTAL, "worker-incremental-unchanged");
-        touch(db, 1.0);
-        settle(pg);
-        worker(replicator, db, pg, Mode.INCREMENTAL, "worker-incremental-1pct");
-        settle(pg);
-        worker(replicator, db, pg, Mode.FULL, "worker-full-rerun-after-1pct");
+    record Step(String label, Mode mode, boolean touchFirst) {
+    }
+
+    static final List<Step> STEPS = List.of(
+            new Step("worker-first-load", Mode.FULL, false),
+            new Step("worker-full-rerun-unchanged", Mode.FULL, false),
+            new Step("worker-incremental-unchanged", Mode.INCREMENTAL, false),
+            new Step("worker-incremental-1pct", Mode.INCREMENTAL, true),
+            new Step("worker-full-rerun-after-1pct", Mode.FULL, false));
+
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /** Empty target: the tables and the watermarks of the previous round go. */
+    static void dropTargetTables(PostgresSettings pg) throws Exception {
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password()); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS public.pokemon_cards, public.sets, public.offsite_replication_state");
+        }
     }
 
     /**
@@ -154,8 +199,9 @@ public final class ReplicationBench {
     }
 
     /**
-     * A worker is a long-running process: before the measured runs, one small replication into a scratch schema loads
-     * the classes and native libraries involved (JDBC drivers, the SQLite library), as the worker's earlier runs would.
+     * A worker is a long-running process: before the measured runs, the same sequence of runs on a small database into
+     * a scratch schema loads the classes and native libraries involved (JDBC drivers, the SQLite library), as the
+     * worker's earlier runs would.
      */
     static void warmUp(PostgresSettings pg, WarmUp warmUp) throws Exception {
         Path dir = java.nio.file.Files.createTempDirectory("replication-warm-up");
@@ -187,9 +233,14 @@ public final class ReplicationBench {
         };
     }
 
-    static void worker(Replicator replicator, Path db, PostgresSettings pg, Mode mode, String label) throws Exception {
+    record Result(double seconds, String details) {
+    }
+
+    /** One run; with {@code stats}, the target's tuple statistics after it (which takes a wait, see below). */
+    static Result worker(Replicator replicator, Path db, PostgresSettings pg, Mode mode, String label, boolean stats) throws Exception {
         SourceSpec source = new SourceSpec("pokemon-data", db, List.of(), Optional.of("updated_at"), false, "public",
                 Map.of("sets", "sets", "pokemon_cards", "cards"));
+        System.out.println("== " + label + " " + mode);
         long start = System.nanoTime();
         ReplicationReport report = replicator.replicate(source, mode, label, new ReplicationListener() {
             @Override
@@ -204,9 +255,15 @@ public final class ReplicationBench {
         });
         double seconds = (System.nanoTime() - start) / 1e9;
         TableReport cards = report.tables().stream().filter(t -> t.table().equals("pokemon_cards")).findFirst().orElseThrow();
-        Thread.sleep(1500); // let the statistics of the finished session reach pg_stat_user_tables
-        System.out.printf(Locale.ROOT, "RESULT\t%s\t%.2f\tread=%d inserted=%d updated=%d unchanged=%d failed=%d\t%s%n", label, seconds,
-                cards.read(), cards.inserted(), cards.updated(), cards.unchanged(), cards.failed(), stats(pg, "pokemon_cards"));
+        String details = String.format(Locale.ROOT, "read=%d inserted=%d updated=%d unchanged=%d failed=%d", cards.read(), cards.inserted(),
+                cards.updated(), cards.unchanged(), cards.failed());
+        if (stats) {
+            // a session reports its table statistics within 10 s of going idle (the kept connection stays open)
+            Thread.sleep(11_000);
+            details += "; " + stats(pg, "pokemon_cards");
+        }
+        System.out.printf(Locale.ROOT, "%s: %.3f s, %s%n", label, seconds, details);
+        return new Result(seconds, details);
     }
 
     /** The original's way: one multi-row INSERT ... ON CONFLICT (id) DO UPDATE per batch of 100, each its own transaction. */
