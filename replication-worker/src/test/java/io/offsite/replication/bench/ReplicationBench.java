@@ -177,7 +177,8 @@ public final class ReplicationBench {
 
     /**
      * What happens between two daily runs: autovacuum has processed the tables and a checkpoint has written the
-     * dirty pages. Done explicitly so that no step pays for the previous one's background work.
+     * dirty pages, and the system has flushed them to disk. Done explicitly so that no step pays for the previous one's
+     * background work.
      */
     static void settle(PostgresSettings pg) throws Exception {
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password()); Statement s = c.createStatement()) {
@@ -192,6 +193,8 @@ public final class ReplicationBench {
             }
             s.execute("CHECKPOINT");
         }
+        // the checkpoint's writes leave the page cache now, not while the next step is timed (server on this machine)
+        new ProcessBuilder("sync").inheritIO().start().waitFor();
     }
 
     interface WarmUp {

@@ -15,6 +15,13 @@ class BatchPlanTest {
     }
 
     @Test
+    void unitsOfASmallTableStayBelowAnEighthOfIt() {
+        BatchPlan plan = new BatchPlan(15_000, 100, 100);
+        assertThat(IntStream.range(0, 5).map(plan::unitRows).toArray()).containsExactly(1_000, 1_900, 1_900, 1_900, 1_900);
+        assertThat(new BatchPlan(3_000, 100, 100).unitRows(3)).as("never below the first unit").isEqualTo(1_000);
+    }
+
+    @Test
     void everyUnitIsAWholeNumberOfBatches() {
         BatchPlan plan = new BatchPlan(50_000, 7, 33);
         for (int i = 0; i < 10; i++) {
