@@ -27,6 +27,8 @@ import org.springframework.validation.annotation.Validated;
  * @param touchColumn target column set to {@code now()} when a row is inserted or changes
  * @param loggedFailures how many refused rows are logged and reported with their key and reason
  * @param progressInterval how often long tables log progress
+ * @param keepIdle how long the connections of a run (to PostgreSQL and to the SQLite source) are kept for the next run;
+ *        0 closes them after each run
  * @param sources configured sources by name
  */
 @Validated
@@ -38,10 +40,12 @@ public record ReplicationProperties(
         @NotBlank String touchColumn,
         @Min(0) int loggedFailures,
         Duration progressInterval,
+        Duration keepIdle,
         @NotNull Map<String, @Valid Source> sources) {
 
     public ReplicationProperties {
-        postgres = postgres == null ? new Postgres(null, null, 0, null, null, null, null, null) : postgres;
+        postgres = postgres == null ? new Postgres(null, null, 0, null, null, null, null) : postgres;
+        keepIdle = keepIdle == null ? PostgresTarget.DEFAULT_KEEP_IDLE : keepIdle;
         batchSize = batchSize == 0 ? 100 : batchSize;
         unitBatches = unitBatches == 0 ? 100 : unitBatches;
         touchColumn = touchColumn == null ? "updated_at" : touchColumn;
@@ -64,10 +68,9 @@ public record ReplicationProperties(
      * @param user login role
      * @param password its password (never logged)
      * @param connectTimeout how long connecting may take
-     * @param keepIdle how long a connection is kept after a run for the next one (0 closes it after each run)
      */
     public record Postgres(String url, String host, @Min(0) @Max(65535) int port, String database, String user, String password,
-                           Duration connectTimeout, Duration keepIdle) {
+                           Duration connectTimeout) {
 
         public Postgres {
             host = host == null || host.isBlank() ? "127.0.0.1" : host;
@@ -76,7 +79,6 @@ public record ReplicationProperties(
             user = user == null || user.isBlank() ? "pokemon" : user;
             password = password == null ? "" : password;
             connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
-            keepIdle = keepIdle == null ? PostgresTarget.DEFAULT_KEEP_IDLE : keepIdle;
         }
 
         public PostgresSettings settings() {

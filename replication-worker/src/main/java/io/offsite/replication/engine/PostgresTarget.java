@@ -6,10 +6,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.postgresql.PGConnection;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.ServerVersion;
@@ -28,11 +24,7 @@ public final class PostgresTarget implements AutoCloseable {
     public static final Duration DEFAULT_KEEP_IDLE = Duration.ofMinutes(2);
 
     private final PostgresSettings settings;
-    private final Duration keepIdle;
-    private Connection idle;
-    private ScheduledFuture<?> idleClose;
-    private ScheduledExecutorService closer;
-    private boolean closed;
+    private final IdleConnections<String> idle;
 
     /** A target whose connections are closed after each run. */
     public PostgresTarget(PostgresSettings settings) {
@@ -41,7 +33,7 @@ public final class PostgresTarget implements AutoCloseable {
 
     public PostgresTarget(PostgresSettings settings, Duration keepIdle) {
         this.settings = settings;
-        this.keepIdle = keepIdle == null || keepIdle.isNegative() ? Duration.ZERO : keepIdle;
+        this.idle = new IdleConnections<>(keepIdle, "replication-idle-postgres");
     }
 
     public PostgresSettings settings() {
@@ -55,7 +47,7 @@ public final class PostgresTarget implements AutoCloseable {
      * compiling would take longer than running them.
      */
     public Connection connect() {
-        Connection kept = takeIdle();
+        Connection kept = idle.take(settings.jdbcUrl());
         if (kept != null) {
             try {
                 if (kept.isValid((int) Math.max(1, settings.connectTimeout().toSeconds()))) {
@@ -64,7 +56,7 @@ public final class PostgresTarget implements AutoCloseable {
             } catch (SQLException e) {
                 // not usable any more: a new connection follows
             }
-            closeQuietly(kept, null);
+            IdleConnections.closeQuietly(kept);
         }
         return open();
     }
@@ -74,64 +66,13 @@ public final class PostgresTarget implements AutoCloseable {
      * {@code keepIdle}, or closed.
      */
     public void release(Connection connection) {
-        boolean keep;
-        synchronized (this) {
-            keep = !keepIdle.isZero() && idle == null && !closed && isOpen(connection);
-            if (keep) {
-                idle = connection;
-                if (closer == null) {
-                    closer = Executors.newSingleThreadScheduledExecutor(r -> {
-                        Thread t = new Thread(r, "replication-idle-connection");
-                        t.setDaemon(true);
-                        return t;
-                    });
-                }
-                idleClose = closer.schedule(this::closeIdle, keepIdle.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        }
-        if (!keep) {
-            closeQuietly(connection, null);
-        }
-    }
-
-    private static boolean isOpen(Connection connection) {
-        try {
-            return !connection.isClosed();
-        } catch (SQLException e) {
-            return false;
-        }
-    }
-
-    private synchronized Connection takeIdle() {
-        Connection kept = idle;
-        idle = null;
-        if (idleClose != null) {
-            idleClose.cancel(false);
-            idleClose = null;
-        }
-        return kept;
-    }
-
-    private void closeIdle() {
-        Connection kept = takeIdle();
-        if (kept != null) {
-            closeQuietly(kept, null);
-        }
+        idle.put(settings.jdbcUrl(), connection);
     }
 
     /** Closes the kept connection, if any. */
     @Override
     public void close() {
-        synchronized (this) {
-            closed = true;
-        }
-        closeIdle();
-        synchronized (this) {
-            if (closer != null) {
-                closer.shutdownNow();
-                closer = null;
-            }
-        }
+        idle.close();
     }
 
     private Connection open() {
@@ -152,20 +93,8 @@ public final class PostgresTarget implements AutoCloseable {
             connection.setAutoCommit(false);
             return connection;
         } catch (SQLException e) {
-            closeQuietly(connection, e);
+            IdleConnections.closeQuietly(connection);
             throw PostgresErrors.onConnect(e, settings);
-        }
-    }
-
-    private static void closeQuietly(Connection connection, SQLException failure) {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException closing) {
-                if (failure != null) {
-                    failure.addSuppressed(closing);
-                }
-            }
         }
     }
 }

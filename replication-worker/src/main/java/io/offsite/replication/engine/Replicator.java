@@ -28,11 +28,18 @@ import java.util.Optional;
 public final class Replicator {
 
     private final PostgresTarget target;
+    private final SqliteSources sources;
     private final EngineSettings settings;
     private final Clock clock;
 
+    /** A replicator that opens its SQLite sources anew for every run. */
     public Replicator(PostgresTarget target, EngineSettings settings, Clock clock) {
+        this(target, SqliteSources.unkept(), settings, clock);
+    }
+
+    public Replicator(PostgresTarget target, SqliteSources sources, EngineSettings settings, Clock clock) {
         this.target = target;
+        this.sources = sources;
         this.settings = settings;
         this.clock = clock;
     }
@@ -45,7 +52,7 @@ public final class Replicator {
         boolean committed = false;
         try {
             listener.info("Verifying PostgreSQL connectivity... OK");
-            try (SqliteSnapshot sqlite = SqliteSnapshot.open(source.path())) {
+            try (SqliteSnapshot sqlite = sources.open(source.path())) {
                 List<TableSchema> tables = schemas(sqlite, source);
                 TableOrder.Ordered ordered = TableOrder.parentsFirst(tables);
                 if (!ordered.cyclic().isEmpty()) {
@@ -159,7 +166,8 @@ public final class Replicator {
         }
         boolean incremental = since.isPresent();
         Optional<String> filter = incremental ? watermarkColumn : Optional.empty();
-        SqliteSnapshot.Extent extent = sqlite.extent(plan.sourceExtentSql(filter, watermarkColumn), since);
+        Optional<Changes> changes = incremental ? changes(sqlite, plan, watermarkColumn.get(), since.get()) : Optional.empty();
+        SqliteSnapshot.Extent extent = changes.isPresent() ? changes.get().extent() : sqlite.extent(plan.sourceExtentSql(filter, watermarkColumn), since);
         Optional<String> newMark = extent.max();
         long total = extent.rows();
         BatchPlan batches = new BatchPlan(total, settings.batchSize(), settings.unitBatches());
@@ -178,7 +186,8 @@ public final class Replicator {
         BatchProgress progress = new BatchProgress(batches.batches(), label, batchLines ? settings.detailedBatches() : 0,
                 settings.progressInterval(), clock);
         Unit unit = new Unit(writer, progress, failure -> failures.add(table, label, failure), schema.primaryKey(), listener);
-        try (UnitReader reader = new UnitReader(sqlite, plan, filter, since, batches).start()) {
+        try (UnitReader reader = changes.isPresent() ? UnitReader.of(changes.get().keys(), changes.get().lines(), batches)
+                : new UnitReader(sqlite, plan, filter, since, batches).start()) {
             while (reader.nextUnit()) {
                 unit.write(reader);
             }
@@ -202,6 +211,36 @@ public final class Replicator {
                 unit.inserted, unit.updated, unit.synced - unit.inserted - unit.updated, seconds(took));
         return new TableReport(table, label, incremental, unit.read, unit.synced, unit.failed, unit.inserted, unit.updated, deleted,
                 plan.sourceOnlyColumns(), plan.targetOnlyColumns(), took);
+    }
+
+    /** Rows an incremental run read in its one scan: their keys, COPY lines, count and highest watermark. */
+    private record Changes(List<Object[]> keys, List<byte[]> lines, SqliteSnapshot.Extent extent) {
+    }
+
+    /** Incremental runs with up to this many changed rows read them in one scan (see {@link TablePlan#sourceChangesSql}). */
+    static final int ONE_SCAN_ROWS = 10_000;
+
+    /**
+     * The changed rows of an incremental run, read with their count and highest watermark in one scan, when there are
+     * some and no more than {@value #ONE_SCAN_ROWS}; empty otherwise (the run then counts them first and streams them).
+     */
+    private static Optional<Changes> changes(SqliteSnapshot sqlite, TablePlan plan, String watermarkColumn, String since)
+            throws SQLException, InterruptedException {
+        int width = plan.columns().size();
+        int keyColumns = plan.keyColumns().size();
+        boolean[] text = java.util.Arrays.copyOf(plan.textColumns(), width + 2);
+        List<Object[]> keys = new ArrayList<>();
+        List<byte[]> lines = new ArrayList<>();
+        Object[] mark = new Object[1];
+        sqlite.read(plan.sourceChangesSql(watermarkColumn, ONE_SCAN_ROWS + 1), Optional.of(since), text, values -> {
+            keys.add(java.util.Arrays.copyOf(values, keyColumns));
+            lines.add(CopyText.row(java.util.Arrays.copyOf(values, width)));
+            mark[0] = values[width + 1];
+        });
+        if (lines.isEmpty() || lines.size() > ONE_SCAN_ROWS) {
+            return Optional.empty();
+        }
+        return Optional.of(new Changes(keys, lines, new SqliteSnapshot.Extent(lines.size(), Optional.ofNullable(mark[0]).map(Object::toString))));
     }
 
     /** Gathers rows into units, writes them and feeds the batch progress. */

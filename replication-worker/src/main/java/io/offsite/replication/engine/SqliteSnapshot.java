@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -33,39 +34,57 @@ public final class SqliteSnapshot implements AutoCloseable {
 
     private final Path path;
     private final Connection connection;
+    private final Consumer<Connection> release;
 
-    private SqliteSnapshot(Path path, Connection connection) {
+    private SqliteSnapshot(Path path, Connection connection, Consumer<Connection> release) {
         this.path = path;
         this.connection = connection;
+        this.release = release;
     }
 
+    /** A snapshot on a connection of its own, closed with the snapshot. */
     public static SqliteSnapshot open(Path path) {
         if (!Files.isRegularFile(path)) {
             throw new ReplicationException(Kind.SOURCE_NOT_FOUND, "SQLite source not found: " + path.toAbsolutePath());
         }
+        return open(path.toAbsolutePath(), null, IdleConnections::closeQuietly);
+    }
+
+    /**
+     * A snapshot on {@code kept} (a connection of an earlier run to the same file) or, when that is null or no longer
+     * usable, on a new read-only connection; closing the snapshot hands the connection to {@code release}.
+     */
+    static SqliteSnapshot open(Path path, Connection kept, Consumer<Connection> release) {
+        if (kept != null) {
+            try {
+                begin(kept);
+                return new SqliteSnapshot(path, kept, release);
+            } catch (SQLException e) {
+                IdleConnections.closeQuietly(kept);
+            }
+        }
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
         config.setBusyTimeout(30_000);
-        // up to 32 MiB of pages stay in memory for the run: a table read twice (its extent, then its rows) is read from
-        // the file once when it fits
+        // up to 32 MiB of pages stay in memory: a table read twice (its extent, then its rows) is read from the file
+        // once when it fits, and a kept connection finds them again in the next run if the file did not change
         config.setCacheSize(-32_768);
         Connection connection = null;
         try {
-            connection = DriverManager.getConnection("jdbc:sqlite:" + path.toAbsolutePath(), config.toProperties());
+            connection = DriverManager.getConnection("jdbc:sqlite:" + path, config.toProperties());
             connection.setAutoCommit(false);
-            try (var s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master")) {
-                rs.next(); // the first read starts the read transaction: from here on the snapshot is fixed
-            }
-            return new SqliteSnapshot(path, connection);
+            begin(connection);
+            return new SqliteSnapshot(path, connection, release);
         } catch (SQLException e) {
-            if (connection != null) {
-                try {
-                    connection.close();
-                } catch (SQLException closing) {
-                    e.addSuppressed(closing);
-                }
-            }
-            throw new ReplicationException(Kind.SOURCE_ERROR, "cannot read SQLite source " + path.toAbsolutePath() + ": " + e.getMessage(), e);
+            IdleConnections.closeQuietly(connection);
+            throw new ReplicationException(Kind.SOURCE_ERROR, "cannot read SQLite source " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The first read starts the read transaction: from here on the snapshot is fixed. */
+    private static void begin(Connection connection) throws SQLException {
+        try (var s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master")) {
+            rs.next();
         }
     }
 
@@ -199,13 +218,12 @@ public final class SqliteSnapshot implements AutoCloseable {
     /** Ends the read transaction (nothing was written) and closes the file. */
     @Override
     public void close() {
-        source(() -> {
-            try {
-                connection.rollback();
-            } finally {
-                connection.close();
-            }
-            return null;
-        });
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            IdleConnections.closeQuietly(connection);
+            throw new ReplicationException(Kind.SOURCE_ERROR, "cannot read SQLite source " + path.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+        release.accept(connection);
     }
 }

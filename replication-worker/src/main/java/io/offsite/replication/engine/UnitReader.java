@@ -43,8 +43,27 @@ final class UnitReader implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
+    private UnitReader(BlockingQueue<Object> queue) {
+        this.queue = queue;
+        this.thread = null;
+    }
+
+    /** Units of rows already read (an incremental run's few changes), handed out as the reader's would be. */
+    static UnitReader of(List<Object[]> keys, List<byte[]> lines, BatchPlan units) throws InterruptedException {
+        UnitReader reader = new UnitReader(new java.util.concurrent.LinkedBlockingQueue<>());
+        Filling filling = reader.new Filling(units);
+        for (int i = 0; i < lines.size(); i++) {
+            filling.add(keys.get(i), lines.get(i));
+        }
+        filling.finish();
+        reader.hand(END);
+        return reader;
+    }
+
     UnitReader start() {
-        thread.start();
+        if (thread != null) {
+            thread.start();
+        }
         return this;
     }
 
@@ -169,7 +188,9 @@ final class UnitReader implements AutoCloseable {
     public void close() throws InterruptedException {
         stopped = true;
         queue.clear();
-        thread.join(60_000);
+        if (thread != null) {
+            thread.join(60_000);
+        }
         queue.clear();
     }
 }

@@ -9,6 +9,7 @@ import io.offsite.replication.engine.ReplicationException;
 import io.offsite.replication.engine.ReplicationListener;
 import io.offsite.replication.engine.ReplicationReport;
 import io.offsite.replication.engine.Replicator;
+import io.offsite.replication.engine.SqliteSources;
 import io.offsite.replication.engine.RowFailure;
 import io.offsite.replication.engine.TableReport;
 import io.offsite.worker.job.JobContext;
@@ -34,17 +35,20 @@ class ReplicationJobHandler implements JobHandler, DisposableBean {
     private final ReplicationProperties properties;
     private final ReplicationMetrics metrics;
     private final PostgresTarget target;
+    private final SqliteSources sources;
 
     ReplicationJobHandler(ReplicationProperties properties, ReplicationMetrics metrics) {
         this.properties = properties;
         this.metrics = metrics;
-        this.target = new PostgresTarget(properties.postgres().settings(), properties.postgres().keepIdle());
+        this.target = new PostgresTarget(properties.postgres().settings(), properties.keepIdle());
+        this.sources = new SqliteSources(properties.keepIdle());
     }
 
-    /** Closes the connection kept between runs. */
+    /** Closes the connections kept between runs. */
     @Override
     public void destroy() {
         target.close();
+        sources.close();
     }
 
     @Override
@@ -61,7 +65,7 @@ class ReplicationJobHandler implements JobHandler, DisposableBean {
                     + new TreeSet<>(properties.sources().keySet()));
         }
         Mode mode = ctx.parameter("mode").map(ReplicationJobHandler::mode).orElse(source.mode());
-        Replicator replicator = new Replicator(target, properties.engine(), ctx.clock());
+        Replicator replicator = new Replicator(target, sources, properties.engine(), ctx.clock());
         ReplicationReport report;
         try {
             report = replicator.replicate(source.spec(sourceName), mode, ctx.runId(), listener(ctx));

@@ -237,6 +237,19 @@ public record TablePlan(TableSchema source, String targetSchema, Map<String, Str
         return "SELECT " + count + ", " + max + " FROM " + Sql.quote(source.name());
     }
 
+    /**
+     * One scan for an incremental run: at most {@code limit} rows at or after the watermark {@code ?}, each followed by
+     * the number of those rows and the highest watermark among them (the table's highest, as every row above the old
+     * watermark is among them). When the count reaches {@code limit}, more rows may have changed than were returned.
+     */
+    public String sourceChangesSql(String watermarkColumn, int limit) {
+        List<String> cols = columns();
+        String mark = Sql.quote("offsite watermark");
+        return "SELECT " + Sql.list(cols) + ", count(*) OVER (), max(" + mark + ") OVER () FROM (SELECT " + Sql.list(cols) + ", "
+                + Sql.quote(watermarkColumn) + " AS " + mark + " FROM " + Sql.quote(source.name()) + " WHERE " + Sql.quote(watermarkColumn)
+                + " >= ? LIMIT " + limit + ")";
+    }
+
     public String sourceKeysSql() {
         return "SELECT " + Sql.list(keyColumns()) + " FROM " + Sql.quote(source.name());
     }

@@ -9,6 +9,7 @@ import io.offsite.replication.engine.ReplicationReport;
 import io.offsite.replication.engine.Replicator;
 import io.offsite.replication.engine.SourceSpec;
 import io.offsite.replication.engine.SqliteSnapshot;
+import io.offsite.replication.engine.SqliteSources;
 import io.offsite.replication.engine.TableReport;
 import io.offsite.replication.plan.Sql;
 import io.offsite.replication.plan.TableOrder;
@@ -95,13 +96,18 @@ public final class ReplicationBench {
         System.out.printf(Locale.ROOT, "RESULT\t%s\t%.3f\t%s%n", label, result.seconds(), result.details());
     }
 
-    /** The engine as the worker runs it: the connection of one run is kept for the next for the default time. */
+    /** The engine as the worker runs it: the connections of one run are kept for the next for the default time. */
     static Replicator replicator(PostgresSettings pg, int unitBatches) {
-        return replicator(new PostgresTarget(pg, PostgresTarget.DEFAULT_KEEP_IDLE), unitBatches);
+        return replicator(new PostgresTarget(pg, PostgresTarget.DEFAULT_KEEP_IDLE), new SqliteSources(PostgresTarget.DEFAULT_KEEP_IDLE),
+                unitBatches);
     }
 
     static Replicator replicator(PostgresTarget target, int unitBatches) {
-        return new Replicator(target, EngineSettings.defaults().withUnitBatches(unitBatches), Clock.systemUTC());
+        return replicator(target, SqliteSources.unkept(), unitBatches);
+    }
+
+    static Replicator replicator(PostgresTarget target, SqliteSources sources, int unitBatches) {
+        return new Replicator(target, sources, EngineSettings.defaults().withUnitBatches(unitBatches), Clock.systemUTC());
     }
 
     /**
@@ -116,8 +122,9 @@ public final class ReplicationBench {
         Map<String, List<Double>> seconds = new java.util.LinkedHashMap<>();
         Map<String, String> details = new java.util.HashMap<>();
         Path work = db.resolveSibling(db.getFileName() + ".round");
-        try (PostgresTarget target = new PostgresTarget(pg, PostgresTarget.DEFAULT_KEEP_IDLE)) {
-            Replicator replicator = replicator(target, unitBatches);
+        try (PostgresTarget target = new PostgresTarget(pg, PostgresTarget.DEFAULT_KEEP_IDLE);
+             SqliteSources sources = new SqliteSources(PostgresTarget.DEFAULT_KEEP_IDLE)) {
+            Replicator replicator = replicator(target, sources, unitBatches);
             warmUp(pg, (warmDb, schema) -> {
                 SourceSpec warm = new SourceSpec("warm-up", warmDb, List.of(), Optional.of("updated_at"), false, schema, Map.of());
                 for (Mode mode : List.of(Mode.FULL, Mode.FULL, Mode.INCREMENTAL)) {
@@ -138,13 +145,15 @@ public final class ReplicationBench {
                     Result result = worker(replicator, work, pg, step.mode(), step.label(), last);
                     seconds.computeIfAbsent(step.label(), k -> new ArrayList<>()).add(result.seconds());
                     details.put(step.label(), result.details());
+                    if (step.label().equals("worker-incremental-unchanged")) {
+                        // the same run when no connection was kept (runs further apart than the keep time)
+                        settle(pg);
+                        Result cold = worker(replicator(new PostgresTarget(pg), unitBatches), work, pg, Mode.INCREMENTAL, "cold", last);
+                        seconds.computeIfAbsent(COLD, k -> new ArrayList<>()).add(cold.seconds());
+                        details.put(COLD, cold.details());
+                    }
                 }
             }
-            // the same incremental run when no connection was kept (runs further apart than the keep time)
-            settle(pg);
-            Result cold = worker(replicator(new PostgresTarget(pg), unitBatches), work, pg, Mode.INCREMENTAL, "cold", true);
-            seconds.put("worker-incremental-unchanged-new-connection", List.of(cold.seconds()));
-            details.put("worker-incremental-unchanged-new-connection", cold.details());
         } finally {
             java.nio.file.Files.deleteIfExists(work);
         }
@@ -154,6 +163,8 @@ public final class ReplicationBench {
 
     record Step(String label, Mode mode, boolean touchFirst) {
     }
+
+    static final String COLD = "worker-incremental-unchanged-new-connection";
 
     static final List<Step> STEPS = List.of(
             new Step("worker-first-load", Mode.FULL, false),
@@ -195,6 +206,8 @@ public final class ReplicationBench {
         }
         // the checkpoint's writes leave the page cache now, not while the next step is timed (server on this machine)
         new ProcessBuilder("sync").inheritIO().start().waitFor();
+        // and the JVM's compiler threads have finished with the previous run's code, as between two runs of a worker
+        Thread.sleep(3_000);
     }
 
     interface WarmUp {

@@ -292,6 +292,29 @@ class ReplicatorIT {
     }
 
     @Test
+    void anIncrementalRunWithMoreChangesThanOneScanTakesStreamsThemAll() throws Exception {
+        PostgresEndpoint pg = LocalStack.freshPostgresDatabase("repl_many_changes");
+        Path db = dir.resolve("many.db");
+        DemoDatabase.create(db, 10, Replicator.ONE_SCAN_ROWS + 2_000, 3L);
+        replicator(pg).replicate(source(db, false), Mode.FULL, "load", listener);
+        try (Connection c = Tables.sqlite(db)) {
+            Tables.execute(c, "UPDATE pokemon_cards SET market_price = market_price + 1, updated_at = '2031-01-01T00:00:00Z'");
+        }
+        lines.clear();
+
+        ReplicationReport report = replicator(pg).replicate(source(db, false), Mode.INCREMENTAL, "many", listener);
+
+        TableReport cards = report.tables().get(1);
+        assertThat(cards.incremental()).isTrue();
+        assertThat(cards.read()).isEqualTo(Replicator.ONE_SCAN_ROWS + 2_000);
+        assertThat(cards.updated()).isEqualTo(Replicator.ONE_SCAN_ROWS + 2_000);
+        assertThat(lines).anyMatch(l -> l.matches("Replicating " + (Replicator.ONE_SCAN_ROWS + 2_000) + " cards changed since \\S+ in batches of 100\\.\\.\\."));
+        try (Connection s = Tables.sqlite(db); Connection c = pg.connect()) {
+            assertThat(Tables.hash(c, "pokemon_cards", CARD_COLUMNS)).isEqualTo(Tables.hash(s, "pokemon_cards", CARD_COLUMNS));
+        }
+    }
+
+    @Test
     void writesToSqliteDuringARunNeverProduceATornCopy() throws Exception {
         PostgresEndpoint pg = LocalStack.freshPostgresDatabase("repl_torn");
         Path db = dir.resolve("busy.db");

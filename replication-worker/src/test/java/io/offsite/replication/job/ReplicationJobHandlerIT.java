@@ -64,7 +64,7 @@ class ReplicationJobHandlerIT {
     }
 
     JobCompleted run(ReplicationProperties.Postgres postgres, Map<String, String> parameters) {
-        ReplicationProperties properties = new ReplicationProperties(postgres, 100, 10, null, 5, null,
+        ReplicationProperties properties = new ReplicationProperties(postgres, 100, 10, null, 5, null, null,
                 Map.of("pokemon-data", new ReplicationProperties.Source(db, List.of(), "updated_at", null, false, null,
                         Map.of("pokemon_cards", "cards"))));
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -80,7 +80,7 @@ class ReplicationJobHandlerIT {
     }
 
     static ReplicationProperties.Postgres postgres(PostgresEndpoint pg, String password) {
-        return new ReplicationProperties.Postgres(null, pg.host(), pg.port(), pg.database(), pg.user(), password, null, null);
+        return new ReplicationProperties.Postgres(null, pg.host(), pg.port(), pg.database(), pg.user(), password, null);
     }
 
     @Test
@@ -108,7 +108,7 @@ class ReplicationJobHandlerIT {
     @Test
     void anUnreachableServerFailsRetryable() {
         int port = Ports.freePort();
-        JobCompleted done = run(new ReplicationProperties.Postgres(null, "127.0.0.1", port, "pokemon_tcg", "pokemon", WRONG_PASSWORD, null, null),
+        JobCompleted done = run(new ReplicationProperties.Postgres(null, "127.0.0.1", port, "pokemon_tcg", "pokemon", WRONG_PASSWORD, null),
                 Map.of("source", "pokemon-data"));
 
         assertThat(done.getStatus()).isEqualTo(JobStatus.FAILED);
