@@ -4,6 +4,7 @@ import io.offsite.replication.engine.ReplicationException.Kind;
 import io.offsite.replication.engine.WatermarkStore.Watermark;
 import io.offsite.replication.plan.BatchPlan;
 import io.offsite.replication.plan.BatchProgress;
+import io.offsite.replication.plan.BoundaryDigest;
 import io.offsite.replication.plan.CopyText;
 import io.offsite.replication.plan.TableOrder;
 import io.offsite.replication.plan.TablePlan;
@@ -64,10 +65,16 @@ public final class Replicator {
                 WatermarkStore watermarks = new WatermarkStore(pg, source.targetSchema());
                 Map<String, Watermark> marks = Map.of();
                 if (source.watermarkColumn().isPresent()) {
-                    if (catalog.table(WatermarkStore.TABLE).isEmpty()) {
+                    Optional<PostgresCatalog.TargetTable> state = catalog.table(WatermarkStore.TABLE);
+                    if (state.isEmpty()) {
                         watermarks.ensure();
-                    } else if (mode == Mode.INCREMENTAL) {
-                        marks = watermarks.readAll(source.name());
+                    } else {
+                        if (!state.get().columns().containsKey(WatermarkStore.BOUNDARY_COLUMN)) {
+                            watermarks.addBoundaryColumn();
+                        }
+                        if (mode == Mode.INCREMENTAL) {
+                            marks = watermarks.readAll(source.name());
+                        }
                     }
                 }
                 Failures failures = new Failures(settings.loggedFailures(), listener);
@@ -166,10 +173,11 @@ public final class Replicator {
         }
         boolean incremental = since.isPresent();
         Optional<String> filter = incremental ? watermarkColumn : Optional.empty();
-        Optional<Changes> changes = incremental ? changes(sqlite, plan, watermarkColumn.get(), since.get()) : Optional.empty();
+        Optional<Changes> changes = incremental ? changes(sqlite, plan, watermarkColumn.get(), mark.get()) : Optional.empty();
         SqliteSnapshot.Extent extent = changes.isPresent() ? changes.get().extent() : sqlite.extent(plan.sourceExtentSql(filter, watermarkColumn), since);
         Optional<String> newMark = extent.max();
-        long total = extent.rows();
+        int unchangedAtMark = changes.map(Changes::unchangedAtMark).orElse(0);
+        long total = extent.rows() - unchangedAtMark;
         BatchPlan batches = new BatchPlan(total, settings.batchSize(), settings.unitBatches());
         String changed = incremental ? " changed since " + since.get() : "";
         boolean batchLines = batches.batches() > settings.detailedBatches();
@@ -186,11 +194,15 @@ public final class Replicator {
         BatchProgress progress = new BatchProgress(batches.batches(), label, batchLines ? settings.detailedBatches() : 0,
                 settings.progressInterval(), clock);
         Unit unit = new Unit(writer, progress, failure -> failures.add(table, label, failure), schema.primaryKey(), listener);
+        unit.read = unit.synced = unchangedAtMark; // read, and as the target has them
+        Optional<String> boundary;
+        Optional<Map.Entry<String, String>> digestAt = watermarkColumn.flatMap(w -> newMark.map(m -> Map.entry(w, m)));
         try (UnitReader reader = changes.isPresent() ? UnitReader.of(changes.get().keys(), changes.get().lines(), batches)
-                : new UnitReader(sqlite, plan, filter, since, batches).start()) {
+                : new UnitReader(sqlite, plan, filter, since, batches, digestAt).start()) {
             while (reader.nextUnit()) {
                 unit.write(reader);
             }
+            boundary = changes.isPresent() ? Optional.ofNullable(changes.get().boundary()) : reader.boundary();
         }
 
         long deleted = 0;
@@ -201,7 +213,8 @@ public final class Replicator {
         }
         if (watermarkColumn.isPresent()) {
             if (unit.failed == 0) {
-                watermarks.write(source.name(), table, new Watermark(watermarkColumn.get(), newMark.orElse(null)), unit.synced, runId);
+                watermarks.write(source.name(), table, new Watermark(watermarkColumn.get(), newMark.orElse(null), boundary.orElse(null)),
+                        unit.synced, runId);
             } else {
                 listener.warn("Watermark of {} not advanced: {} failed rows are read again on the next run", table, unit.failed);
             }
@@ -213,8 +226,12 @@ public final class Replicator {
                 plan.sourceOnlyColumns(), plan.targetOnlyColumns(), took);
     }
 
-    /** Rows an incremental run read in its one scan: their keys, COPY lines, count and highest watermark. */
-    private record Changes(List<Object[]> keys, List<byte[]> lines, SqliteSnapshot.Extent extent) {
+    /**
+     * Rows an incremental run read in its one scan: the keys and COPY lines of those to send, how many were read and
+     * the highest watermark, how many rows at the old watermark were left out because they are as last sent, and the
+     * digest of the rows at the new watermark.
+     */
+    private record Changes(List<Object[]> keys, List<byte[]> lines, SqliteSnapshot.Extent extent, int unchangedAtMark, String boundary) {
     }
 
     /** Incremental runs with up to this many changed rows read them in one scan (see {@link TablePlan#sourceChangesSql}). */
@@ -223,24 +240,49 @@ public final class Replicator {
     /**
      * The changed rows of an incremental run, read with their count and highest watermark in one scan, when there are
      * some and no more than {@value #ONE_SCAN_ROWS}; empty otherwise (the run then counts them first and streams them).
+     * The rows at the old watermark were sent last time; they are left out when their digest says they are unchanged.
      */
-    private static Optional<Changes> changes(SqliteSnapshot sqlite, TablePlan plan, String watermarkColumn, String since)
+    private static Optional<Changes> changes(SqliteSnapshot sqlite, TablePlan plan, String watermarkColumn, Watermark since)
             throws SQLException, InterruptedException {
         int width = plan.columns().size();
         int keyColumns = plan.keyColumns().size();
-        boolean[] text = java.util.Arrays.copyOf(plan.textColumns(), width + 2);
+        boolean[] text = java.util.Arrays.copyOf(plan.textColumns(), width + 3);
         List<Object[]> keys = new ArrayList<>();
         List<byte[]> lines = new ArrayList<>();
-        Object[] mark = new Object[1];
-        sqlite.read(plan.sourceChangesSql(watermarkColumn, ONE_SCAN_ROWS + 1), Optional.of(since), text, values -> {
+        List<String> marks = new ArrayList<>();
+        Object[] highest = new Object[1];
+        sqlite.read(plan.sourceChangesSql(watermarkColumn, ONE_SCAN_ROWS + 1), Optional.of(since.value()), text, values -> {
             keys.add(java.util.Arrays.copyOf(values, keyColumns));
-            lines.add(CopyText.row(java.util.Arrays.copyOf(values, width)));
-            mark[0] = values[width + 1];
+            lines.add(CopyText.row(values, width));
+            marks.add(values[width] == null ? null : values[width].toString());
+            highest[0] = values[width + 2];
         });
         if (lines.isEmpty() || lines.size() > ONE_SCAN_ROWS) {
             return Optional.empty();
         }
-        return Optional.of(new Changes(keys, lines, new SqliteSnapshot.Extent(lines.size(), Optional.ofNullable(mark[0]).map(Object::toString))));
+        Optional<String> max = Optional.ofNullable(highest[0]).map(Object::toString);
+        BoundaryDigest atOld = new BoundaryDigest();
+        BoundaryDigest atNew = new BoundaryDigest();
+        for (int i = 0; i < lines.size(); i++) {
+            if (since.value().equals(marks.get(i))) {
+                atOld.add(lines.get(i));
+            }
+            if (max.isPresent() && max.get().equals(marks.get(i))) {
+                atNew.add(lines.get(i));
+            }
+        }
+        int read = lines.size();
+        int unchanged = 0;
+        if (since.boundary() != null && since.boundary().equals(atOld.value())) {
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                if (since.value().equals(marks.get(i))) {
+                    keys.remove(i);
+                    lines.remove(i);
+                    unchanged++;
+                }
+            }
+        }
+        return Optional.of(new Changes(keys, lines, new SqliteSnapshot.Extent(read, max), unchanged, max.isPresent() ? atNew.value() : null));
     }
 
     /** Gathers rows into units, writes them and feeds the batch progress. */

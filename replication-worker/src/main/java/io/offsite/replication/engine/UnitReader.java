@@ -1,10 +1,12 @@
 package io.offsite.replication.engine;
 
 import io.offsite.replication.plan.BatchPlan;
+import io.offsite.replication.plan.BoundaryDigest;
 import io.offsite.replication.plan.CopyText;
 import io.offsite.replication.plan.TablePlan;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -30,16 +32,25 @@ final class UnitReader implements AutoCloseable {
     private final BlockingQueue<Object> queue;
     private final Thread thread;
     private volatile boolean stopped;
+    /** Written by the reader before it hands over the end, read by the writer after taking it. */
+    private volatile String boundaryDigest;
     private Object peeked;
     private boolean unitEnded = true;
 
-    /** Reads {@code plan}'s rows (all, or with {@code filter} those at or after {@code since}) in units as {@code units} sizes them. */
-    UnitReader(SqliteSnapshot sqlite, TablePlan plan, Optional<String> filter, Optional<String> since, BatchPlan units) {
-        String sql = plan.sourceSelectSql(filter);
+    /**
+     * Reads {@code plan}'s rows (all, or with {@code filter} those at or after {@code since}) in units as {@code units}
+     * sizes them; when {@code boundary} names the watermark column and its highest value, the rows holding that value
+     * are also digested ({@link #boundary()}).
+     */
+    UnitReader(SqliteSnapshot sqlite, TablePlan plan, Optional<String> filter, Optional<String> since, BatchPlan units,
+               Optional<Map.Entry<String, String>> boundary) {
+        String sql = plan.sourceSelectSql(filter, boundary.map(Map.Entry::getKey));
         boolean[] text = plan.textColumns();
         int keys = plan.keyColumns().size();
+        int width = plan.columns().size();
+        Optional<String> mark = boundary.map(Map.Entry::getValue);
         this.queue = new ArrayBlockingQueue<>(Math.max(4, 2 * units.unitRows() / CHUNK_ROWS));
-        this.thread = new Thread(() -> read(sqlite, sql, since, text, units, keys), "replication-reader-" + plan.table());
+        this.thread = new Thread(() -> read(sqlite, sql, since, text, units, keys, width, mark), "replication-reader-" + plan.table());
         this.thread.setDaemon(true);
     }
 
@@ -67,17 +78,27 @@ final class UnitReader implements AutoCloseable {
         return this;
     }
 
-    /** Reads rows whose first {@code keyColumns} values are the key; only the keys are kept beside the encoded lines. */
-    private void read(SqliteSnapshot sqlite, String sql, Optional<String> parameter, boolean[] text, BatchPlan units, int keyColumns) {
+    /**
+     * Reads rows whose first {@code keyColumns} values are the key and whose first {@code width} values are copied; only
+     * the keys are kept beside the encoded lines.
+     */
+    private void read(SqliteSnapshot sqlite, String sql, Optional<String> parameter, boolean[] text, BatchPlan units, int keyColumns,
+                      int width, Optional<String> mark) {
         try {
             Filling filling = new Filling(units);
+            BoundaryDigest digest = new BoundaryDigest();
             sqlite.read(sql, parameter, text, values -> {
                 if (stopped) {
                     throw new InterruptedException("reader stopped");
                 }
-                filling.add(java.util.Arrays.copyOf(values, keyColumns), CopyText.row(values));
+                byte[] line = CopyText.row(values, width);
+                if (mark.isPresent() && values[width] != null && mark.get().equals(values[width].toString())) {
+                    digest.add(line);
+                }
+                filling.add(java.util.Arrays.copyOf(values, keyColumns), line);
             });
             filling.finish();
+            boundaryDigest = mark.map(m -> digest.value()).orElse(null);
             hand(END);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -137,6 +158,11 @@ final class UnitReader implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The digest of the rows at the highest watermark, once every unit was taken; empty when not asked for. */
+    Optional<String> boundary() {
+        return Optional.ofNullable(boundaryDigest);
     }
 
     /** Whether another unit follows; waits until the reader knows. Rethrows what stopped the reader. */

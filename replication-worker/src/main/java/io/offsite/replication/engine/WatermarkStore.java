@@ -17,8 +17,17 @@ final class WatermarkStore {
 
     static final String TABLE = "offsite_replication_state";
 
-    record Watermark(String column, String value) {
+    /**
+     * How far a table got: the highest value of its watermark column, and a digest of the rows holding exactly that
+     * value as they were sent ({@link io.offsite.replication.plan.BoundaryDigest}; null when unknown). The next
+     * incremental run reads those rows again, since rows written later may share the value, and sends them only when
+     * their digest differs.
+     */
+    record Watermark(String column, String value, String boundary) {
     }
+
+    /** The column holding {@link Watermark#boundary()}, added to state tables made before it existed. */
+    static final String BOUNDARY_COLUMN = "boundary_digest";
 
     private final Connection pg;
     private final String table;
@@ -40,20 +49,28 @@ final class WatermarkStore {
                       rows_replicated bigint NOT NULL,
                       run_id text,
                       updated_at timestamptz NOT NULL DEFAULT now(),
+                      boundary_digest text,
                       PRIMARY KEY (source, table_name)
                     )""");
+        }
+    }
+
+    /** Adds the boundary digest column to a state table made before it existed. */
+    void addBoundaryColumn() throws SQLException {
+        try (Statement s = pg.createStatement()) {
+            s.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS " + BOUNDARY_COLUMN + " text");
         }
     }
 
     /** The watermarks of every table of {@code source}, by table name; those never set (NULL) are left out. */
     Map<String, Watermark> readAll(String source) throws SQLException {
         Map<String, Watermark> marks = new HashMap<>();
-        try (PreparedStatement ps = pg.prepareStatement("SELECT table_name, watermark_column, watermark FROM " + table + " WHERE source = ?")) {
+        try (PreparedStatement ps = pg.prepareStatement("SELECT table_name, watermark_column, watermark, boundary_digest FROM " + table + " WHERE source = ?")) {
             ps.setString(1, source);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     if (rs.getString(3) != null) {
-                        marks.put(rs.getString(1), new Watermark(rs.getString(2), rs.getString(3)));
+                        marks.put(rs.getString(1), new Watermark(rs.getString(2), rs.getString(3), rs.getString(4)));
                     }
                 }
             }
@@ -65,9 +82,11 @@ final class WatermarkStore {
     void write(String source, String tableName, Watermark watermark, long rows, String runId) throws SQLException {
         if (pending == null) {
             pending = pg.prepareStatement("INSERT INTO " + table
-                    + " (source, table_name, watermark_column, watermark, rows_replicated, run_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, now())"
+                    + " (source, table_name, watermark_column, watermark, rows_replicated, run_id, updated_at, boundary_digest)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, now(), ?)"
                     + " ON CONFLICT (source, table_name) DO UPDATE SET watermark_column = EXCLUDED.watermark_column,"
-                    + " watermark = EXCLUDED.watermark, rows_replicated = EXCLUDED.rows_replicated, run_id = EXCLUDED.run_id, updated_at = now()");
+                    + " watermark = EXCLUDED.watermark, rows_replicated = EXCLUDED.rows_replicated, run_id = EXCLUDED.run_id,"
+                    + " updated_at = now(), boundary_digest = EXCLUDED.boundary_digest");
         }
         pending.setString(1, source);
         pending.setString(2, tableName);
@@ -75,6 +94,7 @@ final class WatermarkStore {
         pending.setString(4, watermark.value());
         pending.setLong(5, rows);
         pending.setString(6, runId);
+        pending.setString(7, watermark.boundary());
         pending.addBatch();
     }
 

@@ -31,12 +31,17 @@ public final class CopyText {
 
     /** One row as COPY text, terminated by a newline, in UTF-8. */
     public static byte[] row(Object[] values) {
-        int capacity = values.length + 1;
-        for (Object value : values) {
-            capacity += value instanceof Utf8Text text ? text.bytes().length : 24;
+        return row(values, values.length);
+    }
+
+    /** The first {@code count} values as one row of COPY text (further values are read along, not copied). */
+    public static byte[] row(Object[] values, int count) {
+        int capacity = count + 1;
+        for (int i = 0; i < count; i++) {
+            capacity += values[i] instanceof Utf8Text text ? text.bytes().length : 24;
         }
         Bytes out = new Bytes(capacity);
-        for (int i = 0; i < values.length; i++) {
+        for (int i = 0; i < count; i++) {
             if (i > 0) {
                 out.add((byte) '\t');
             }

@@ -213,7 +213,12 @@ public record TablePlan(TableSchema source, String targetSchema, Map<String, Str
 
     /** The SQLite query reading this table's copied columns, optionally only rows at or after a watermark ({@code ?}). */
     public String sourceSelectSql(Optional<String> watermarkColumn) {
-        String sql = "SELECT " + Sql.list(columns()) + " FROM " + Sql.quote(source.name());
+        return sourceSelectSql(watermarkColumn, Optional.empty());
+    }
+
+    /** As {@link #sourceSelectSql(Optional)}, each row followed by the value of {@code alsoRead} when given. */
+    public String sourceSelectSql(Optional<String> watermarkColumn, Optional<String> alsoRead) {
+        String sql = "SELECT " + Sql.list(columns()) + alsoRead.map(c -> ", " + Sql.quote(c)).orElse("") + " FROM " + Sql.quote(source.name());
         return watermarkColumn.map(w -> sql + " WHERE " + Sql.quote(w) + " >= ?").orElse(sql);
     }
 
@@ -239,13 +244,13 @@ public record TablePlan(TableSchema source, String targetSchema, Map<String, Str
 
     /**
      * One scan for an incremental run: at most {@code limit} rows at or after the watermark {@code ?}, each followed by
-     * the number of those rows and the highest watermark among them (the table's highest, as every row above the old
+     * its watermark, the number of those rows and the highest watermark among them (the table's highest, as every row above the old
      * watermark is among them). When the count reaches {@code limit}, more rows may have changed than were returned.
      */
     public String sourceChangesSql(String watermarkColumn, int limit) {
         List<String> cols = columns();
         String mark = Sql.quote("offsite watermark");
-        return "SELECT " + Sql.list(cols) + ", count(*) OVER (), max(" + mark + ") OVER () FROM (SELECT " + Sql.list(cols) + ", "
+        return "SELECT " + Sql.list(cols) + ", " + mark + ", count(*) OVER (), max(" + mark + ") OVER () FROM (SELECT " + Sql.list(cols) + ", "
                 + Sql.quote(watermarkColumn) + " AS " + mark + " FROM " + Sql.quote(source.name()) + " WHERE " + Sql.quote(watermarkColumn)
                 + " >= ? LIMIT " + limit + ")";
     }

@@ -112,12 +112,14 @@ class ReplicatorIT {
         ReplicationReport third = replicator(pg).replicate(source(db, false), Mode.INCREMENTAL, "run-3", listener);
         TableReport cards = third.tables().get(1);
         assertThat(cards.incremental()).isTrue();
-        // the changed row, and the row at the previous watermark (read again: a later commit may share its time)
+        // the changed row, and the row at the previous watermark (read again: a later commit may share its time; not sent,
+        // its digest shows it is as sent last time)
         assertThat(cards.read()).isEqualTo(2);
         assertThat(cards.updated()).isEqualTo(1);
         assertThat(cards.unchanged()).isEqualTo(1);
         assertThat(third.tables().get(0).read()).isEqualTo(1);
-        assertThat(lines).anyMatch(l -> l.startsWith("Replicating 2 cards changed since "));
+        assertThat(lines).anyMatch(l -> l.startsWith("Replicating 1 cards changed since "));
+        assertThat(lines).anyMatch(l -> l.startsWith("Replicating 0 sets changed since "));
         try (Connection c = pg.connect()) {
             assertThat(Tables.string(c, "SELECT name FROM pokemon_cards WHERE id = 'set3-17'")).isEqualTo("Renamed");
             Timestamp touchedAfter = Timestamp.valueOf(Tables.string(c, "SELECT updated_at::timestamp FROM pokemon_cards WHERE id = 'set3-17'"));
@@ -288,6 +290,58 @@ class ReplicatorIT {
         try (Connection c = pg.connect()) {
             assertThat(Tables.string(c, "SELECT label FROM notes WHERE id = 104")).isEqualTo("l");
             assertThat(Tables.string(c, "SELECT body FROM notes WHERE id = 105")).isEqualTo("again");
+        }
+    }
+
+    @Test
+    void rowsWrittenAfterARunWithTheSameWatermarkValueAreStillSent() throws Exception {
+        PostgresEndpoint pg = LocalStack.freshPostgresDatabase("repl_same_second");
+        Path db = dir.resolve("same-second.db");
+        DemoDatabase.create(db, 5, 300, 9L);
+        try (Connection c = Tables.sqlite(db)) {
+            Tables.execute(c, "UPDATE pokemon_cards SET updated_at = '2031-05-05T10:00:00Z' WHERE id IN (SELECT id FROM pokemon_cards LIMIT 2)");
+        }
+        replicator(pg).replicate(source(db, false), Mode.FULL, "load", listener);
+        assertThat(replicator(pg).replicate(source(db, false), Mode.INCREMENTAL, "no-op", listener).tables().get(1).unchanged())
+                .as("both rows at the watermark read, neither sent").isEqualTo(2);
+
+        // within the same second as the last run's watermark: one of its rows changes again, and a new row appears
+        String changedId;
+        try (Connection c = Tables.sqlite(db)) {
+            changedId = Tables.string(c, "SELECT id FROM pokemon_cards WHERE updated_at = '2031-05-05T10:00:00Z' ORDER BY id LIMIT 1");
+            Tables.execute(c, "UPDATE pokemon_cards SET name = 'Same second' WHERE id = '" + changedId + "'");
+            Tables.execute(c, "INSERT INTO pokemon_cards (id, name, supertype, set_id, number, updated_at) "
+                    + "VALUES ('late-1', 'Late', 'Trainer', 'set0', '99', '2031-05-05T10:00:00Z')");
+        }
+        ReplicationReport report = replicator(pg).replicate(source(db, false), Mode.INCREMENTAL, "same-second", listener);
+
+        TableReport cards = report.tables().get(1);
+        assertThat(cards.read()).isEqualTo(3);
+        assertThat(cards.inserted()).isEqualTo(1);
+        assertThat(cards.updated()).isEqualTo(1);
+        try (Connection c = pg.connect(); Connection s = Tables.sqlite(db)) {
+            assertThat(Tables.string(c, "SELECT name FROM pokemon_cards WHERE id = '" + changedId + "'")).isEqualTo("Same second");
+            assertThat(Tables.hash(c, "pokemon_cards", CARD_COLUMNS)).isEqualTo(Tables.hash(s, "pokemon_cards", CARD_COLUMNS));
+        }
+        assertThat(replicator(pg).replicate(source(db, false), Mode.INCREMENTAL, "after", listener).tables().get(1).unchanged())
+                .as("all three at the watermark now known as sent").isEqualTo(3);
+    }
+
+    @Test
+    void aStateTableWithoutTheBoundaryDigestColumnGetsIt() throws Exception {
+        PostgresEndpoint pg = LocalStack.freshPostgresDatabase("repl_old_state");
+        try (Connection c = pg.connect()) {
+            Tables.execute(c, "CREATE TABLE offsite_replication_state (source text NOT NULL, table_name text NOT NULL,"
+                    + " watermark_column text NOT NULL, watermark text, rows_replicated bigint NOT NULL, run_id text,"
+                    + " updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (source, table_name))");
+        }
+        Path db = dir.resolve("old-state.db");
+        DemoDatabase.create(db, 3, 100, 2L);
+        replicator(pg).replicate(source(db, false), Mode.FULL, "full", listener);
+        ReplicationReport incremental = replicator(pg).replicate(source(db, false), Mode.INCREMENTAL, "incremental", listener);
+        assertThat(incremental.tables().get(1).incremental()).isTrue();
+        try (Connection c = pg.connect()) {
+            assertThat(Tables.count(c, "SELECT count(*) FROM offsite_replication_state WHERE boundary_digest LIKE '1:%'")).isEqualTo(2);
         }
     }
 
