@@ -137,7 +137,8 @@ public final class ReplicationBench {
             });
             for (int round = 1; round <= rounds; round++) {
                 boolean last = round == rounds;
-                java.nio.file.Files.copy(db, work, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                deleteDatabase(work); // with its -wal and -shm files: a stale WAL would be replayed into the fresh copy
+                java.nio.file.Files.copy(db, work);
                 dropTargetTables(pg);
                 for (Step step : STEPS) {
                     if (step.touchFirst()) {
@@ -157,7 +158,7 @@ public final class ReplicationBench {
                 }
             }
         } finally {
-            java.nio.file.Files.deleteIfExists(work);
+            deleteDatabase(work);
         }
         seconds.forEach((label, values) -> System.out.printf(Locale.ROOT, "RESULT\t%s\t%.3f\t%s\t%s%n", label, median(values),
                 details.get(label), "rounds: " + String.join(" ", values.stream().map(v -> String.format(Locale.ROOT, "%.3f", v)).toList())));
@@ -168,6 +169,12 @@ public final class ReplicationBench {
      * given one, so the warm-up does some too (about four hours' worth at one run every five minutes).
      */
     static final int WARM_UP_INCREMENTAL_RUNS = 50;
+
+    static void deleteDatabase(Path db) throws java.io.IOException {
+        for (String suffix : List.of("", "-wal", "-shm", "-journal")) {
+            java.nio.file.Files.deleteIfExists(db.resolveSibling(db.getFileName() + suffix));
+        }
+    }
 
     record Step(String label, Mode mode, boolean touchFirst) {
     }
