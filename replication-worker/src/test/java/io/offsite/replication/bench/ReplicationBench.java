@@ -237,7 +237,7 @@ public final class ReplicationBench {
     static void warmUp(PostgresSettings pg, WarmUp warmUp) throws Exception {
         Path dir = java.nio.file.Files.createTempDirectory("replication-warm-up");
         Path db = dir.resolve("warm-up.db");
-        io.offsite.localstack.demo.DemoDatabase.create(db, 10, Integer.getInteger("warmup", 2000), 1L);
+        io.offsite.localstack.demo.DemoDatabase.create(db, 10, 2000, 1L);
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password()); Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA warm_up");
             warmUp.run(db, "warm_up");
@@ -359,7 +359,7 @@ public final class ReplicationBench {
 
     /** Reads and encodes every card as the worker does, without sending anything: the source side's cost. */
     static void read(Path db) throws Exception {
-        for (int round = 0; round < Integer.getInteger("rounds", 2); round++) {
+        for (int round = 0; round < 2; round++) {
             long start = System.nanoTime();
             long[] bytes = {0};
             try (SqliteSnapshot sqlite = SqliteSnapshot.open(db)) {
