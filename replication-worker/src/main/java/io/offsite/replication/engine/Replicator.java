@@ -104,12 +104,8 @@ public final class Replicator {
     private void finish(Connection pg, boolean committed) {
         if (committed) {
             target.release(pg);
-            return;
-        }
-        try {
-            pg.close(); // closing ends (rolls back) whatever the run had written
-        } catch (SQLException e) {
-            // the run's own failure is what gets reported
+        } else {
+            IdleConnections.closeQuietly(pg); // closing ends (rolls back) whatever the run had written
         }
     }
 

@@ -4,7 +4,6 @@ import io.offsite.replication.engine.ReplicationException.Kind;
 import io.offsite.replication.plan.Column;
 import io.offsite.replication.plan.TableSchema;
 import io.offsite.replication.plan.Utf8Text;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -44,10 +43,7 @@ public final class SqliteSnapshot implements AutoCloseable {
 
     /** A snapshot on a connection of its own, closed with the snapshot. */
     public static SqliteSnapshot open(Path path) {
-        if (!Files.isRegularFile(path)) {
-            throw new ReplicationException(Kind.SOURCE_NOT_FOUND, "SQLite source not found: " + path.toAbsolutePath());
-        }
-        return open(path.toAbsolutePath(), null, IdleConnections::closeQuietly);
+        return SqliteSources.unkept().open(path);
     }
 
     /**

@@ -10,6 +10,7 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -214,15 +215,8 @@ final class TableWriter {
 
     /** Stages rows [from, to) and upserts them under a savepoint; a row-level error rolls the savepoint back and is returned. */
     private Attempt attempt(List<byte[]> lines, int from, int to) throws SQLException, InterruptedException {
-        List<byte[]> range = lines.subList(from, to);
-        boolean[] given = {false};
-        return attempt(() -> {
-            if (given[0]) {
-                return Optional.empty();
-            }
-            given[0] = true;
-            return Optional.of(range);
-        });
+        Iterator<List<byte[]>> range = List.of(lines.subList(from, to)).iterator();
+        return attempt(() -> range.hasNext() ? Optional.of(range.next()) : Optional.empty());
     }
 
     /** Stages the rows {@code lines} hands out and upserts them, as above. */

@@ -1,8 +1,8 @@
 package io.offsite.replication.plan;
 
+import io.offsite.worker.integrity.Sha256;
 import java.math.BigInteger;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * An order-independent digest of a set of rows (their COPY lines, which hold every copied value): the count and the
@@ -13,17 +13,9 @@ public final class BoundaryDigest {
 
     private static final BigInteger MODULUS = BigInteger.ONE.shiftLeft(256);
 
-    private final MessageDigest sha256;
+    private final MessageDigest sha256 = Sha256.newDigest();
     private BigInteger sum = BigInteger.ZERO;
     private long rows;
-
-    public BoundaryDigest() {
-        try {
-            sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
-    }
 
     public void add(byte[] line) {
         sum = sum.add(new BigInteger(1, sha256.digest(line))).mod(MODULUS);

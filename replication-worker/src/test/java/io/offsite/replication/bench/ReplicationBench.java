@@ -15,6 +15,7 @@ import io.offsite.replication.plan.Sql;
 import io.offsite.replication.plan.TableOrder;
 import io.offsite.replication.plan.TablePlan;
 import io.offsite.replication.plan.TableSchema;
+import io.offsite.replication.support.Listeners;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -127,13 +128,13 @@ public final class ReplicationBench {
             Replicator replicator = replicator(target, sources, unitBatches);
             warmUp(pg, (warmDb, schema) -> {
                 SourceSpec warm = new SourceSpec("warm-up", warmDb, List.of(), Optional.of("updated_at"), false, schema, Map.of());
-                replicator.replicate(warm, Mode.FULL, "warm-up", quiet());
-                replicator.replicate(warm, Mode.FULL, "warm-up", quiet());
+                replicator.replicate(warm, Mode.FULL, "warm-up", Listeners.quiet());
+                replicator.replicate(warm, Mode.FULL, "warm-up", Listeners.quiet());
                 for (int i = 0; i < WARM_UP_INCREMENTAL_RUNS; i++) {
-                    replicator.replicate(warm, Mode.INCREMENTAL, "warm-up", quiet());
+                    replicator.replicate(warm, Mode.INCREMENTAL, "warm-up", Listeners.quiet());
                 }
                 touch(warmDb, 1.0);
-                replicator.replicate(warm, Mode.INCREMENTAL, "warm-up", quiet());
+                replicator.replicate(warm, Mode.INCREMENTAL, "warm-up", Listeners.quiet());
             });
             for (int round = 1; round <= rounds; round++) {
                 boolean last = round == rounds;
@@ -252,17 +253,6 @@ public final class ReplicationBench {
         }
     }
 
-    static ReplicationListener quiet() {
-        return new ReplicationListener() {
-            @Override
-            public void info(String format, Object... args) {
-            }
-
-            @Override
-            public void warn(String format, Object... args) {
-            }
-        };
-    }
 
     record Result(double seconds, String details) {
     }

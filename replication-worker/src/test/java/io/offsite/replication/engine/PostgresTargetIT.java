@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.offsite.localstack.LocalStack;
 import io.offsite.localstack.postgres.PostgresEndpoint;
 import io.offsite.localstack.demo.DemoDatabase;
+import io.offsite.replication.support.Listeners;
 import io.offsite.replication.support.Tables;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -69,7 +70,7 @@ class PostgresTargetIT {
         SourceSpec source = new SourceSpec("small", db, List.of(), Optional.of("updated_at"), false, "public", Map.of());
         try (PostgresTarget target = target(pg, Duration.ofMinutes(5))) {
             Replicator replicator = new Replicator(target, EngineSettings.defaults(), Clock.systemUTC());
-            replicator.replicate(source, Mode.FULL, "first", quiet());
+            replicator.replicate(source, Mode.FULL, "first", Listeners.quiet());
             Connection kept = target.connect();
             long pid = backendPid(kept);
             kept.commit();
@@ -79,7 +80,7 @@ class PostgresTargetIT {
                 Tables.execute(c, "SELECT pg_terminate_backend(" + pid + ")");
             }
 
-            ReplicationReport second = replicator.replicate(source, Mode.INCREMENTAL, "second", quiet());
+            ReplicationReport second = replicator.replicate(source, Mode.INCREMENTAL, "second", Listeners.quiet());
 
             assertThat(second.complete()).isTrue();
             assertThat(kept.isClosed()).isTrue();
@@ -111,7 +112,7 @@ class PostgresTargetIT {
         try (PostgresTarget target = target(pg, Duration.ofMinutes(5))) {
             Replicator replicator = new Replicator(target, EngineSettings.defaults(), Clock.systemUTC());
             SourceSpec source = new SourceSpec("conflict", db, List.of(), Optional.empty(), false, "public", Map.of());
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> replicator.replicate(source, Mode.FULL, "failing", quiet()))
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> replicator.replicate(source, Mode.FULL, "failing", Listeners.quiet()))
                     .isInstanceOf(ReplicationException.class);
             try (Connection c = pg.connect()) {
                 assertThat(Tables.count(c, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'offsite-replication' AND datname = current_database()"))
@@ -120,15 +121,4 @@ class PostgresTargetIT {
         }
     }
 
-    static ReplicationListener quiet() {
-        return new ReplicationListener() {
-            @Override
-            public void info(String format, Object... args) {
-            }
-
-            @Override
-            public void warn(String format, Object... args) {
-            }
-        };
-    }
 }
