@@ -87,8 +87,10 @@ public final class PostgresTarget implements AutoCloseable {
         try {
             connection = DriverManager.getConnection(settings.jdbcUrl(), props);
             try (Statement s = connection.createStatement()) {
-                s.execute(connection.unwrap(PGConnection.class) instanceof BaseConnection base && base.haveMinimumServerVersion(ServerVersion.v11)
-                        ? "SET jit = off" : "SELECT 1");
+                // floats print exactly (what comparing printed values needs; the default from PostgreSQL 12 on)
+                boolean hasJit = connection.unwrap(PGConnection.class) instanceof BaseConnection base
+                        && base.haveMinimumServerVersion(ServerVersion.v11);
+                s.execute("SET extra_float_digits = 3" + (hasJit ? "; SET jit = off" : ""));
             }
             connection.setAutoCommit(false);
             return connection;

@@ -186,7 +186,9 @@ public final class Replicator {
         // an incremental run follows a successful one: its target is not worth a look for the empty-table path
         boolean targetEmpty = created || (!incremental && PostgresCatalog.isEmpty(pg, plan.target()));
         boolean touchHasDefault = target.columns().get(settings.touchColumn()).hasDefault();
-        TableWriter writer = new TableWriter(pg, plan, target.baseTypes(), settings.batchSize(), targetEmpty && touchHasDefault);
+        // a full run into a table holding rows looks at them first and sends only rows that differ
+        TableWriter writer = new TableWriter(pg, plan, target.baseTypes(), settings.batchSize(), targetEmpty && touchHasDefault,
+                !targetEmpty && !incremental);
         BatchProgress progress = new BatchProgress(batches.batches(), label, batchLines ? settings.detailedBatches() : 0,
                 settings.progressInterval(), clock);
         Unit unit = new Unit(writer, progress, failure -> failures.add(table, label, failure), schema.primaryKey(), listener);

@@ -1,6 +1,7 @@
 package io.offsite.replication.engine;
 
 import io.offsite.replication.plan.CopyText;
+import io.offsite.replication.plan.RowMatch;
 import io.offsite.replication.plan.TablePlan;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,6 +11,7 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -59,11 +61,21 @@ final class TableWriter {
     private final int batchSize;
     private final String upsertSql;
     private boolean direct;
+    /** Whether units are first compared with the target rows and only what differs is sent (see {@link #differing}). */
+    private boolean compare;
+    private final String targetRowsSql;
+    private final boolean[] float8;
     private boolean staged;
     /** Whether the staging table may hold rows of an earlier attempt (a failed attempt rolls its rows back). */
     private boolean stageUsed;
 
-    TableWriter(Connection pg, TablePlan plan, Map<String, String> castTypes, int batchSize, boolean direct) throws SQLException {
+    /**
+     * @param direct copy straight into the target (it was empty when the run began)
+     * @param compare compare each unit with the target rows first and send only rows that differ: for full runs into
+     *        a target that holds (most of) the rows already
+     */
+    TableWriter(Connection pg, TablePlan plan, Map<String, String> castTypes, int batchSize, boolean direct, boolean compare)
+            throws SQLException {
         this.pg = pg;
         this.castTypes = castTypes;
         this.copy = pg.unwrap(PGConnection.class).getCopyAPI();
@@ -71,6 +83,13 @@ final class TableWriter {
         this.batchSize = batchSize;
         this.upsertSql = plan.upsertSql();
         this.direct = direct;
+        this.compare = compare && !direct;
+        this.targetRowsSql = this.compare ? plan.targetRowsSql(castTypes) : null;
+        List<String> columns = plan.columns();
+        this.float8 = new boolean[columns.size()];
+        for (int i = 0; i < float8.length; i++) {
+            float8[i] = "double precision".equals(castTypes.get(columns.get(i)));
+        }
     }
 
     /** The staging table, created when a unit first needs it (a first load into an empty table never does). */
@@ -103,21 +122,53 @@ final class TableWriter {
                 unit.drain();
             }
         }
-        Attempt whole = null;
-        if (!unit.drained() && unit.prefetch() && unit.lines.size() <= SMALL_UNIT
-                && (long) unit.lines.size() * plan.columns().size() <= MAX_PARAMETERS) {
-            whole = attemptValues(unit.lines);
-        }
-        if (whole == null) {
-            whole = unit.drained() ? attempt(unit.lines, 0, unit.lines.size()) : attempt(unit);
+        Attempt whole;
+        BitSet send = null; // the rows to send, all when null
+        if (compare) {
+            unit.drain();
+            send = differing(unit.rows, unit.lines);
+            if (send.cardinality() * 2 > unit.lines.size()) {
+                compare = false; // mostly new or changed rows: the next units are sent without the look
+            }
+            List<byte[]> lines = pick(unit.lines, send, 0, unit.lines.size());
+            whole = lines.isEmpty() ? Attempt.NOTHING : attemptSmallOrStaged(lines);
+        } else if (unit.drained()) { // a direct copy refused it: staged, so that the retries can isolate rows
+            whole = attempt(unit.lines);
+        } else {
+            whole = attemptSmallOrStaged(unit);
         }
         unit.drain();
-        List<Object[]> rows = unit.rows;
-        List<byte[]> lines = unit.lines;
-        int n = lines.size();
+        int n = unit.lines.size();
         if (whole.error == null) {
             return new UnitResult(n, fullBatches(n), new long[batches(n)], whole.inserted, whole.updated);
         }
+        return retry(unit.rows, unit.lines, send, failures);
+    }
+
+    /** A unit small enough goes as parameters of one statement; any other through the staging table. */
+    private Attempt attemptSmallOrStaged(List<byte[]> lines) throws SQLException, InterruptedException {
+        Attempt values = fitsParameters(lines.size()) ? attemptValues(lines) : null;
+        return values != null ? values : attempt(lines);
+    }
+
+    /** As above for a unit still streaming: small when its first chunk is all of it. */
+    private Attempt attemptSmallOrStaged(Streamed unit) throws SQLException, InterruptedException {
+        Attempt values = unit.prefetch() && fitsParameters(unit.lines.size()) ? attemptValues(unit.lines) : null;
+        return values != null ? values : attempt(unit);
+    }
+
+    private boolean fitsParameters(int rows) {
+        return rows <= SMALL_UNIT && (long) rows * plan.columns().size() <= MAX_PARAMETERS;
+    }
+
+    /**
+     * A unit PostgreSQL refused as a whole, sent again batch by batch (the original's batches by position in the unit)
+     * and a refused batch row by row, so that each bad row fails alone. Only the rows in {@code send} (all when null)
+     * travel; the others were found equal in the target and count as synced.
+     */
+    private UnitResult retry(List<Object[]> rows, List<byte[]> lines, BitSet send, FailureSink failures)
+            throws SQLException, InterruptedException {
+        int n = lines.size();
         int batches = batches(n);
         long[] synced = new long[batches];
         long[] failed = new long[batches];
@@ -126,26 +177,86 @@ final class TableWriter {
         for (int b = 0; b < batches; b++) {
             int from = b * batchSize;
             int to = Math.min(n, from + batchSize);
-            Attempt batch = attempt(lines, from, to);
+            synced[b] = to - from;
+            List<byte[]> batchLines = pick(lines, send, from, to);
+            Attempt batch = batchLines.isEmpty() ? Attempt.NOTHING : attempt(batchLines);
             if (batch.error == null) {
-                synced[b] = to - from;
                 inserted += batch.inserted;
                 updated += batch.updated;
                 continue;
             }
             for (int r = from; r < to; r++) {
-                Attempt row = attempt(lines, r, r + 1);
+                if (send != null && !send.get(r)) {
+                    continue;
+                }
+                Attempt row = attempt(lines.subList(r, r + 1));
                 if (row.error == null) {
-                    synced[b]++;
                     inserted += row.inserted;
                     updated += row.updated;
                 } else {
+                    synced[b]--;
                     failed[b]++;
                     failures.failed(rows.get(r), PostgresErrors.reason(row.error));
                 }
             }
         }
         return new UnitResult(n, synced, failed, inserted, updated);
+    }
+
+    /** The lines in [from, to) that are in {@code send} (all when null). */
+    private static List<byte[]> pick(List<byte[]> lines, BitSet send, int from, int to) {
+        if (send == null) {
+            return lines.subList(from, to);
+        }
+        List<byte[]> picked = new ArrayList<>();
+        for (int r = send.nextSetBit(from); r >= 0 && r < to; r = send.nextSetBit(r + 1)) {
+            picked.add(lines.get(r));
+        }
+        return picked;
+    }
+
+    /**
+     * The rows of a unit that the target does not hold as they are: looks the unit's keys up in one query and compares
+     * each target row's printed values with the row's line ({@link RowMatch}). A key PostgreSQL cannot read as its
+     * key type sends the whole unit, where the upsert names the row.
+     */
+    private BitSet differing(List<Object[]> keys, List<byte[]> lines) throws SQLException {
+        int n = lines.size();
+        int keyColumns = plan.keyColumns().size();
+        int width = plan.columns().size();
+        BitSet send = new BitSet(n);
+        send.set(0, n);
+        if (n == 0) {
+            return send;
+        }
+        Savepoint sp = pg.setSavepoint();
+        try (PreparedStatement ps = pg.prepareStatement(targetRowsSql)) {
+            for (int k = 0; k < keyColumns; k++) {
+                String[] texts = new String[n];
+                for (int r = 0; r < n; r++) {
+                    texts[r] = CopyText.text(keys.get(r)[k]);
+                }
+                ps.setArray(k + 1, pg.createArrayOf("text", texts));
+            }
+            byte[][] printed = new byte[width][];
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int r = rs.getInt(1) - 1;
+                    for (int c = 0; c < width; c++) {
+                        printed[c] = rs.getBytes(c + 2);
+                    }
+                    if (RowMatch.same(lines.get(r), printed, float8)) {
+                        send.clear(r);
+                    }
+                }
+            }
+            pg.releaseSavepoint(sp);
+        } catch (SQLException e) {
+            rethrowUnlessRowLevel(e);
+            pg.rollback(sp);
+            send.set(0, n);
+        }
+        return send;
     }
 
     private int batches(int n) {
@@ -211,11 +322,12 @@ final class TableWriter {
     }
 
     private record Attempt(long inserted, long updated, SQLException error) {
+        static final Attempt NOTHING = new Attempt(0, 0, null);
     }
 
-    /** Stages rows [from, to) and upserts them under a savepoint; a row-level error rolls the savepoint back and is returned. */
-    private Attempt attempt(List<byte[]> lines, int from, int to) throws SQLException, InterruptedException {
-        Iterator<List<byte[]>> range = List.of(lines.subList(from, to)).iterator();
+    /** Stages {@code lines} and upserts them under a savepoint; a row-level error rolls the savepoint back and is returned. */
+    private Attempt attempt(List<byte[]> lines) throws SQLException, InterruptedException {
+        Iterator<List<byte[]>> range = List.of(lines).iterator();
         return attempt(() -> range.hasNext() ? Optional.of(range.next()) : Optional.empty());
     }
 

@@ -51,6 +51,27 @@ public final class CopyText {
         return out.toArray();
     }
 
+    /**
+     * One value as the text COPY hands to the column's input function (the field unescaped), {@code null} for NULL:
+     * what a key is looked up by.
+     */
+    public static String text(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof byte[] bytes) {
+            StringBuilder hex = new StringBuilder(2 + 2 * bytes.length).append("\\x");
+            for (byte b : bytes) {
+                hex.append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
+            }
+            return hex.toString();
+        }
+        if (value instanceof Double d) {
+            return d.isNaN() ? "NaN" : d.isInfinite() ? (d > 0 ? "Infinity" : "-Infinity") : d.toString();
+        }
+        return value.toString();
+    }
+
     private static void append(Bytes out, Object value) {
         if (value == null) {
             out.ascii("\\N");

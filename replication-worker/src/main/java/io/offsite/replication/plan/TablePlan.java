@@ -192,6 +192,30 @@ public record TablePlan(TableSchema source, String targetSchema, Map<String, Str
         return sql.toString();
     }
 
+    /**
+     * The target rows with the keys given as text arrays (one parameter per key column, positions matching), each as
+     * its position in those arrays (1-based) followed by every copied column as PostgreSQL prints it: what a full run
+     * compares its rows against ({@link RowMatch}) before sending any. Keys with no target row return nothing. Each
+     * key is looked up through the key index, as in {@link #upsertSql()}.
+     */
+    public String targetRowsSql(Map<String, String> castTypes) {
+        List<String> keys = keyColumns();
+        List<String> aliases = new ArrayList<>();
+        List<String> match = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            String alias = "key" + (i + 1);
+            aliases.add(alias);
+            String key = keys.get(i);
+            match.add("t." + Sql.quote(key) + " = CAST(k." + alias + " AS " + Objects.requireNonNull(castTypes.get(key), key) + ")");
+        }
+        String printed = String.join(", ", columns().stream().map(c -> "CAST(x." + Sql.quote(c) + " AS text)").toList());
+        return "SELECT k.ord, " + printed + "\n"
+                + "FROM unnest(" + String.join(", ", java.util.Collections.nCopies(keys.size(), "CAST(? AS text[])")) + ") WITH ORDINALITY AS k("
+                + String.join(", ", aliases) + ", ord)\n"
+                + "CROSS JOIN LATERAL (SELECT " + Sql.list(columns()) + " FROM " + target() + " t WHERE " + String.join(" AND ", match)
+                + " OFFSET 0) x";
+    }
+
     public String keysTableName() {
         return stageName + "_keys";
     }

@@ -275,6 +275,17 @@ class ReplicatorIT {
             }
         }
 
+        // a full run compares every row with the target before sending it: these values print as they were sent (floats
+        // spelt otherwise, such as -1.0E-300 against -1e-300, read as the same double), so no row travels
+        try (Connection c = pg.connect()) {
+            Tables.countInsertStatements(c, "notes");
+        }
+        ReplicationReport full = replicator(pg).replicate(notes, Mode.FULL, "full", listener);
+        assertThat(full.tables().get(0).unchanged()).isEqualTo(500);
+        try (Connection c = pg.connect()) {
+            assertThat(Tables.insertStatements(c, "notes")).as("upserts that reached the table").isZero();
+        }
+
         // a value too long for varchar(5) fails as in COPY (an explicit cast would have cut it), alone
         try (Connection c = Tables.sqlite(db)) {
             Tables.execute(c, "UPDATE notes SET label = 'toolong', updated_at = '2025-03-01T00:00:00Z' WHERE id = 104");
@@ -290,6 +301,76 @@ class ReplicatorIT {
         try (Connection c = pg.connect()) {
             assertThat(Tables.string(c, "SELECT label FROM notes WHERE id = 104")).isEqualTo("l");
             assertThat(Tables.string(c, "SELECT body FROM notes WHERE id = 105")).isEqualTo("again");
+        }
+    }
+
+    @Test
+    void aFullRunSendsOnlyRowsTheTargetDoesNotHoldAsTheyAre() throws Exception {
+        PostgresEndpoint pg = LocalStack.freshPostgresDatabase("repl_compare");
+        Path db = dir.resolve("items.db");
+        try (Connection c = Tables.sqlite(db)) {
+            Tables.execute(c, "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, price REAL, amount NUMERIC, data BLOB)");
+            // prices such as 5.0, which PostgreSQL prints as 5
+            Tables.execute(c, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
+                    + "INSERT INTO items SELECT i, 'item ' || i, i * 1.0, CASE WHEN i IN (10, 2990) THEN 1.5 END, randomblob(8) FROM n");
+        }
+        SourceSpec items = new SourceSpec("items", db, List.of(), Optional.empty(), false, "public", Map.of("items", "items"));
+        replicator(pg).replicate(items, Mode.FULL, "load", listener);
+        try (Connection c = pg.connect()) {
+            // prints 1.5 as 1.50 from now on: the same value, spelt otherwise
+            Tables.execute(c, "ALTER TABLE items ALTER COLUMN amount TYPE numeric(8,2)");
+            // edited and deleted behind the worker's back, in the first and the last unit (units of 1,000 rows)
+            Tables.execute(c, "UPDATE items SET name = 'edited' WHERE id = 5");
+            Tables.execute(c, "DELETE FROM items WHERE id = 2500");
+            Tables.countInsertStatements(c, "items");
+        }
+        awaitStats(pg, "items", s -> s.updated() == 1 && s.deleted() == 1);
+
+        ReplicationReport run = replicator(pg).replicate(items, Mode.FULL, "compare", listener);
+
+        TableReport table = run.tables().get(0);
+        assertThat(table.updated()).isEqualTo(1);
+        assertThat(table.inserted()).isEqualTo(1);
+        assertThat(table.unchanged()).isEqualTo(2998);
+        try (Connection c = pg.connect(); Connection s = Tables.sqlite(db)) {
+            assertThat(Tables.string(c, "SELECT name FROM items WHERE id = 5")).isEqualTo("item 5");
+            assertThat(Tables.string(c, "SELECT encode(data, 'hex') || ' ' || price FROM items WHERE id = 2500"))
+                    .isEqualTo(Tables.string(s, "SELECT lower(hex(data)) || ' 2500' FROM items WHERE id = 2500"));
+            assertThat(Tables.count(c, "SELECT count(*) FROM items")).isEqualTo(3000);
+            // the first unit (the edited row, row 10's 1.50) and the last (the deleted row, row 2990's 1.50) reached the
+            // table; the second, found as it is, did not
+            assertThat(Tables.insertStatements(c, "items")).isEqualTo(2);
+        }
+        TupleStats after = awaitStats(pg, "items", s -> s.updated() >= 2);
+        assertThat(after.updated()).as("only the edited row rewritten").isEqualTo(2);
+    }
+
+    @Test
+    void aKeyTheTargetCannotReadFailsAloneWhenTheFullRunLooksRowsUp() throws Exception {
+        PostgresEndpoint pg = LocalStack.freshPostgresDatabase("repl_compare_key");
+        Path db = dir.resolve("codes.db");
+        try (Connection c = Tables.sqlite(db)) {
+            Tables.execute(c, "CREATE TABLE codes (id TEXT PRIMARY KEY, label TEXT)");
+            Tables.execute(c, "INSERT INTO codes VALUES ('1', 'one'), ('2', 'two changed'), ('x3', 'three')");
+        }
+        try (Connection c = pg.connect()) {
+            Tables.execute(c, "CREATE TABLE codes (id bigint PRIMARY KEY, label text, updated_at timestamptz NOT NULL DEFAULT now())");
+            Tables.execute(c, "INSERT INTO codes (id, label) VALUES (1, 'one'), (2, 'two')");
+        }
+        SourceSpec codes = new SourceSpec("codes", db, List.of(), Optional.empty(), false, "public", Map.of("codes", "codes"));
+
+        ReplicationReport run = replicator(pg).replicate(codes, Mode.FULL, "codes", listener);
+
+        TableReport table = run.tables().get(0);
+        assertThat(table.failed()).isEqualTo(1);
+        assertThat(table.updated()).isEqualTo(1);
+        assertThat(table.unchanged()).isEqualTo(1);
+        assertThat(run.firstFailures()).singleElement().satisfies(f -> {
+            assertThat(f.key()).isEqualTo("id=x3");
+            assertThat(f.reason()).contains("bigint");
+        });
+        try (Connection c = pg.connect()) {
+            assertThat(Tables.string(c, "SELECT label FROM codes WHERE id = 2")).isEqualTo("two changed");
         }
     }
 

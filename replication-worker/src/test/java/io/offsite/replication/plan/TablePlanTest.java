@@ -120,6 +120,18 @@ class TablePlanTest {
     }
 
     @Test
+    void targetRowsAreLookedUpByKeysGivenAsArraysAndPrintedAsText() {
+        TableSchema attacks = new TableSchema("attacks", List.of(new Column("card_id", "TEXT", true), new Column("slot", "INTEGER", true),
+                new Column("damage", "REAL", false)), List.of("card_id", "slot"), Set.of());
+        Map<String, String> types = Map.of("card_id", "character varying", "slot", "bigint", "damage", "double precision");
+        assertThat(plan(attacks, Map.of()).targetRowsSql(types)).isEqualTo("""
+                SELECT k.ord, CAST(x."card_id" AS text), CAST(x."slot" AS text), CAST(x."damage" AS text)
+                FROM unnest(CAST(? AS text[]), CAST(? AS text[])) WITH ORDINALITY AS k(key1, key2, ord)
+                CROSS JOIN LATERAL (SELECT "card_id", "slot", "damage" FROM "public"."attacks" t \
+                WHERE t."card_id" = CAST(k.key1 AS character varying) AND t."slot" = CAST(k.key2 AS bigint) OFFSET 0) x""");
+    }
+
+    @Test
     void aTableWithoutPrimaryKeyCannotBePlanned() {
         TableSchema log = new TableSchema("log", List.of(new Column("line", "TEXT", false)), List.of(), Set.of());
         assertThatThrownBy(() -> plan(log, Map.of())).hasMessageContaining("no primary key");

@@ -65,6 +65,21 @@ public final class Tables {
         }
     }
 
+    /**
+     * Counts, from now on, the INSERT statements (COPY included) that reach {@code table} and commit, however many rows
+     * each writes: {@link #insertStatements} reads the count. Shows which units of a run PostgreSQL saw at all.
+     */
+    public static void countInsertStatements(Connection c, String table) throws SQLException {
+        execute(c, "CREATE TABLE IF NOT EXISTS test_insert_statements (table_name text)");
+        execute(c, "CREATE OR REPLACE FUNCTION test_count_insert() RETURNS trigger LANGUAGE plpgsql AS "
+                + "$$BEGIN INSERT INTO test_insert_statements VALUES (TG_TABLE_NAME); RETURN NULL; END$$");
+        execute(c, "CREATE TRIGGER test_count_insert AFTER INSERT ON " + table + " FOR EACH STATEMENT EXECUTE PROCEDURE test_count_insert()");
+    }
+
+    public static long insertStatements(Connection c, String table) throws SQLException {
+        return count(c, "SELECT count(*) FROM test_insert_statements WHERE table_name = '" + table.replace("'", "''") + "'");
+    }
+
     /** Cumulative updates and dead tuples of a table, read in a fresh statistics snapshot. */
     public record TupleStats(long inserted, long updated, long deleted, long dead) {
     }
