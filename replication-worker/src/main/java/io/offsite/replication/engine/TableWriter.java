@@ -26,8 +26,10 @@ import org.postgresql.copy.CopyManager;
  * batch and a batch that fails row by row, each under its own savepoint, so one bad row fails alone.
  *
  * <p>When the target was empty at the start, units are copied straight into it (the raw load path); the first unit
- * that fails switches the table back to the staged path. A unit of at most {@value #SMALL_UNIT} rows (typically all an
- * incremental run has to send) skips the staging table: one upsert statement carries its rows as parameters.
+ * that fails switches the table back to the staged path. A full run into a target that holds rows looks each unit's
+ * rows up in it first and sends only those it does not hold as they are ({@link #differing}). A unit of at most
+ * {@value #SMALL_UNIT} rows (typically all an incremental run has to send) skips the staging table: one upsert
+ * statement carries its rows as parameters.
  */
 final class TableWriter {
 

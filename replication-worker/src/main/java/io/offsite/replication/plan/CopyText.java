@@ -17,7 +17,7 @@ public final class CopyText {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     /** For each byte value: the letter of its escape ({@code \\}, {@code \t}, {@code \n}, {@code \r}), or 0. */
-    private static final byte[] ESCAPE = new byte[256];
+    static final byte[] ESCAPE = new byte[256];
 
     static {
         ESCAPE['\\'] = '\\';

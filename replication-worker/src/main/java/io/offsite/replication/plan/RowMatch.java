@@ -1,7 +1,6 @@
 package io.offsite.replication.plan;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.regex.Pattern;
 
 /**
@@ -27,34 +26,54 @@ public final class RowMatch {
      * @param float8 which columns are {@code double precision} in the target
      */
     public static boolean same(byte[] line, byte[][] printed, boolean[] float8) {
-        Object[] values = new Object[printed.length];
-        for (int i = 0; i < printed.length; i++) {
-            values[i] = printed[i] == null ? null : new Utf8Text(printed[i]);
+        int at = 0;
+        for (int column = 0; column < printed.length; column++) {
+            if (column > 0) {
+                if (at >= line.length || line[at] != '\t') {
+                    return false;
+                }
+                at++;
+            }
+            int end = matchField(line, at, printed[column]);
+            if (end < 0) {
+                end = fieldEnd(line, at);
+                if (!(float8[column] && printed[column] != null && sameDouble(line, at, end, printed[column]))) {
+                    return false;
+                }
+            }
+            at = end;
         }
-        byte[] target = CopyText.row(values);
-        if (Arrays.equals(line, target)) {
-            return true;
-        }
-        boolean anyFloat = false;
-        for (boolean f : float8) {
-            anyFloat |= f;
-        }
-        return anyFloat && sameFieldByField(line, target, float8);
+        return at == line.length - 1 && line[at] == '\n';
     }
 
-    private static boolean sameFieldByField(byte[] line, byte[] target, boolean[] float8) {
-        int s = 0;
-        int t = 0;
-        for (int column = 0; column < float8.length; column++) {
-            int sEnd = fieldEnd(line, s);
-            int tEnd = fieldEnd(target, t);
-            if (!Arrays.equals(line, s, sEnd, target, t, tEnd) && !(float8[column] && sameDouble(line, s, sEnd, target, t, tEnd))) {
-                return false;
-            }
-            s = sEnd + 1;
-            t = tEnd + 1;
+    /**
+     * Where the field starting at {@code from} ends when it is {@code value} as COPY text (escaped; {@code \N} for
+     * NULL), compared in place; -1 when it is not.
+     */
+    private static int matchField(byte[] line, int from, byte[] value) {
+        if (value == null) {
+            return from + 2 <= line.length && line[from] == '\\' && line[from + 1] == 'N' && ends(line, from + 2) ? from + 2 : -1;
         }
-        return s >= line.length && t >= target.length;
+        int at = from;
+        for (byte b : value) {
+            byte letter = CopyText.ESCAPE[b & 0xff];
+            if (letter == 0) {
+                if (at >= line.length || line[at] != b) {
+                    return -1;
+                }
+                at++;
+            } else {
+                if (at + 1 >= line.length || line[at] != '\\' || line[at + 1] != letter) {
+                    return -1;
+                }
+                at += 2;
+            }
+        }
+        return ends(line, at) ? at : -1;
+    }
+
+    private static boolean ends(byte[] line, int at) {
+        return at < line.length && (line[at] == '\t' || line[at] == '\n');
     }
 
     /** Where the field starting at {@code from} ends: the next tab or the line's end (escaped tabs are {@code \t}). */
@@ -66,9 +85,9 @@ public final class RowMatch {
         return i;
     }
 
-    private static boolean sameDouble(byte[] a, int aFrom, int aTo, byte[] b, int bFrom, int bTo) {
-        Double x = number(a, aFrom, aTo);
-        Double y = number(b, bFrom, bTo);
+    private static boolean sameDouble(byte[] line, int from, int to, byte[] printed) {
+        Double x = number(line, from, to);
+        Double y = number(printed, 0, printed.length);
         return x != null && y != null && Double.compare(x, y) == 0;
     }
 
