@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -27,6 +28,8 @@ import org.springframework.validation.annotation.Validated;
  * @param touchColumn target column set to {@code now()} when a row is inserted or changes
  * @param loggedFailures how many refused rows are logged and reported with their key and reason
  * @param progressInterval how often long tables log progress
+ * @param compareInMemory a full run reads target tables up to this size whole to compare its rows with (larger ones
+ *        are looked up unit by unit); 0 always looks up
  * @param keepIdle how long the connections of a run (to PostgreSQL and to the SQLite source) are kept for the next run;
  *        0 closes them after each run
  * @param sources configured sources by name
@@ -40,6 +43,7 @@ public record ReplicationProperties(
         @NotBlank String touchColumn,
         @Min(0) int loggedFailures,
         Duration progressInterval,
+        DataSize compareInMemory,
         Duration keepIdle,
         @NotNull Map<String, @Valid Source> sources) {
 
@@ -51,11 +55,15 @@ public record ReplicationProperties(
         touchColumn = touchColumn == null ? "updated_at" : touchColumn;
         loggedFailures = loggedFailures == 0 ? 10 : loggedFailures;
         progressInterval = progressInterval == null ? Duration.ofSeconds(10) : progressInterval;
+        compareInMemory = compareInMemory == null ? DataSize.ofBytes(EngineSettings.COMPARE_IN_MEMORY_BYTES) : compareInMemory;
+        if (compareInMemory.isNegative()) {
+            throw new IllegalArgumentException("offsite.replication.compare-in-memory must not be negative");
+        }
         sources = sources == null ? Map.of() : Map.copyOf(sources);
     }
 
     public EngineSettings engine() {
-        return new EngineSettings(batchSize, unitBatches, touchColumn, loggedFailures, 2, progressInterval);
+        return new EngineSettings(batchSize, unitBatches, touchColumn, loggedFailures, 2, progressInterval, compareInMemory.toBytes());
     }
 
     /**

@@ -26,8 +26,12 @@ final class PostgresCatalog {
     record TargetColumn(String type, String baseType, boolean hasDefault) {
     }
 
-    /** An existing target table: its columns in order and the column sets of its plain unique indexes (primary key included). */
-    record TargetTable(Map<String, TargetColumn> columns, List<Set<String>> uniqueKeys) {
+    /**
+     * An existing target table: its columns in order, the column sets of its plain unique indexes (primary key
+     * included) and its size on disk ({@code pg_table_size}: heap and TOAST, no indexes; -1 for a partitioned table,
+     * whose rows live in its partitions).
+     */
+    record TargetTable(Map<String, TargetColumn> columns, List<Set<String>> uniqueKeys, long bytes) {
 
         Map<String, String> types() {
             Map<String, String> types = new LinkedHashMap<>();
@@ -57,8 +61,10 @@ final class PostgresCatalog {
     static PostgresCatalog read(Connection pg, String schema, List<String> names) throws SQLException {
         Map<String, Map<String, TargetColumn>> columns = new LinkedHashMap<>();
         Map<String, Map<Long, Set<String>>> indexes = new HashMap<>();
+        Map<String, Long> sizes = new HashMap<>();
         try (PreparedStatement ps = pg.prepareStatement("""
-                SELECT c.relname, 'c', a.attname, format_type(a.atttypid, a.atttypmod), format_type(a.atttypid, NULL), a.atthasdef, a.attnum, 0
+                SELECT c.relname, 'c', a.attname, format_type(a.atttypid, a.atttypmod), format_type(a.atttypid, NULL), a.atthasdef, a.attnum,
+                       CASE c.relkind WHEN 'r' THEN pg_table_size(c.oid) ELSE -1 END
                 FROM pg_attribute a
                 JOIN pg_class c ON c.oid = a.attrelid
                 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -81,6 +87,7 @@ final class PostgresCatalog {
                 while (rs.next()) {
                     String table = rs.getString(1);
                     if (rs.getString(2).equals("c")) {
+                        sizes.put(table, rs.getLong(8));
                         columns.computeIfAbsent(table, t -> new LinkedHashMap<>())
                                 .put(rs.getString(3), new TargetColumn(rs.getString(4), rs.getString(5), rs.getBoolean(6)));
                     } else {
@@ -91,7 +98,7 @@ final class PostgresCatalog {
         }
         Map<String, TargetTable> tables = new HashMap<>();
         columns.forEach((table, cols) -> tables.put(table,
-                new TargetTable(cols, new ArrayList<>(indexes.getOrDefault(table, Map.of()).values()))));
+                new TargetTable(cols, new ArrayList<>(indexes.getOrDefault(table, Map.of()).values()), sizes.getOrDefault(table, 0L))));
         return new PostgresCatalog(tables);
     }
 

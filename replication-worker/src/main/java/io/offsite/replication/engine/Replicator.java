@@ -186,9 +186,13 @@ public final class Replicator {
         // an incremental run follows a successful one: its target is not worth a look for the empty-table path
         boolean targetEmpty = created || (!incremental && PostgresCatalog.isEmpty(pg, plan.target()));
         boolean touchHasDefault = target.columns().get(settings.touchColumn()).hasDefault();
-        // a full run into a table holding rows looks at them first and sends only rows that differ
+        // a full run into a table holding rows looks at them first and sends only rows that differ: a small table is read
+        // whole (one sequential read, while SQLite is read), a large one looked up unit by unit
+        boolean inMemory = target.bytes() >= 0 && target.bytes() <= settings.compareInMemoryBytes();
+        TableWriter.Compare compare = targetEmpty || incremental ? TableWriter.Compare.NONE
+                : inMemory ? TableWriter.Compare.IN_MEMORY : TableWriter.Compare.LOOK_UP;
         TableWriter writer = new TableWriter(pg, plan, target.baseTypes(), settings.batchSize(), targetEmpty && touchHasDefault,
-                !targetEmpty && !incremental);
+                compare, 4 * settings.compareInMemoryBytes());
         BatchProgress progress = new BatchProgress(batches.batches(), label, batchLines ? settings.detailedBatches() : 0,
                 settings.progressInterval(), clock);
         Unit unit = new Unit(writer, progress, failure -> failures.add(table, label, failure), schema.primaryKey(), listener);

@@ -10,8 +10,10 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Types;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,7 @@ import java.util.Optional;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
+import org.postgresql.copy.CopyOut;
 
 /**
  * Writes one table's rows into PostgreSQL a unit at a time: COPY into a temporary staging table, then one upsert
@@ -62,9 +65,22 @@ final class TableWriter {
     private final Map<String, String> castTypes;
     private final int batchSize;
     private final String upsertSql;
+    /** How a run finds the rows of a unit that need to travel. */
+    enum Compare {
+        /** All travel: a first load, an incremental run (its rows changed), or a target found far behind. */
+        NONE,
+        /** Each unit's rows are looked up in the target by key, in one query per unit. */
+        LOOK_UP,
+        /** The target table is read whole (one {@code COPY ... TO}) when the first unit comes; units compare in memory. */
+        IN_MEMORY
+    }
+
     private boolean direct;
-    /** Whether units are first compared with the target rows and only what differs is sent (see {@link #differing}). */
-    private boolean compare;
+    private Compare compare;
+    /** Reading a table to compare in memory stops keeping rows past this many bytes of text (its units are looked up). */
+    private final long inMemoryLimit;
+    /** The target's rows by their key fields as COPY text, while comparing in memory. */
+    private Map<ByteBuffer, byte[]> targetRows;
     private final String targetRowsSql;
     private final boolean[] float8;
     private boolean staged;
@@ -73,11 +89,11 @@ final class TableWriter {
 
     /**
      * @param direct copy straight into the target (it was empty when the run began)
-     * @param compare compare each unit with the target rows first and send only rows that differ: for full runs into
-     *        a target that holds (most of) the rows already
+     * @param compare how to find the rows that need to travel (for full runs into a target that holds rows)
+     * @param inMemoryLimit for {@link Compare#IN_MEMORY}: past this many bytes of the target's text, rows are looked up
      */
-    TableWriter(Connection pg, TablePlan plan, Map<String, String> castTypes, int batchSize, boolean direct, boolean compare)
-            throws SQLException {
+    TableWriter(Connection pg, TablePlan plan, Map<String, String> castTypes, int batchSize, boolean direct, Compare compare,
+                long inMemoryLimit) throws SQLException {
         this.pg = pg;
         this.castTypes = castTypes;
         this.copy = pg.unwrap(PGConnection.class).getCopyAPI();
@@ -85,8 +101,9 @@ final class TableWriter {
         this.batchSize = batchSize;
         this.upsertSql = plan.upsertSql();
         this.direct = direct;
-        this.compare = compare && !direct;
-        this.targetRowsSql = this.compare ? plan.targetRowsSql(castTypes) : null;
+        this.compare = direct ? Compare.NONE : compare;
+        this.inMemoryLimit = inMemoryLimit;
+        this.targetRowsSql = this.compare == Compare.NONE ? null : plan.targetRowsSql(castTypes);
         List<String> columns = plan.columns();
         this.float8 = new boolean[columns.size()];
         for (int i = 0; i < float8.length; i++) {
@@ -126,11 +143,11 @@ final class TableWriter {
         }
         Attempt whole;
         BitSet send = null; // the rows to send, all when null
-        if (compare) {
+        if (compare != Compare.NONE) {
             unit.drain();
             send = differing(unit.rows, unit.lines);
-            if (send.cardinality() * 2 > unit.lines.size()) {
-                compare = false; // mostly new or changed rows: the next units are sent without the look
+            if (compare == Compare.LOOK_UP && send.cardinality() * 2 > unit.lines.size()) {
+                compare = Compare.NONE; // mostly new or changed rows: the next units are sent without the look
             }
             List<byte[]> lines = pick(unit.lines, send, 0, unit.lines.size());
             whole = lines.isEmpty() ? Attempt.NOTHING : attemptSmallOrStaged(lines);
@@ -217,12 +234,72 @@ final class TableWriter {
         return picked;
     }
 
+    /** The rows of a unit that the target does not hold exactly as they are ({@link RowMatch}). */
+    private BitSet differing(List<Object[]> keys, List<byte[]> lines) throws SQLException {
+        if (compare == Compare.IN_MEMORY && targetRows == null) {
+            targetRows = readTarget();
+            if (targetRows == null) {
+                compare = Compare.LOOK_UP;
+            }
+        }
+        return compare == Compare.IN_MEMORY ? differingInMemory(lines) : lookUp(keys, lines);
+    }
+
+    /**
+     * The target's rows as COPY text by their key fields; null (after reading to the end) when the text passes
+     * {@code inMemoryLimit}, which the table's size on disk did not foretell (values TOAST had compressed).
+     */
+    private Map<ByteBuffer, byte[]> readTarget() throws SQLException {
+        Map<ByteBuffer, byte[]> rows = new HashMap<>();
+        long bytes = 0;
+        CopyOut out = copy.copyOut(plan.targetCopySql());
+        try {
+            for (byte[] row = out.readFromCopy(); row != null; row = out.readFromCopy()) {
+                bytes += row.length;
+                if (bytes > inMemoryLimit) {
+                    rows = null;
+                } else if (rows != null) {
+                    rows.put(ByteBuffer.wrap(row, 0, keyEnd(row)), row);
+                }
+            }
+        } finally {
+            if (out.isActive()) {
+                out.cancelCopy();
+            }
+        }
+        return rows;
+    }
+
+    /** Compares each line with the target's row of the same key fields; a row compared is dropped from memory. */
+    private BitSet differingInMemory(List<byte[]> lines) {
+        BitSet send = new BitSet(lines.size());
+        for (int r = 0; r < lines.size(); r++) {
+            byte[] line = lines.get(r);
+            byte[] target = targetRows.remove(ByteBuffer.wrap(line, 0, keyEnd(line)));
+            if (target == null || !RowMatch.same(line, target, float8)) {
+                send.set(r);
+            }
+        }
+        return send;
+    }
+
+    /** Where a line's key fields (its first ones) end. */
+    private int keyEnd(byte[] line) {
+        int fields = plan.keyColumns().size();
+        for (int i = 0; i < line.length; i++) {
+            if ((line[i] == '\t' && --fields == 0) || line[i] == '\n') {
+                return i;
+            }
+        }
+        return line.length;
+    }
+
     /**
      * The rows of a unit that the target does not hold as they are: looks the unit's keys up in one query and compares
-     * each target row's printed values with the row's line ({@link RowMatch}). A key PostgreSQL cannot read as its
-     * key type sends the whole unit, where the upsert names the row.
+     * each target row's printed values with the row's line. A key PostgreSQL cannot read as its key type sends the
+     * whole unit, where the upsert names the row.
      */
-    private BitSet differing(List<Object[]> keys, List<byte[]> lines) throws SQLException {
+    private BitSet lookUp(List<Object[]> keys, List<byte[]> lines) throws SQLException {
         int n = lines.size();
         int keyColumns = plan.keyColumns().size();
         int width = plan.columns().size();

@@ -1,6 +1,7 @@
 package io.offsite.replication.plan;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.regex.Pattern;
 
 /**
@@ -44,6 +45,36 @@ public final class RowMatch {
             at = end;
         }
         return at == line.length - 1 && line[at] == '\n';
+    }
+
+    /**
+     * As {@link #same(byte[], byte[][], boolean[])}, with the target row as PostgreSQL's {@code COPY ... TO} printed it
+     * (which also escapes {@code \b}, {@code \f} and {@code \v}, so a value holding those is taken as different).
+     */
+    public static boolean same(byte[] line, byte[] target, boolean[] float8) {
+        if (Arrays.equals(line, target)) {
+            return true;
+        }
+        int s = 0;
+        int t = 0;
+        for (int column = 0; column < float8.length; column++) {
+            if (column > 0) {
+                if (s >= line.length || t >= target.length || line[s] != '\t' || target[t] != '\t') {
+                    return false;
+                }
+                s++;
+                t++;
+            }
+            int sEnd = fieldEnd(line, s);
+            int tEnd = fieldEnd(target, t);
+            if (!Arrays.equals(line, s, sEnd, target, t, tEnd)
+                    && !(float8[column] && sameDouble(line, s, sEnd, Arrays.copyOfRange(target, t, tEnd)))) {
+                return false;
+            }
+            s = sEnd;
+            t = tEnd;
+        }
+        return s == line.length - 1 && t == target.length - 1 && line[s] == '\n' && target[t] == '\n';
     }
 
     /**

@@ -216,6 +216,11 @@ public record TablePlan(TableSchema source, String targetSchema, Map<String, Str
                 + " OFFSET 0) x";
     }
 
+    /** The target's copied columns of every row as COPY text: what a full run reads when it compares in memory. */
+    public String targetCopySql() {
+        return "COPY (SELECT " + Sql.list(columns()) + " FROM " + target() + ") TO STDOUT";
+    }
+
     public String keysTableName() {
         return stageName + "_keys";
     }

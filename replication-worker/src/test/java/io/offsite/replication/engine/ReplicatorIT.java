@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The engine against real SQLite files and a real PostgreSQL server. */
 @Timeout(120)
@@ -275,15 +277,18 @@ class ReplicatorIT {
             }
         }
 
-        // a full run compares every row with the target before sending it: these values print as they were sent (floats
-        // spelt otherwise, such as -1.0E-300 against -1e-300, read as the same double), so no row travels
+        // a full run compares every row with the target before sending it, looked up by key or read whole: these values
+        // print as they were sent (floats spelt otherwise, such as -1.0E-300 against -1e-300, read as the same double),
+        // so no row travels
         try (Connection c = pg.connect()) {
             Tables.countInsertStatements(c, "notes");
         }
-        ReplicationReport full = replicator(pg).replicate(notes, Mode.FULL, "full", listener);
-        assertThat(full.tables().get(0).unchanged()).isEqualTo(500);
-        try (Connection c = pg.connect()) {
-            assertThat(Tables.insertStatements(c, "notes")).as("upserts that reached the table").isZero();
+        for (EngineSettings settings : List.of(LOOK_UP, EngineSettings.defaults())) {
+            ReplicationReport full = replicator(pg, settings).replicate(notes, Mode.FULL, "full", listener);
+            assertThat(full.tables().get(0).unchanged()).isEqualTo(500);
+            try (Connection c = pg.connect()) {
+                assertThat(Tables.insertStatements(c, "notes")).as("upserts that reached the table").isZero();
+            }
         }
 
         // a value too long for varchar(5) fails as in COPY (an explicit cast would have cut it), alone
@@ -304,9 +309,14 @@ class ReplicatorIT {
         }
     }
 
-    @Test
-    void aFullRunSendsOnlyRowsTheTargetDoesNotHoldAsTheyAre() throws Exception {
-        PostgresEndpoint pg = LocalStack.freshPostgresDatabase("repl_compare");
+    /** Full runs look every unit's rows up in the target instead of reading small tables whole. */
+    static final EngineSettings LOOK_UP = EngineSettings.defaults().withCompareInMemoryBytes(0);
+
+    @ParameterizedTest(name = "target rows compared in memory up to {0} bytes")
+    @ValueSource(longs = {0, EngineSettings.COMPARE_IN_MEMORY_BYTES})
+    void aFullRunSendsOnlyRowsTheTargetDoesNotHoldAsTheyAre(long inMemory) throws Exception {
+        EngineSettings settings = EngineSettings.defaults().withCompareInMemoryBytes(inMemory);
+        PostgresEndpoint pg = LocalStack.freshPostgresDatabase("repl_compare_" + inMemory);
         Path db = dir.resolve("items.db");
         try (Connection c = Tables.sqlite(db)) {
             Tables.execute(c, "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, price REAL, amount NUMERIC, data BLOB)");
@@ -326,7 +336,7 @@ class ReplicatorIT {
         }
         awaitStats(pg, "items", s -> s.updated() == 1 && s.deleted() == 1);
 
-        ReplicationReport run = replicator(pg).replicate(items, Mode.FULL, "compare", listener);
+        ReplicationReport run = replicator(pg, settings).replicate(items, Mode.FULL, "compare", listener);
 
         TableReport table = run.tables().get(0);
         assertThat(table.updated()).isEqualTo(1);
@@ -345,9 +355,11 @@ class ReplicatorIT {
         assertThat(after.updated()).as("only the edited row rewritten").isEqualTo(2);
     }
 
-    @Test
-    void aKeyTheTargetCannotReadFailsAloneWhenTheFullRunLooksRowsUp() throws Exception {
-        PostgresEndpoint pg = LocalStack.freshPostgresDatabase("repl_compare_key");
+    @ParameterizedTest(name = "target rows compared in memory up to {0} bytes")
+    @ValueSource(longs = {0, EngineSettings.COMPARE_IN_MEMORY_BYTES})
+    void aKeyTheTargetCannotReadFailsAloneInAFullRun(long inMemory) throws Exception {
+        EngineSettings settings = EngineSettings.defaults().withCompareInMemoryBytes(inMemory);
+        PostgresEndpoint pg = LocalStack.freshPostgresDatabase("repl_compare_key_" + inMemory);
         Path db = dir.resolve("codes.db");
         try (Connection c = Tables.sqlite(db)) {
             Tables.execute(c, "CREATE TABLE codes (id TEXT PRIMARY KEY, label TEXT)");
@@ -359,7 +371,7 @@ class ReplicatorIT {
         }
         SourceSpec codes = new SourceSpec("codes", db, List.of(), Optional.empty(), false, "public", Map.of("codes", "codes"));
 
-        ReplicationReport run = replicator(pg).replicate(codes, Mode.FULL, "codes", listener);
+        ReplicationReport run = replicator(pg, settings).replicate(codes, Mode.FULL, "codes", listener);
 
         TableReport table = run.tables().get(0);
         assertThat(table.failed()).isEqualTo(1);
@@ -371,6 +383,39 @@ class ReplicatorIT {
         });
         try (Connection c = pg.connect()) {
             assertThat(Tables.string(c, "SELECT label FROM codes WHERE id = 2")).isEqualTo("two changed");
+        }
+    }
+
+    @Test
+    void aTargetWhoseTextOutgrowsItsSizeOnDiskIsLookedUpInstead() throws Exception {
+        PostgresEndpoint pg = LocalStack.freshPostgresDatabase("repl_compare_toast");
+        Path db = dir.resolve("pages.db");
+        try (Connection c = Tables.sqlite(db)) {
+            Tables.execute(c, "CREATE TABLE pages (id INTEGER PRIMARY KEY, body TEXT)");
+            // 400 KB of text per row that PostgreSQL compresses to a few KB
+            Tables.execute(c, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40) "
+                    + "INSERT INTO pages SELECT i, i || replace(hex(zeroblob(100000)), '0', 'ab') FROM n");
+        }
+        SourceSpec pages = new SourceSpec("pages", db, List.of(), Optional.empty(), false, "public", Map.of("pages", "pages"));
+        replicator(pg).replicate(pages, Mode.FULL, "load", listener);
+        long onDisk;
+        try (Connection c = pg.connect()) {
+            onDisk = Tables.count(c, "SELECT pg_table_size('pages')");
+            Tables.execute(c, "UPDATE pages SET body = 'edited' WHERE id = 7");
+        }
+        assertThat(onDisk).as("compressed on disk").isLessThan(40L * 200_000 / 16);
+        try (Connection c = Tables.sqlite(db)) {
+            Tables.execute(c, "UPDATE pages SET body = 'changed' WHERE id = 8");
+        }
+
+        // the table's size admits reading it whole, but its text is more than 4 x that: the rows are looked up instead
+        ReplicationReport run = replicator(pg, EngineSettings.defaults().withCompareInMemoryBytes(onDisk))
+                .replicate(pages, Mode.FULL, "toast", listener);
+
+        assertThat(run.tables().get(0).updated()).isEqualTo(2);
+        assertThat(run.tables().get(0).unchanged()).isEqualTo(38);
+        try (Connection c = pg.connect(); Connection s = Tables.sqlite(db)) {
+            assertThat(Tables.hash(c, "pages", List.of("id", "body"))).isEqualTo(Tables.hash(s, "pages", List.of("id", "body")));
         }
     }
 

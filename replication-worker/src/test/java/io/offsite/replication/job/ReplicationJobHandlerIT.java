@@ -64,7 +64,7 @@ class ReplicationJobHandlerIT {
     }
 
     JobCompleted run(ReplicationProperties.Postgres postgres, Map<String, String> parameters) {
-        ReplicationProperties properties = new ReplicationProperties(postgres, 100, 10, null, 5, null, null,
+        ReplicationProperties properties = new ReplicationProperties(postgres, 100, 10, null, 5, null, null, null,
                 Map.of("pokemon-data", new ReplicationProperties.Source(db, List.of(), "updated_at", null, false, null,
                         Map.of("pokemon_cards", "cards"))));
         SimpleMeterRegistry meters = new SimpleMeterRegistry();

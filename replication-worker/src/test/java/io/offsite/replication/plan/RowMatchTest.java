@@ -69,6 +69,23 @@ class RowMatchTest {
         assertThat(same(new Object[] {1L, "8.", }, price, "1", "8")).isTrue();
     }
 
+    private static byte[] copyLine(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aRowAsCopyPrintedItComparesTheSameWay() {
+        boolean[] price = {false, false, true};
+        byte[] line = CopyText.row(new Object[] {"set1-1", "tab\there", 332.0});
+        assertThat(RowMatch.same(line, copyLine("set1-1\ttab\\there\t332\n"), price)).isTrue();
+        assertThat(RowMatch.same(line, copyLine("set1-1\ttab\\there\t332.5\n"), price)).isFalse();
+        assertThat(RowMatch.same(line, copyLine("set1-1\ttab\\there\t\\N\n"), price)).isFalse();
+        assertThat(RowMatch.same(line, copyLine("set1-1\ttab\\there\n"), price)).isFalse();
+        assertThat(RowMatch.same(CopyText.row(new Object[] {"a", null, null}), copyLine("a\t\\N\t\\N\n"), price)).isTrue();
+        // COPY TO also escapes backspace; this side sends it raw, so the row travels and the upsert compares values
+        assertThat(RowMatch.same(CopyText.row(new Object[] {"a", "\b", 1.0}), copyLine("a\t\\b\t1\n"), price)).isFalse();
+    }
+
     @Test
     void aLineWithMoreOrFewerFieldsIsNotTheSame() {
         boolean[] price = {false, true};
