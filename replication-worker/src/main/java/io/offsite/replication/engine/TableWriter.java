@@ -29,8 +29,9 @@ import org.postgresql.copy.CopyOut;
  * batch and a batch that fails row by row, each under its own savepoint, so one bad row fails alone.
  *
  * <p>When the target was empty at the start, units are copied straight into it (the raw load path); the first unit
- * that fails switches the table back to the staged path. A full run into a target that holds rows looks each unit's
- * rows up in it first and sends only those it does not hold as they are ({@link #differing}). A unit of at most
+ * that fails switches the table back to the staged path. A full run into a target that holds rows compares each
+ * unit's rows with the target's first and sends only those it does not hold as they are ({@link Compare},
+ * {@link #differing}). A unit of at most
  * {@value #SMALL_UNIT} rows (typically all an incremental run has to send) skips the staging table: one upsert
  * statement carries its rows as parameters.
  */
@@ -38,6 +39,16 @@ final class TableWriter {
 
     /** What a unit did, batch by batch. */
     record UnitResult(int rows, long[] syncedPerBatch, long[] failedPerBatch, long inserted, long updated) {
+    }
+
+    /** How a run finds the rows of a unit that need to travel. */
+    enum Compare {
+        /** All travel: a first load, an incremental run (its rows changed), or a target found far behind. */
+        NONE,
+        /** Each unit's rows are looked up in the target by key, in one query per unit. */
+        LOOK_UP,
+        /** The target table is read whole (one {@code COPY ... TO}) when the first unit comes; units compare in memory. */
+        IN_MEMORY
     }
 
     /** Called for each row PostgreSQL refused. */
@@ -65,16 +76,6 @@ final class TableWriter {
     private final Map<String, String> castTypes;
     private final int batchSize;
     private final String upsertSql;
-    /** How a run finds the rows of a unit that need to travel. */
-    enum Compare {
-        /** All travel: a first load, an incremental run (its rows changed), or a target found far behind. */
-        NONE,
-        /** Each unit's rows are looked up in the target by key, in one query per unit. */
-        LOOK_UP,
-        /** The target table is read whole (one {@code COPY ... TO}) when the first unit comes; units compare in memory. */
-        IN_MEMORY
-    }
-
     private boolean direct;
     private Compare compare;
     /** Reading a table to compare in memory stops keeping rows past this many bytes of text (its units are looked up). */
