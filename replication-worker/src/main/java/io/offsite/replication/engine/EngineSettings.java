@@ -18,7 +18,7 @@ import java.util.Objects;
 public record EngineSettings(int batchSize, int unitBatches, String touchColumn, int loggedFailures, int detailedBatches,
                              Duration progressInterval, long compareInMemoryBytes) {
 
-    /** The default of {@code compareInMemoryBytes}: the table's text then takes some tens of MiB of heap at most. */
+    /** The default of {@code compareInMemoryBytes}; the heap holds at most twice as much text while a table is compared. */
     public static final long COMPARE_IN_MEMORY_BYTES = 32L << 20;
 
     public EngineSettings {

@@ -192,7 +192,7 @@ public final class Replicator {
         TableWriter.Compare compare = targetEmpty || incremental ? TableWriter.Compare.NONE
                 : inMemory ? TableWriter.Compare.IN_MEMORY : TableWriter.Compare.LOOK_UP;
         TableWriter writer = new TableWriter(pg, plan, target.baseTypes(), settings.batchSize(), targetEmpty && touchHasDefault,
-                compare, 4 * settings.compareInMemoryBytes());
+                compare, 2 * settings.compareInMemoryBytes());
         BatchProgress progress = new BatchProgress(batches.batches(), label, batchLines ? settings.detailedBatches() : 0,
                 settings.progressInterval(), clock);
         Unit unit = new Unit(writer, progress, failure -> failures.add(table, label, failure), schema.primaryKey(), listener);

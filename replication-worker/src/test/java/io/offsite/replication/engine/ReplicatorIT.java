@@ -408,7 +408,7 @@ class ReplicatorIT {
             Tables.execute(c, "UPDATE pages SET body = 'changed' WHERE id = 8");
         }
 
-        // the table's size admits reading it whole, but its text is more than 4 x that: the rows are looked up instead
+        // the table's size admits reading it whole, but its text is more than twice that: the rows are looked up instead
         ReplicationReport run = replicator(pg, EngineSettings.defaults().withCompareInMemoryBytes(onDisk))
                 .replicate(pages, Mode.FULL, "toast", listener);
 
