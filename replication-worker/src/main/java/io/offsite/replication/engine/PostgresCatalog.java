@@ -63,8 +63,7 @@ final class PostgresCatalog {
         Map<String, Map<Long, Set<String>>> indexes = new HashMap<>();
         Map<String, Long> sizes = new HashMap<>();
         try (PreparedStatement ps = pg.prepareStatement("""
-                SELECT c.relname, 'c', a.attname, format_type(a.atttypid, a.atttypmod), format_type(a.atttypid, NULL), a.atthasdef, a.attnum,
-                       CASE c.relkind WHEN 'r' THEN pg_table_size(c.oid) ELSE -1 END
+                SELECT c.relname, 'c', a.attname, format_type(a.atttypid, a.atttypmod), format_type(a.atttypid, NULL), a.atthasdef, a.attnum, 0
                 FROM pg_attribute a
                 JOIN pg_class c ON c.oid = a.attrelid
                 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -77,17 +76,26 @@ final class PostgresCatalog {
                 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY (i.indkey)
                 WHERE n.nspname = ? AND c.relname = ANY (?) AND c.relkind IN ('r', 'p')
                   AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL
+                UNION ALL
+                SELECT c.relname, 's', NULL, NULL, NULL, NULL, 0, CASE c.relkind WHEN 'r' THEN pg_table_size(c.oid) ELSE -1 END
+                FROM pg_class c
+                JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = ? AND c.relname = ANY (?) AND c.relkind IN ('r', 'p')
                 ORDER BY 1, 2, 7""")) {
             java.sql.Array array = pg.createArrayOf("text", names.toArray());
             ps.setString(1, schema);
             ps.setArray(2, array);
             ps.setString(3, schema);
             ps.setArray(4, array);
+            ps.setString(5, schema);
+            ps.setArray(6, array);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String table = rs.getString(1);
-                    if (rs.getString(2).equals("c")) {
+                    String kind = rs.getString(2);
+                    if (kind.equals("s")) {
                         sizes.put(table, rs.getLong(8));
+                    } else if (kind.equals("c")) {
                         columns.computeIfAbsent(table, t -> new LinkedHashMap<>())
                                 .put(rs.getString(3), new TargetColumn(rs.getString(4), rs.getString(5), rs.getBoolean(6)));
                     } else {

@@ -260,7 +260,7 @@ final class TableWriter {
                 if (bytes > inMemoryLimit) {
                     rows = null;
                 } else if (rows != null) {
-                    rows.put(ByteBuffer.wrap(row, 0, keyEnd(row)), row);
+                    rows.put(keyFields(row), row);
                 }
             }
         } finally {
@@ -276,7 +276,7 @@ final class TableWriter {
         BitSet send = new BitSet(lines.size());
         for (int r = 0; r < lines.size(); r++) {
             byte[] line = lines.get(r);
-            byte[] target = targetRows.remove(ByteBuffer.wrap(line, 0, keyEnd(line)));
+            byte[] target = targetRows.remove(keyFields(line));
             if (target == null || !RowMatch.same(line, target, float8)) {
                 send.set(r);
             }
@@ -284,15 +284,9 @@ final class TableWriter {
         return send;
     }
 
-    /** Where a line's key fields (its first ones) end. */
-    private int keyEnd(byte[] line) {
-        int fields = plan.keyColumns().size();
-        for (int i = 0; i < line.length; i++) {
-            if ((line[i] == '\t' && --fields == 0) || line[i] == '\n') {
-                return i;
-            }
-        }
-        return line.length;
+    /** A COPY line's key fields (they come first), as a map key. */
+    private ByteBuffer keyFields(byte[] line) {
+        return ByteBuffer.wrap(line, 0, CopyText.fieldsEnd(line, plan.keyColumns().size()));
     }
 
     /**

@@ -6,6 +6,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -13,8 +14,6 @@ import java.util.List;
  * backslash escapes for backslash, tab, newline and carriage return, {@code \\x<hex>} for blobs.
  */
 public final class CopyText {
-
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     /** For each byte value: the letter of its escape ({@code \\}, {@code \t}, {@code \n}, {@code \r}), or 0. */
     static final byte[] ESCAPE = new byte[256];
@@ -60,11 +59,7 @@ public final class CopyText {
             return null;
         }
         if (value instanceof byte[] bytes) {
-            StringBuilder hex = new StringBuilder(2 + 2 * bytes.length).append("\\x");
-            for (byte b : bytes) {
-                hex.append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
-            }
-            return hex.toString();
+            return "\\x" + HexFormat.of().formatHex(bytes);
         }
         if (value instanceof Double d) {
             return d.isNaN() ? "NaN" : d.isInfinite() ? (d > 0 ? "Infinity" : "-Infinity") : d.toString();
@@ -77,18 +72,10 @@ public final class CopyText {
             out.ascii("\\N");
         } else if (value instanceof Utf8Text text) {
             escaped(out, text.bytes());
-        } else if (value instanceof byte[] bytes) {
-            out.ascii("\\\\x");
-            for (byte b : bytes) {
-                out.add((byte) HEX[(b >> 4) & 0xf]);
-                out.add((byte) HEX[b & 0xf]);
-            }
-        } else if (value instanceof Double d) {
-            out.ascii(d.isNaN() ? "NaN" : d.isInfinite() ? (d > 0 ? "Infinity" : "-Infinity") : d.toString());
-        } else if (value instanceof Long || value instanceof Integer) {
-            out.ascii(value.toString());
+        } else if (value instanceof Long || value instanceof Integer || value instanceof Double) {
+            out.ascii(text(value)); // digits, signs, letters: nothing to escape
         } else {
-            escaped(out, value.toString().getBytes(StandardCharsets.UTF_8));
+            escaped(out, text(value).getBytes(StandardCharsets.UTF_8)); // a blob's \x doubles its backslash here
         }
     }
 
@@ -107,6 +94,24 @@ public final class CopyText {
             }
         }
         out.add(bytes, run, bytes.length - run);
+    }
+
+    /** Where the field of {@code line} starting at {@code from} ends: at the next tab or the line's end. */
+    public static int fieldEnd(byte[] line, int from) {
+        int i = from;
+        while (i < line.length && line[i] != '\t' && line[i] != '\n') {
+            i++;
+        }
+        return i;
+    }
+
+    /** Where the first {@code count} fields of {@code line} end (a row's key fields, which come first). */
+    public static int fieldsEnd(byte[] line, int count) {
+        int end = fieldEnd(line, 0);
+        for (int field = 1; field < count && end < line.length && line[end] == '\t'; field++) {
+            end = fieldEnd(line, end + 1);
+        }
+        return end;
     }
 
     /** A growable byte buffer. */

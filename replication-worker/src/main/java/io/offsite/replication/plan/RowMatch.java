@@ -37,7 +37,7 @@ public final class RowMatch {
             }
             int end = matchField(line, at, printed[column]);
             if (end < 0) {
-                end = fieldEnd(line, at);
+                end = CopyText.fieldEnd(line, at);
                 if (!(float8[column] && printed[column] != null && sameDouble(line, at, end, printed[column]))) {
                     return false;
                 }
@@ -65,8 +65,8 @@ public final class RowMatch {
                 s++;
                 t++;
             }
-            int sEnd = fieldEnd(line, s);
-            int tEnd = fieldEnd(target, t);
+            int sEnd = CopyText.fieldEnd(line, s);
+            int tEnd = CopyText.fieldEnd(target, t);
             if (!Arrays.equals(line, s, sEnd, target, t, tEnd)
                     && !(float8[column] && sameDouble(line, s, sEnd, Arrays.copyOfRange(target, t, tEnd)))) {
                 return false;
@@ -105,15 +105,6 @@ public final class RowMatch {
 
     private static boolean ends(byte[] line, int at) {
         return at < line.length && (line[at] == '\t' || line[at] == '\n');
-    }
-
-    /** Where the field starting at {@code from} ends: the next tab or the line's end (escaped tabs are {@code \t}). */
-    private static int fieldEnd(byte[] line, int from) {
-        int i = from;
-        while (i < line.length && line[i] != '\t' && line[i] != '\n') {
-            i++;
-        }
-        return i;
     }
 
     private static boolean sameDouble(byte[] line, int from, int to, byte[] printed) {

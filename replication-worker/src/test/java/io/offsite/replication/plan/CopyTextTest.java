@@ -58,4 +58,22 @@ class CopyTextTest {
         assertThat(CopyText.describeKey(List.of("id"), new Object[] {"set3-17", "ignored"})).isEqualTo("id=set3-17");
         assertThat(CopyText.describeKey(List.of("a", "b"), new Object[] {1, "x".repeat(100)})).isEqualTo("a=1, b=" + "x".repeat(80) + "...");
     }
+
+    @Test
+    void fieldsEndAtTheirTabOrTheLineEndAndEscapedTabsStayInside() {
+        byte[] line = CopyText.row(new Object[] {"set1\t1", 7L, "rest"});
+        assertThat(CopyText.fieldEnd(line, 0)).isEqualTo("set1\\t1".length());
+        assertThat(CopyText.fieldsEnd(line, 1)).isEqualTo("set1\\t1".length());
+        assertThat(CopyText.fieldsEnd(line, 2)).isEqualTo("set1\\t1\t7".length());
+        assertThat(CopyText.fieldsEnd(line, 3)).as("the last field ends at the newline").isEqualTo(line.length - 1);
+        assertThat(CopyText.fieldsEnd(CopyText.row(new Object[] {42L}), 1)).isEqualTo(2);
+    }
+
+    @Test
+    void aValuesTextIsWhatItsFieldCarriesUnescaped() {
+        assertThat(CopyText.text(new byte[] {0, 15, (byte) 255})).isEqualTo("\\x000fff");
+        assertThat(CopyText.text(Double.NEGATIVE_INFINITY)).isEqualTo("-Infinity");
+        assertThat(CopyText.text(new Utf8Text("a\tb".getBytes(StandardCharsets.UTF_8)))).isEqualTo("a\tb");
+        assertThat(CopyText.text(null)).isNull();
+    }
 }
