@@ -9,10 +9,21 @@ public abstract class EventDecodingException extends SerializationException {
         super(message, cause);
     }
 
+    /**
+     * A short, stable, lower-case name of why the record was refused, for metric tags and log lines
+     * ({@code not-single-object}, {@code unknown-schema}, {@code malformed}).
+     */
+    public abstract String reason();
+
     /** The bytes do not start with the Avro single-object marker (C3 01) or are too short to hold a header. */
     public static final class NotSingleObjectEncodedException extends EventDecodingException {
         public NotSingleObjectEncodedException(String message) {
             super(message, null);
+        }
+
+        @Override
+        public String reason() {
+            return "not-single-object";
         }
     }
 
@@ -30,12 +41,22 @@ public abstract class EventDecodingException extends SerializationException {
         public long fingerprint() {
             return fingerprint;
         }
+
+        @Override
+        public String reason() {
+            return "unknown-schema";
+        }
     }
 
     /** Header and fingerprint are fine but the body does not decode with the writer schema. */
     public static final class MalformedEventException extends EventDecodingException {
         public MalformedEventException(String message, Throwable cause) {
             super(message, cause);
+        }
+
+        @Override
+        public String reason() {
+            return "malformed";
         }
     }
 }
