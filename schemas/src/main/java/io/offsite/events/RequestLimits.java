@@ -37,8 +37,8 @@ public record RequestLimits(int maxNameLength, int maxValueLength, int maxParame
 
     /** What is wrong with {@code request}, or empty when it is within every limit. */
     public Optional<Violation> check(JobRequested request) {
-        Optional<Violation> names = name("runId", request.getRunId())
-                .or(() -> name("jobName", request.getJobName()));
+        Optional<Violation> names = checkName("runId", request.getRunId())
+                .or(() -> checkName("jobName", request.getJobName()));
         if (names.isPresent()) {
             return names;
         }
@@ -66,7 +66,8 @@ public record RequestLimits(int maxNameLength, int maxValueLength, int maxParame
         return Optional.empty();
     }
 
-    private Optional<Violation> name(String field, CharSequence value) {
+    /** What is wrong with a run id or job name of any event, or empty: not empty, no control characters, not too long. */
+    public Optional<Violation> checkName(String field, CharSequence value) {
         Optional<Violation> tooLong = length(field, value, maxNameLength);
         if (tooLong.isPresent()) {
             return tooLong;

@@ -1,5 +1,6 @@
 package io.offsite.scheduler.kafka;
 
+import io.offsite.events.RejectedEvents;
 import io.offsite.events.serde.EventDecodingException;
 import io.offsite.events.serde.EventDeserializer;
 import io.offsite.scheduler.runs.Scheduler;
@@ -8,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -34,8 +34,8 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
     private final ConsumerFactory consumers;
     private final List<String> topics;
     private final Scheduler scheduler;
+    private final RejectedEvents rejected;
     private final EventDeserializer deserializer = new EventDeserializer();
-    private final AtomicLong undecodable = new AtomicLong();
     private volatile Map<TopicPartition, Long> positions = Map.of();
     private volatile List<TopicPartition> assigned = List.of();
     private volatile Map<TopicPartition, Long> startupEnd;
@@ -47,10 +47,11 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
         Consumer<String, byte[]> create();
     }
 
-    EventLogReader(ConsumerFactory consumers, List<String> topics, Scheduler scheduler) {
+    EventLogReader(ConsumerFactory consumers, List<String> topics, Scheduler scheduler, RejectedEvents rejected) {
         this.consumers = consumers;
         this.topics = List.copyOf(topics);
         this.scheduler = scheduler;
+        this.rejected = rejected;
     }
 
     @Override
@@ -78,10 +79,7 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
             while (running) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
                 for (ConsumerRecord<String, byte[]> record : records) {
-                    SpecificRecord event = decode(record);
-                    if (event != null) {
-                        scheduler.apply(event);
-                    }
+                    fold(record);
                 }
                 Map<TopicPartition, Long> now = new HashMap<>();
                 for (TopicPartition partition : consumer.assignment()) {
@@ -98,15 +96,36 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
         }
     }
 
-    private SpecificRecord decode(ConsumerRecord<String, byte[]> record) {
+    /**
+     * Folds one record into the scheduler. A record that does not decode, that the scheduler ignores, or whose folding
+     * fails is counted, logged and skipped: one record from the shared bus must never stop this reader, since a
+     * replica whose reader stopped never becomes ready to lead.
+     */
+    private void fold(ConsumerRecord<String, byte[]> record) {
+        SpecificRecord event;
         try {
-            return deserializer.deserialize(record.topic(), record.value());
+            event = deserializer.deserialize(record.topic(), record.value());
         } catch (EventDecodingException e) {
-            undecodable.incrementAndGet();
-            log.warn("Skipping undecodable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
-                    e.getMessage());
-            return null;
+            reject(record, e.reason(), e.getMessage());
+            return;
+        } catch (RuntimeException e) { // decoding is total; this is a last line of defence
+            reject(record, "malformed", e.toString());
+            return;
         }
+        if (event == null) {
+            reject(record, "empty", "a record without a value");
+            return;
+        }
+        try {
+            scheduler.apply(record.topic(), event).ifPresent(ignored -> reject(record, ignored.reason(), ignored.detail()));
+        } catch (RuntimeException e) {
+            log.error("Folding record {}-{}@{} failed; skipping it", record.topic(), record.partition(), record.offset(), e);
+            reject(record, "unusable", e.toString());
+        }
+    }
+
+    private void reject(ConsumerRecord<String, byte[]> record, String reason, String detail) {
+        rejected.reject(record.topic(), record.partition(), record.offset(), reason, detail);
     }
 
     /** The partitions this reader consumes. */
@@ -139,8 +158,9 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
         return caughtUp;
     }
 
-    long undecodable() {
-        return undecodable.get();
+    /** Records read and skipped since start, for health. */
+    long rejected() {
+        return rejected.total();
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.offsite.scheduler.kafka;
 
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.offsite.events.RejectedEvents;
 import io.offsite.events.Topics;
 import io.offsite.events.serde.EventSerializer;
 import io.offsite.scheduler.config.SchedulerProperties;
@@ -64,7 +64,7 @@ class KafkaConfiguration {
     }
 
     @Bean
-    EventLogReader eventLogReader(KafkaProperties kafka, Scheduler scheduler) {
+    EventLogReader eventLogReader(KafkaProperties kafka, Scheduler scheduler, MeterRegistry registry) {
         return new EventLogReader(() -> {
             Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
             config.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -74,7 +74,7 @@ class KafkaConfiguration {
             config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
             config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
             return new KafkaConsumer<>(config);
-        }, SchedulerTopics.stateTopics(), scheduler);
+        }, SchedulerTopics.stateTopics(), scheduler, new RejectedEvents(registry, "scheduler"));
     }
 
     @Bean
@@ -103,22 +103,17 @@ class KafkaConfiguration {
     @Bean
     HealthIndicator schedulerHealthIndicator(EventLogReader reader, LeadershipElector elector, LeaderTicker ticker) {
         return () -> {
-            Health.Builder health = reader.failure() == null ? Health.up() : Health.down(reader.failure());
+            // DOWN while the reader is stopped or the latest tick failed: a replica that cannot decide must not look well
+            Health.Builder health = reader.failure() != null ? Health.down(reader.failure())
+                    : ticker.lastFailure() != null ? Health.down() : Health.up();
             if (ticker.lastFailure() != null) {
                 health.withDetail("lastTickFailure", String.valueOf(ticker.lastFailure().getMessage()));
             }
             return health.withDetail("leader", elector.leading())
                     .withDetail("readyToLead", elector.readyToLead())
-                    .withDetail("undecodableRecords", reader.undecodable())
+                    .withDetail("rejectedRecords", reader.rejected())
                     .build();
         };
-    }
-
-    @Bean
-    MeterBinder eventLogMetrics(EventLogReader reader) {
-        return registry -> Gauge.builder("offsite.scheduler.undecodable.records", reader, EventLogReader::undecodable)
-                .description("Records on the state topics that could not be decoded and were skipped")
-                .register(registry);
     }
 
     @Bean

@@ -42,6 +42,7 @@ class LeaderTicker implements SmartLifecycle {
         }
         try {
             scheduler.tick(elector::leading);
+            lastFailure = null;
         } catch (PublishFailedException e) {
             // nothing was folded into the state: the same decision is taken again on the next tick
             log.warn("Publishing a decision failed, retrying on the next tick: {}", e.getMessage(), e);
@@ -52,7 +53,7 @@ class LeaderTicker implements SmartLifecycle {
         }
     }
 
-    /** The last unexpected failure of a tick, or null. */
+    /** The unexpected failure of the latest tick, or null once a tick succeeds. */
     RuntimeException lastFailure() {
         return lastFailure;
     }

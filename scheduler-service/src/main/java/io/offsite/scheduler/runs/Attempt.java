@@ -10,15 +10,19 @@ final class Attempt {
 
     final int number;
     JobRequested request;
+    /** When the scheduler must have a completion: the request's deadline, at most the job's timeout after it saw the request. */
+    Instant deadline;
     JobStarted started;
     JobCompleted completion;
+    /** Whether the completion has been acted on (retry, dependents, last success); once, when its run is requested. */
+    boolean concluded;
 
     Attempt(int number) {
         this.number = number;
     }
 
     Instant deadline() {
-        return request == null ? null : request.getDeadline();
+        return deadline;
     }
 
     RunStatus status() {

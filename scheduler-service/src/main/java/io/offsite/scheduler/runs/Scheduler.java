@@ -4,10 +4,13 @@ import io.offsite.events.v1.JobCompleted;
 import io.offsite.events.v1.JobRequested;
 import io.offsite.events.v1.JobStarted;
 import io.offsite.events.v1.Trigger;
+import io.offsite.events.Topics;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -34,22 +37,59 @@ public final class Scheduler {
         this.clock = clock;
     }
 
-    /** Folds one event read from a topic into the state; other record types are ignored. */
-    public synchronized void apply(Object event) {
+    /**
+     * Folds one event read from {@code topic} into the state and returns why it was ignored, if it was. A request
+     * counts only from its job type's request topic, a start or completion only from the event topic: the same
+     * record on another topic is not what it claims to be.
+     */
+    public synchronized Optional<Ignored> apply(String topic, Object event) {
+        Instant seenAt = clock.instant();
         if (event instanceof JobRequested request) {
-            withMdc(request.getRunId(), request.getJobName(), () -> core.onRequested(request));
-        } else if (event instanceof JobStarted started) {
-            withMdc(started.getRunId(), started.getJobName(), () -> core.onStarted(started));
-        } else if (event instanceof JobCompleted completion) {
-            withMdc(completion.getRunId(), completion.getJobName(), () -> core.onCompleted(completion));
+            if (!topic.equals(requestTopic(request.getJobType()))) {
+                return Optional.of(new Ignored(Ignored.WRONG_TOPIC, "a JobRequested of type " + abbreviate(request.getJobType())
+                        + " on " + topic));
+            }
+            return withMdc(request.getRunId(), request.getJobName(), () -> core.onRequested(request, seenAt));
         }
+        if (event instanceof JobStarted || event instanceof JobCompleted) {
+            if (!topic.equals(Topics.JOB_EVENTS)) {
+                return Optional.of(new Ignored(Ignored.WRONG_TOPIC, "a " + ((SpecificRecord) event).getSchema().getName()
+                        + " on " + topic + ", not on " + Topics.JOB_EVENTS));
+            }
+            if (event instanceof JobStarted started) {
+                return withMdc(started.getRunId(), started.getJobName(), () -> core.onStarted(started, seenAt));
+            }
+            JobCompleted completion = (JobCompleted) event;
+            return withMdc(completion.getRunId(), completion.getJobName(), () -> core.onCompleted(completion, seenAt));
+        }
+        return Optional.of(new Ignored(Ignored.NOT_AN_EVENT, event == null ? "an empty record"
+                : "a " + event.getClass().getSimpleName()));
     }
 
-    private static void withMdc(String runId, String job, Runnable work) {
-        MDC.put("runId", runId);
-        MDC.put("job", job);
+    /** Folds an event as if read from the topic it belongs on. */
+    public Optional<Ignored> apply(Object event) {
+        String topic = event instanceof JobRequested request ? requestTopic(request.getJobType()) : Topics.JOB_EVENTS;
+        return apply(topic, event);
+    }
+
+    private static String requestTopic(String jobType) {
+        for (Topics.JobType type : Topics.JobType.values()) {
+            if (type.name().equalsIgnoreCase(jobType)) {
+                return type.requestTopic();
+            }
+        }
+        return "(no request topic)";
+    }
+
+    private static String abbreviate(String value) {
+        return value == null || value.length() <= 40 ? value : value.substring(0, 40) + "…";
+    }
+
+    private static <T> T withMdc(String runId, String job, java.util.function.Supplier<T> work) {
+        MDC.put("runId", abbreviate(runId));
+        MDC.put("job", abbreviate(job));
         try {
-            work.run();
+            return work.get();
         } finally {
             MDC.remove("runId");
             MDC.remove("job");
@@ -107,7 +147,7 @@ public final class Scheduler {
     private void dispatch(Action.Dispatch dispatch) {
         JobRequested request = dispatch.request();
         publisher.publish(request);
-        core.onRequested(request);
+        core.onRequested(request, clock.instant());
         String job = request.getJobName();
         if (request.getTrigger() == Trigger.SCHEDULE) {
             observer.fired(job);
@@ -128,7 +168,7 @@ public final class Scheduler {
     private void conclude(Action.Conclude conclude) {
         JobCompleted completion = conclude.completion();
         publisher.publish(completion);
-        core.onCompleted(completion);
+        core.onCompleted(completion, clock.instant());
         String job = completion.getJobName();
         switch (conclude.reason()) {
             case ALREADY_RUNNING -> {

@@ -1,6 +1,7 @@
 package io.offsite.scheduler.runs;
 
 import io.offsite.events.EventTrust;
+import io.offsite.events.RequestLimits;
 import io.offsite.events.v1.Artifact;
 import io.offsite.events.v1.JobCompleted;
 import io.offsite.events.v1.JobError;
@@ -11,6 +12,7 @@ import io.offsite.events.v1.Trigger;
 import io.offsite.scheduler.cron.CronSchedule;
 import io.offsite.scheduler.jobs.JobCatalog;
 import io.offsite.scheduler.jobs.JobDefinition;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -44,6 +46,18 @@ public final class SchedulerCore {
 
     /** Upper bound of missed cron fires counted one by one after a long downtime. */
     private static final int MISSED_COUNT_LIMIT = 10_000;
+    /** Most runs of one job that are active at once; a flood of requests for one job forgets the oldest. */
+    static final int ACTIVE_RUNS_PER_JOB_LIMIT = 100;
+    /** Most stored backups remembered for the statistics (oldest forgotten first). */
+    static final int BACKUPS_LIMIT = 100_000;
+    /** Most verified series remembered for health; a series named by no configured job cannot grow it further. */
+    static final int SERIES_LIMIT = 1_000;
+    /** Highest attempt number accepted for an external job, whose retries are not configured here. */
+    static final int EXTERNAL_ATTEMPTS_LIMIT = 100;
+    /** How far after the instant it is seen a fire may be dated: replicas' clocks differ by a little. */
+    static final Duration FIRE_SKEW = Duration.ofSeconds(30);
+
+    private final RequestLimits limits = RequestLimits.DEFAULT;
 
     private final JobCatalog catalog;
     private final SchedulerPolicy policy;
@@ -67,40 +81,74 @@ public final class SchedulerCore {
     }
 
     // ---------------------------------------------------------------- folding events
+    //
+    // Every event comes from a shared bus and is untrusted: the catalog decides what it may change. Events of jobs
+    // that are neither ours nor declared external, or whose type is not the catalog's, change nothing. A start or a
+    // completion changes the scheduling state (active runs, exclusivity, retries, dependents, last success) only for
+    // a run some request asked for; without one it is kept for the run history alone.
 
-    public void onRequested(JobRequested request) {
-        Run run = run(request.getRunId(), request.getJobName(), request.getRequestedAt());
-        run.jobType = request.getJobType();
+    /** Folds a request seen at {@code seenAt}; returns why it was ignored, if it was. */
+    public Optional<Ignored> onRequested(JobRequested request, Instant seenAt) {
+        Optional<Ignored> ignored = limits.check(request).map(v -> new Ignored(v.reason(), v.detail()))
+                .or(() -> checkJob(request.getJobName(), request.getJobType()))
+                .or(() -> checkAttempt(request.getJobName(), request.getAttempt()));
+        if (ignored.isPresent()) {
+            return ignored;
+        }
+        Optional<JobDefinition> definition = catalog.find(request.getJobName());
+        Run run = run(request.getRunId(), request.getJobName(), earliest(request.getRequestedAt(), seenAt));
+        run.jobType = definition.map(d -> d.type().name()).orElse(request.getJobType());
         if (run.scheduledFor == null) {
             run.scheduledFor = request.getScheduledFor();
         }
         Attempt attempt = run.attempt(request.getAttempt());
         if (attempt.request == null) {
             attempt.request = request;
+            // a deadline years ahead (or none) must not keep a job active: the job's own timeout bounds it
+            attempt.deadline = definition.map(d -> earliest(request.getDeadline(), seenAt.plus(d.timeout()))).orElse(null);
         }
         pendingDependencies.remove(request.getRunId());
         if (attempt == run.latest() && attempt.completion == null) {
             run.retryDueAt = null;
         }
         if (request.getTrigger() == Trigger.SCHEDULE) {
-            advanceLastFire(request.getJobName(), request.getScheduledFor());
+            advanceLastFire(request.getJobName(), request.getScheduledFor(), seenAt);
+        }
+        if (attempt == run.latest() && attempt.completion != null && !attempt.concluded) {
+            conclude(run, attempt, attempt.completion); // its completion was read before its request
         }
         settle(run);
+        return Optional.empty();
     }
 
-    public void onStarted(JobStarted started) {
-        Run run = run(started.getRunId(), started.getJobName(), started.getStartedAt());
+    /** Folds a start seen at {@code seenAt}; returns why it was ignored, if it was. */
+    public Optional<Ignored> onStarted(JobStarted started, Instant seenAt) {
+        Optional<Ignored> ignored = checkNames(started.getRunId(), started.getJobName())
+                .or(() -> checkJob(started.getJobName(), started.getJobType()))
+                .or(() -> checkAttempt(started.getJobName(), started.getAttempt()));
+        if (ignored.isPresent()) {
+            return ignored;
+        }
+        Run run = run(started.getRunId(), started.getJobName(), earliest(started.getStartedAt(), seenAt));
         Attempt attempt = run.attempt(started.getAttempt());
         if (attempt.started == null) {
             attempt.started = started;
         }
         settle(run);
+        return Optional.empty();
     }
 
-    public void onCompleted(JobCompleted completion) {
-        Run run = run(completion.getRunId(), completion.getJobName(), completion.getFinishedAt());
+    /** Folds a completion seen at {@code seenAt}; returns why it was ignored, if it was. */
+    public Optional<Ignored> onCompleted(JobCompleted completion, Instant seenAt) {
+        Optional<Ignored> ignored = checkNames(completion.getRunId(), completion.getJobName())
+                .or(() -> checkJob(completion.getJobName(), completion.getJobType()))
+                .or(() -> checkAttempt(completion.getJobName(), completion.getAttempt()));
+        if (ignored.isPresent()) {
+            return ignored;
+        }
+        Run run = run(completion.getRunId(), completion.getJobName(), earliest(completion.getFinishedAt(), seenAt));
         if (run.jobType == null) {
-            run.jobType = completion.getJobType();
+            run.jobType = catalog.find(run.jobName).map(d -> d.type().name()).orElse(completion.getJobType());
         }
         if (run.scheduledFor == null) {
             run.scheduledFor = completion.getScheduledFor();
@@ -108,19 +156,61 @@ public final class SchedulerCore {
         pendingDependencies.remove(completion.getRunId());
         Attempt attempt = run.attempt(completion.getAttempt());
         if (attempt.completion != null) {
-            return; // the first terminal outcome of an attempt wins; later ones are duplicates or stragglers
+            return Optional.empty(); // the first terminal outcome of an attempt wins; later ones are duplicates or stragglers
         }
         attempt.completion = completion;
         if (completion.getStatus() == JobStatus.SKIPPED && isCronRun(completion)) {
-            advanceLastFire(completion.getJobName(), completion.getScheduledFor());
+            advanceLastFire(completion.getJobName(), completion.getScheduledFor(), seenAt);
         }
-        if (attempt == run.latest()) {
+        if (attempt == run.latest() && requested(run)) {
             conclude(run, attempt, completion);
         }
         settle(run);
+        return Optional.empty();
+    }
+
+    private Optional<Ignored> checkNames(String runId, String jobName) {
+        return limits.checkName("runId", runId).or(() -> limits.checkName("jobName", jobName))
+                .map(v -> new Ignored(v.reason(), v.detail()));
+    }
+
+    private Optional<Ignored> checkJob(String jobName, String jobType) {
+        Optional<JobDefinition> definition = catalog.find(jobName);
+        if (definition.isEmpty()) {
+            return catalog.externalJobs().contains(jobName) ? Optional.empty() : Optional.of(new Ignored(Ignored.UNKNOWN_JOB,
+                    "job '" + jobName + "' is neither configured here nor listed under external-jobs"));
+        }
+        String expected = definition.get().type().name();
+        if (jobType != null && !expected.equalsIgnoreCase(jobType)) {
+            return Optional.of(new Ignored(Ignored.JOB_TYPE_MISMATCH, "job '" + jobName + "' is a " + expected
+                    + " job, the event says " + (jobType.length() > 40 ? jobType.substring(0, 40) + "…" : jobType)));
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Ignored> checkAttempt(String jobName, int attempt) {
+        int most = catalog.find(jobName).map(JobDefinition::maxAttempts).orElse(EXTERNAL_ATTEMPTS_LIMIT);
+        if (attempt < 1 || attempt > most) {
+            return Optional.of(new Ignored(Ignored.INVALID_ATTEMPT, "attempt " + attempt + " of job '" + jobName
+                    + "', which has at most " + most));
+        }
+        return Optional.empty();
+    }
+
+    /** Whether some request asked for this run, or it belongs to a job another system runs and reports. */
+    private boolean requested(Run run) {
+        return run.firstRequest() != null || catalog.externalJobs().contains(run.jobName);
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.isBefore(b) ? a : b;
     }
 
     private void conclude(Run run, Attempt attempt, JobCompleted completion) {
+        attempt.concluded = true;
         Optional<JobDefinition> definition = catalog.find(run.jobName);
         recordVerification(run, completion, definition);
         switch (completion.getStatus()) {
@@ -131,9 +221,7 @@ public final class SchedulerCore {
                 owedByDependents(run, completion);
             }
             case FAILED, TIMED_OUT -> {
-                int maxAttempts = attempt.request != null
-                        ? attempt.request.getMaxAttempts()
-                        : definition.map(JobDefinition::maxAttempts).orElse(1);
+                int maxAttempts = definition.map(JobDefinition::maxAttempts).orElse(1);
                 if (completion.getRetryable() && definition.isPresent() && attempt.number < maxAttempts) {
                     run.retryDueAt = completion.getFinishedAt().plus(definition.get().retryDelay());
                 } else {
@@ -166,6 +254,11 @@ public final class SchedulerCore {
         for (Artifact artifact : completion.getArtifacts()) {
             backups.put(artifact.getBucket() + "/" + artifact.getKey(), new BackupArtifact(series, artifact.getSizeBytes(), at));
         }
+        Iterator<String> oldest = backups.keySet().iterator();
+        while (backups.size() > BACKUPS_LIMIT && oldest.hasNext()) {
+            oldest.next();
+            oldest.remove();
+        }
     }
 
     private void recordVerification(Run run, JobCompleted completion, Optional<JobDefinition> definition) {
@@ -184,7 +277,9 @@ public final class SchedulerCore {
                 : null;
         VerificationOutcome outcome = new VerificationOutcome(series, run.jobName, run.runId, status.name(),
                 completion.getFinishedAt(), message);
-        lastVerification.merge(series, outcome, (a, b) -> b.finishedAt().isBefore(a.finishedAt()) ? a : b);
+        if (lastVerification.containsKey(series) || lastVerification.size() < SERIES_LIMIT) {
+            lastVerification.merge(series, outcome, (a, b) -> b.finishedAt().isBefore(a.finishedAt()) ? a : b);
+        }
     }
 
     private boolean isCronRun(JobCompleted completion) {
@@ -198,7 +293,15 @@ public final class SchedulerCore {
                 .orElse(false);
     }
 
-    private void advanceLastFire(String job, Instant at) {
+    /**
+     * Records a fire of {@code job} at {@code at}. A fire is never dated after the instant it is seen (the scheduler
+     * fires at or after a cron time), so one dated later, beyond a small allowance for replicas' clocks, is a forged
+     * or mistaken event and would silence the job until that date: it is not recorded.
+     */
+    private void advanceLastFire(String job, Instant at, Instant seenAt) {
+        if (at == null || at.isAfter(seenAt.plus(FIRE_SKEW)) || catalog.find(job).isEmpty()) {
+            return;
+        }
         lastFire.merge(job, at, (a, b) -> a.isAfter(b) ? a : b);
     }
 
@@ -213,10 +316,23 @@ public final class SchedulerCore {
         return run;
     }
 
+    /**
+     * Keeps the job's set of active runs current. Only a requested run of a configured job is active: it alone may
+     * block an exclusive job, time out and be retried. A flood of requests for one job keeps at most
+     * {@link #ACTIVE_RUNS_PER_JOB_LIMIT} of them; the oldest is forgotten first.
+     */
     private void settle(Run run) {
+        if (catalog.find(run.jobName).isEmpty()) {
+            return;
+        }
         Set<String> active = activeRuns.computeIfAbsent(run.jobName, k -> new LinkedHashSet<>());
-        if (run.status().active()) {
+        if (run.status().active() && run.firstRequest() != null) {
             active.add(run.runId);
+            Iterator<String> oldest = active.iterator();
+            while (active.size() > ACTIVE_RUNS_PER_JOB_LIMIT && oldest.hasNext()) {
+                oldest.next();
+                oldest.remove();
+            }
         } else {
             active.remove(run.runId);
         }
@@ -226,7 +342,7 @@ public final class SchedulerCore {
         Iterator<Run> it = runs.values().iterator();
         while (runs.size() > policy.historyLimit() && it.hasNext()) {
             Run oldest = it.next();
-            if (!oldest.status().active()) {
+            if (!activeRuns.getOrDefault(oldest.jobName, Set.of()).contains(oldest.runId)) {
                 it.remove();
             }
         }
@@ -342,8 +458,12 @@ public final class SchedulerCore {
         return new Action.Dispatch(request, missedBefore);
     }
 
+    /** The next attempt of a run: what to run comes from the job's definition, only the parameters from its request. */
     private JobRequested retry(Run run, JobRequested template, JobDefinition job, Instant at) {
         return JobRequested.newBuilder(template)
+                .setJobName(job.name())
+                .setJobType(job.type().name())
+                .setMaxAttempts(job.maxAttempts())
                 .setAttempt(run.latest().number + 1)
                 .setTrigger(Trigger.RETRY)
                 .setRequestedAt(at)
@@ -460,7 +580,7 @@ public final class SchedulerCore {
                     r == null ? null : r.getRequestedBy(),
                     r == null ? null : r.getCausationRunId(),
                     r == null ? null : r.getRequestedAt(),
-                    r == null ? null : r.getDeadline(),
+                    a.deadline(),
                     a.started != null ? a.started.getStartedAt() : c == null ? null : c.getStartedAt(),
                     c != null ? c.getWorker() : a.started == null ? null : a.started.getWorker(),
                     c == null ? null : c.getFinishedAt(),

@@ -1,6 +1,7 @@
 package io.offsite.scheduler.webhook;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.offsite.events.RejectedEvents;
 import io.offsite.events.serde.EventDecodingException;
 import io.offsite.events.serde.EventDeserializer;
 import io.offsite.events.v1.JobCompleted;
@@ -31,6 +32,7 @@ final class CompletionNotifier implements MessageListener<String, byte[]>, Consu
     private final NotificationFilter filter;
     private final WebhookClient client;
     private final MeterRegistry registry;
+    private final RejectedEvents rejected;
     private final JsonMapper json = JsonMapper.builder().build();
     private final EventDeserializer deserializer = new EventDeserializer();
     private final AtomicLong sent = new AtomicLong();
@@ -42,8 +44,14 @@ final class CompletionNotifier implements MessageListener<String, byte[]>, Consu
         this.filter = filter;
         this.client = client;
         this.registry = registry;
+        this.rejected = new RejectedEvents(registry, "scheduler-webhook");
     }
 
+    /**
+     * Notifies one record if it is a final outcome of one of our jobs. Nothing a record holds may stop this consumer:
+     * a record that does not decode, or whose notification fails in an unexpected way, is counted, logged and
+     * skipped (its offset committed), never retried without end.
+     */
     @Override
     public void onMessage(ConsumerRecord<String, byte[]> record) {
         SpecificRecord event = decode(record);
@@ -52,6 +60,10 @@ final class CompletionNotifier implements MessageListener<String, byte[]>, Consu
             MDC.put("job", completion.getJobName());
             try {
                 notify(completion);
+            } catch (RuntimeException e) {
+                log.error("Notifying record {}-{}@{} failed; skipping it", record.topic(), record.partition(),
+                        record.offset(), e);
+                rejected.reject(record.topic(), record.partition(), record.offset(), "unusable", e.toString());
             } finally {
                 MDC.remove("runId");
                 MDC.remove("job");
@@ -84,11 +96,11 @@ final class CompletionNotifier implements MessageListener<String, byte[]>, Consu
         try {
             return deserializer.deserialize(record.topic(), record.value());
         } catch (EventDecodingException e) {
-            // the scheduler's event-log reader counts and reports undecodable records; nothing to notify here
-            log.debug("Not notifying undecodable record {}-{}@{}: {}", record.topic(), record.partition(),
-                    record.offset(), e.getMessage());
-            return null;
+            rejected.reject(record.topic(), record.partition(), record.offset(), e.reason(), e.getMessage());
+        } catch (RuntimeException e) { // decoding is total; this is a last line of defence
+            rejected.reject(record.topic(), record.partition(), record.offset(), "malformed", e.toString());
         }
+        return null;
     }
 
     @Override

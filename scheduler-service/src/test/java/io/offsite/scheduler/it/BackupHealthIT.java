@@ -7,6 +7,7 @@ import io.offsite.events.EventTrust;
 import io.offsite.events.Topics;
 import io.offsite.events.v1.JobCompleted;
 import io.offsite.events.v1.JobError;
+import io.offsite.events.v1.JobRequested;
 import io.offsite.events.v1.JobStatus;
 import io.offsite.localstack.LocalStack;
 import io.offsite.localstack.kafka.EventProbe;
@@ -68,6 +69,7 @@ class BackupHealthIT {
                     .as("a verify job without cron or max-age is not checked").isFalse();
 
             JobCompleted success = completion(backup, "BACKUP", JobStatus.SUCCEEDED, null);
+            probe.send(Topics.REQUESTS_BACKUP, backup, EventSender.requestOf(success));
             probe.send(Topics.JOB_EVENTS, backup, success);
             await().atMost(Duration.ofSeconds(10)).until(() -> "UP".equals(component(scheduler, backup).get("status").asString()));
             JsonNode up = component(scheduler, backup).get("details");
@@ -88,12 +90,16 @@ class BackupHealthIT {
             assertThat(scheduler.get("/actuator/health/liveness").status())
                     .as("stale backups are no reason to restart the scheduler").isEqualTo(200);
 
-            probe.send(Topics.JOB_EVENTS, backup, completion(backup, "BACKUP", JobStatus.SUCCEEDED, null));
+            JobCompleted again = completion(backup, "BACKUP", JobStatus.SUCCEEDED, null);
+            probe.send(Topics.REQUESTS_BACKUP, backup, EventSender.requestOf(again));
+            probe.send(Topics.JOB_EVENTS, backup, again);
             await().atMost(Duration.ofSeconds(3)).until(() -> "UP".equals(component(scheduler, backup).get("status").asString()));
 
             // a verification of the series fails: DOWN although the last backup is fresh
             JobCompleted failedVerification = completion(verify, "VERIFY", JobStatus.FAILED,
                     new JobError("CHECKSUM_MISMATCH", "stored object differs from its recorded sha256"));
+            probe.send(Topics.REQUESTS_VERIFY, verify, JobRequested.newBuilder(EventSender.requestOf(failedVerification))
+                    .setParameters(java.util.Map.of("series", series)).build());
             probe.send(Topics.JOB_EVENTS, verify, failedVerification);
             await().atMost(Duration.ofSeconds(10)).until(() -> component(scheduler, backup).get("details")
                     .get("lastVerification").isObject());

@@ -28,8 +28,13 @@ class DependencyIT {
                         List.of(Topics.REQUESTS_ROTATION, Topics.REQUESTS_REPLICATION));
                 var sender = new EventSender();
                 var scheduler = SchedulerInstance.start("dependencies", "it-deps-" + UUID.randomUUID())) {
+            // a success of our job that no request asked for is no reason to rotate
+            var unrequested = EventSender.succeeded("backup-database", "BACKUP", scheduledFor.minusSeconds(60));
+            sender.completed(unrequested);
+            // another system requests our backup; its completion triggers the rotation
+            sender.requested(EventSender.requestOf(backupDone));
             sender.completed(backupDone);
-            sender.completed(syncDone);
+            sender.completed(syncDone); // an external job's completion needs no request here
             sender.completed(backupDone); // redelivered: still one dependent run
 
             String rotationRunId = "rotate-backups@after:" + backupDone.getRunId();
@@ -53,6 +58,9 @@ class DependencyIT {
                         assertThat(r.getJobType()).isEqualTo("REPLICATION");
                         assertThat(r.getCausationRunId()).isEqualTo(syncDone.getRunId());
                     });
+
+            assertThat(tail.all(JobRequested.class)).extracting(JobRequested::getCausationRunId)
+                    .doesNotContain(unrequested.getRunId());
 
             var runs = scheduler.get("/api/v1/runs?job=rotate-backups&limit=5");
             assertThat(runs.status()).isEqualTo(200);

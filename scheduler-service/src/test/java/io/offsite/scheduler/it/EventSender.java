@@ -28,6 +28,22 @@ final class EventSender implements AutoCloseable {
         producer.send(new ProducerRecord<>(Topics.JOB_EVENTS, completion.getJobName(), completion)).get(10, TimeUnit.SECONDS);
     }
 
+    void requested(JobRequested request) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.JobType.parse(request.getJobType()).requestTopic(), request.getJobName(),
+                request)).get(10, TimeUnit.SECONDS);
+    }
+
+    /** The request that asked for the run {@code completion} reports, as a system requesting one of our jobs publishes it. */
+    static JobRequested requestOf(JobCompleted completion) {
+        Instant scheduledFor = completion.getScheduledFor() != null ? completion.getScheduledFor() : completion.getFinishedAt();
+        return JobRequested.newBuilder()
+                .setRunId(completion.getRunId()).setJobName(completion.getJobName()).setJobType(completion.getJobType())
+                .setAttempt(completion.getAttempt()).setTrigger(io.offsite.events.v1.Trigger.EXTERNAL)
+                .setScheduledFor(scheduledFor).setRequestedAt(completion.getFinishedAt().minusSeconds(2))
+                .setDeadline(completion.getFinishedAt().plusSeconds(60)).setRequestedBy("elsewhere")
+                .build();
+    }
+
     /** The completion a worker would publish for {@code request}. */
     static JobCompleted completionOf(JobRequested request, JobStatus status, boolean retryable) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);

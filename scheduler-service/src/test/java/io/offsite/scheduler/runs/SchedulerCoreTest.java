@@ -374,6 +374,8 @@ class SchedulerCoreTest {
     @Test
     void dependencyTriggersOlderThanTheGraceAreDroppedNotRun() {
         clock.set("2025-01-15T12:00:00Z");
+        scheduler.apply(JobRequested.newBuilder(scheduleRequest("backup-database", "2025-01-10T00:00:00Z"))
+                .setTrigger(Trigger.MANUAL).build());
         JobCompleted old = JobCompleted.newBuilder()
                 .setRunId("backup-database@2025-01-10T00:00:00Z").setJobName("backup-database").setJobType("BACKUP")
                 .setStatus(JobStatus.SUCCEEDED).setFinishedAt(Instant.parse("2025-01-10T00:03:00Z")).setWorker("w")

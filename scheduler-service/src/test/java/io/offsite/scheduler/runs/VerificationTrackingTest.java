@@ -39,34 +39,49 @@ class VerificationTrackingTest {
                 .build();
     }
 
+    /** A run of the job as configured: its request, then its completion. */
+    private void verified(String runId, JobStatus status, Instant finishedAt) {
+        core.onRequested(request(runId, Map.of("series", "pokemon-data"), finishedAt.minusSeconds(10)), finishedAt);
+        core.onCompleted(completed(runId, status, finishedAt), finishedAt);
+    }
+
     @Test
     void theLatestConclusiveOutcomeOfASeriesIsKept() {
         Instant t = Instant.parse("2025-01-19T02:30:00Z");
-        core.onCompleted(completed("v@1", JobStatus.SUCCEEDED, t));
+        verified("v@1", JobStatus.SUCCEEDED, t);
         assertThat(core.lastVerification("pokemon-data")).get().extracting(VerificationOutcome::passed).isEqualTo(true);
 
-        core.onCompleted(completed("v@2", JobStatus.FAILED, t.plusSeconds(60)));
+        verified("v@2", JobStatus.FAILED, t.plusSeconds(60));
         VerificationOutcome failed = core.lastVerification("pokemon-data").orElseThrow();
         assertThat(failed).isEqualTo(new VerificationOutcome("pokemon-data", "verify-backups", "v@2", "FAILED",
                 t.plusSeconds(60), "CHECKSUM_MISMATCH: backup-x differs"));
 
-        core.onCompleted(completed("v@3", JobStatus.TIMED_OUT, t.plusSeconds(120)));
-        core.onCompleted(completed("v@4", JobStatus.SKIPPED, t.plusSeconds(180)));
+        verified("v@3", JobStatus.TIMED_OUT, t.plusSeconds(120));
+        verified("v@4", JobStatus.SKIPPED, t.plusSeconds(180));
         assertThat(core.lastVerification("pokemon-data")).as("inconclusive runs change nothing").contains(failed);
 
-        core.onCompleted(completed("v@0", JobStatus.SUCCEEDED, t.minusSeconds(60)));
+        verified("v@0", JobStatus.SUCCEEDED, t.minusSeconds(60));
         assertThat(core.lastVerification("pokemon-data")).as("an older outcome read late").contains(failed);
 
-        core.onCompleted(completed("v@5", JobStatus.SUCCEEDED, t.plusSeconds(240)));
+        verified("v@5", JobStatus.SUCCEEDED, t.plusSeconds(240));
         assertThat(core.lastVerification("pokemon-data").orElseThrow().runId()).isEqualTo("v@5");
     }
 
     @Test
     void theSeriesComesFromTheRequestWhenItWasSeen() {
         Instant t = Instant.parse("2025-01-19T02:30:00Z");
-        core.onRequested(request("v@manual", Map.of("series", "archive"), t));
-        core.onCompleted(completed("v@manual", JobStatus.FAILED, t.plusSeconds(30)));
+        core.onRequested(request("v@manual", Map.of("series", "archive"), t), t);
+        core.onCompleted(completed("v@manual", JobStatus.FAILED, t.plusSeconds(30)), t.plusSeconds(30));
         assertThat(core.lastVerification("archive").orElseThrow().status()).isEqualTo("FAILED");
         assertThat(core.lastVerification("pokemon-data")).isEmpty();
+    }
+
+    @Test
+    void aCompletionNoRequestAskedForChangesNoHealth() {
+        Instant t = Instant.parse("2025-01-19T02:30:00Z");
+        verified("v@1", JobStatus.FAILED, t);
+        core.onCompleted(completed("forged", JobStatus.SUCCEEDED, t.plusSeconds(60)), t.plusSeconds(60));
+        assertThat(core.lastVerification("pokemon-data").orElseThrow().runId()).isEqualTo("v@1");
+        assertThat(core.run("forged")).as("kept for the run history").isPresent();
     }
 }
