@@ -1,6 +1,7 @@
 package io.offsite.localstack.kafka;
 
 import io.offsite.events.Topics;
+import io.offsite.events.serde.EventDecodingException;
 import io.offsite.events.serde.EventDeserializer;
 import io.offsite.events.serde.EventSerializer;
 import io.offsite.events.v1.JobCompleted;
@@ -65,7 +66,14 @@ public final class EventProbe implements AutoCloseable {
         try {
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    events.add(deserializer.deserialize(record.topic(), record.value()));
+                    try {
+                        SpecificRecord event = deserializer.deserialize(record.topic(), record.value());
+                        if (event != null) {
+                            events.add(event);
+                        }
+                    } catch (EventDecodingException e) {
+                        // the topic is shared: records that are not events are no concern of the probe
+                    }
                 }
             }
         } catch (WakeupException e) {
