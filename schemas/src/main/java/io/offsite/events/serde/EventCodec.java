@@ -27,6 +27,9 @@ import org.apache.avro.specific.SpecificRecord;
  * <p>Decoding reads the fingerprint, finds the writer schema among every version {@link EventSchemas}
  * ships, and resolves it against the current generated class of the same record name, so one topic can
  * carry several event types and several schema versions.
+ *
+ * <p>Decoding is total: any byte array either decodes or is refused with an {@link EventDecodingException} whose
+ * {@link EventDecodingException#reason() reason} says why, in time and memory proportional to its size.
  */
 public final class EventCodec {
 
@@ -103,11 +106,13 @@ public final class EventCodec {
         Schema writer = schemas.writerSchema(fingerprint);
         Schema reader = schemas.currentSchema(writer.getFullName()).orElseThrow(() -> new MalformedEventException(
                 "writer schema " + writer.getFullName() + " has no current event class", null));
-        EncodedBodyCheck.check(writer, bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH);
         try {
+            EncodedBodyCheck.check(writer, bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH);
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, null);
             SpecificDatumReader<SpecificRecord> datumReader = new SpecificDatumReader<>(writer, reader, SpecificData.getForSchema(reader));
             return datumReader.read(null, decoder);
+        } catch (MalformedEventException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new MalformedEventException("cannot decode " + writer.getFullName() + " body (fingerprint "
                     + String.format("%016x", fingerprint) + "): " + e, e);
