@@ -162,8 +162,8 @@ final class EncodedBodyCheck {
                         kind, count, left, left / minItemBytes));
             }
             if (index + count > end - collectionStart) {
-                throw refuseAt(countStart, String.format("%s claims %d items in a %d-byte body", kind, index + count,
-                        end - collectionStart));
+                throw refuseAt(countStart, String.format("%s claims %d items, more than the %d bytes from its start to the end",
+                        kind, index + count, end - collectionStart));
             }
             int itemsStart = pos;
             for (long i = 0; i < count; i++, index++) {

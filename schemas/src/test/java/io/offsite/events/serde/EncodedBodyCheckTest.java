@@ -126,7 +126,7 @@ class EncodedBodyCheckTest {
         assertThatCode(() -> check(NULLS, Body.bare().varint(1).varint(0).bytes())).doesNotThrowAnyException();
         assertRefused(NULLS, Body.bare().varint(3).varint(0).bytes(),
                 "at n: array block claims 3 items but the 1 bytes left hold at most 1");
-        assertRefused(NULLS, Body.bare().varint(3).varint(2).varint(1).varint(0).bytes(), "at n: array claims 5 items in a 4-byte body");
+        assertRefused(NULLS, Body.bare().varint(3).varint(2).varint(1).varint(0).bytes(), "at n: array claims 5 items, more than the 4 bytes from its start to the end");
     }
 
     @Test

@@ -52,13 +52,13 @@ class EventCodecFuzzTest {
     /**
      * The share of cases whose first timing may exceed 10 ms. Each case is timed once, on a 2-core machine other
      * builds share: a garbage collection, a JIT compilation or a descheduled thread stops a case for tens of
-     * milliseconds whatever it decodes (a run under a load average of 6 saw 280 such cases in a million, each
-     * under 11 us when re-run). So a count of slow first timings cannot be both strict and stable; instead every
-     * case first timed over 10 ms is decoded five more times and its fastest run must be under 10 ms (a case slow
-     * because of its content is slow every time), the slow first timings must stay under 0.1% (p99.9 under
-     * 10 ms), and no first timing may reach a second.
+     * milliseconds whatever it decodes (runs under load averages of 6 to 10 saw 21 to 364 such cases in a million,
+     * each under 15 us when re-run). So a count of slow first timings cannot be both strict and stable; instead
+     * every case first timed over 10 ms is decoded five more times and its fastest run must be under 10 ms (a case
+     * slow because of its content is slow every time), slow first timings must stay under 1% (p99 under 10 ms),
+     * and no first timing may reach a second.
      */
-    private static final double SLOW_FIRST_TIMINGS_ALLOWED = 0.001;
+    private static final double SLOW_FIRST_TIMINGS_ALLOWED = 0.01;
     /** Cases whose allocation is not checked: the first ones load classes and fill Avro's caches. */
     private static final int WARM_UP = 10_000;
     private static final Instant T0 = Instant.parse("2025-01-15T00:00:00Z");
