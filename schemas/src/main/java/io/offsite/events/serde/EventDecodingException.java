@@ -11,9 +11,29 @@ public abstract class EventDecodingException extends SerializationException {
 
     /**
      * A short, stable, lower-case name of why the record was refused, for metric tags and log lines
-     * ({@code not-single-object}, {@code unknown-schema}, {@code malformed}).
+     * ({@code too-large}, {@code not-single-object}, {@code unknown-schema}, {@code malformed}).
      */
     public abstract String reason();
+
+    /** The record is larger than any Offsite event may be ({@link EventCodec#MAX_EVENT_BYTES}); it is not read at all. */
+    public static final class EventTooLargeException extends EventDecodingException {
+        private final int size;
+
+        public EventTooLargeException(int size, int limit) {
+            super(String.format("record of %d bytes is larger than the %d bytes an Offsite event may take", size, limit),
+                    null);
+            this.size = size;
+        }
+
+        public int size() {
+            return size;
+        }
+
+        @Override
+        public String reason() {
+            return "too-large";
+        }
+    }
 
     /** The bytes do not start with the Avro single-object marker (C3 01) or are too short to hold a header. */
     public static final class NotSingleObjectEncodedException extends EventDecodingException {
@@ -48,7 +68,10 @@ public abstract class EventDecodingException extends SerializationException {
         }
     }
 
-    /** Header and fingerprint are fine but the body does not decode with the writer schema. */
+    /**
+     * Header and fingerprint are fine but the body is not a value of the writer schema: a length, count or index
+     * the bytes do not back, bytes left over, or anything else Avro cannot read.
+     */
     public static final class MalformedEventException extends EventDecodingException {
         public MalformedEventException(String message, Throwable cause) {
             super(message, cause);
