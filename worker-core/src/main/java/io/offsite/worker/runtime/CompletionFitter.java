@@ -9,12 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntFunction;
 
 /**
  * Makes every completion publishable, whatever the request and the handler produced: {@code message} and
  * {@code error.message} are cut to a configured length with a visible mark, and when the encoded event would still
  * exceed its budget (half the producer's {@code max.request.size}, leaving room for the record's overhead and
- * headers), artifacts and then stats are left out and the message says so. A completion that cannot be published
+ * headers), stats and then artifacts are left out (as few as needed) and the message says so. A completion that cannot be published
  * would stall its partition: the request would be retried for ever.
  */
 public final class CompletionFitter {
@@ -60,22 +61,13 @@ public final class CompletionFitter {
         if (fits(fitted)) {
             return fitted;
         }
-        List<Artifact> artifacts = new ArrayList<>(fitted.getArtifacts());
-        Map<String, Long> stats = new TreeMap<>(fitted.getStats());
-        int allArtifacts = artifacts.size();
-        int allStats = stats.size();
-        JobCompleted trimmed = fitted;
-        while (!fits(trimmed) && !(artifacts.isEmpty() && stats.isEmpty())) {
-            if (!artifacts.isEmpty()) {
-                artifacts = new ArrayList<>(artifacts.subList(0, artifacts.size() / 2));
-            } else {
-                stats = firstHalf(stats);
-            }
-            String note = " [completion trimmed to fit the producer's max.request.size: " + (allArtifacts - artifacts.size())
-                    + " of " + allArtifacts + " artifacts and " + (allStats - stats.size()) + " of " + allStats + " stats left out]";
-            String message = fitted.getMessage() == null ? note.substring(1) : fitted.getMessage() + note;
-            trimmed = JobCompleted.newBuilder(fitted).setArtifacts(artifacts).setStats(stats).setMessage(message).build();
-        }
+        // stats go first (counters), artifacts last: they name what the run stored
+        List<Artifact> artifacts = fitted.getArtifacts();
+        List<Map.Entry<String, Long>> stats = new ArrayList<>(new TreeMap<>(fitted.getStats()).entrySet());
+        int keptStats = largestFitting(stats.size(), n -> trimmed(fitted, artifacts, artifacts.size(), stats, n));
+        int keptArtifacts = keptStats > 0 ? artifacts.size()
+                : largestFitting(artifacts.size(), n -> trimmed(fitted, artifacts, n, stats, 0));
+        JobCompleted trimmed = trimmed(fitted, artifacts, keptArtifacts, stats, keptStats);
         if (!fits(trimmed)) {
             throw new UnpublishableEventException("completion of run " + completed.getRunId() + " does not fit in "
                     + budgetBytes + " bytes even without artifacts and stats", null);
@@ -101,9 +93,32 @@ public final class CompletionFitter {
         }
     }
 
-    private static Map<String, Long> firstHalf(Map<String, Long> stats) {
-        Map<String, Long> half = new LinkedHashMap<>();
-        stats.entrySet().stream().limit(stats.size() / 2).forEach(e -> half.put(e.getKey(), e.getValue()));
-        return new TreeMap<>(half);
+    /** The largest {@code n} in {@code [0, max]} whose completion fits (0 when none does), by bisection. */
+    private int largestFitting(int max, IntFunction<JobCompleted> withFirst) {
+        int low = 0;
+        int high = max;
+        while (low < high) {
+            int mid = (low + high + 1) >>> 1;
+            if (fits(withFirst.apply(mid))) {
+                low = mid;
+            } else {
+                high = mid - 1;
+            }
+        }
+        return low;
+    }
+
+    /** The completion with its first {@code artifactCount} artifacts and {@code statCount} stats, saying what was left out. */
+    private static JobCompleted trimmed(JobCompleted fitted, List<Artifact> artifacts, int artifactCount,
+                                        List<Map.Entry<String, Long>> stats, int statCount) {
+        Map<String, Long> kept = new LinkedHashMap<>();
+        stats.subList(0, statCount).forEach(e -> kept.put(e.getKey(), e.getValue()));
+        String note = "[completion trimmed to fit the producer's max.request.size: " + (artifacts.size() - artifactCount)
+                + " of " + artifacts.size() + " artifacts and " + (stats.size() - statCount) + " of " + stats.size() + " stats left out]";
+        return JobCompleted.newBuilder(fitted)
+                .setArtifacts(new ArrayList<>(artifacts.subList(0, artifactCount)))
+                .setStats(kept)
+                .setMessage(fitted.getMessage() == null ? note : fitted.getMessage() + " " + note)
+                .build();
     }
 }
