@@ -44,7 +44,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * dead-lettered, skipped or rejected with its reason and counted, and a valid request behind them still runs.
  */
 @SpringBootTest(classes = RuntimeTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
-        properties = {"offsite.worker.cleanup-grace=5s", "spring.application.name=hostile-worker"})
+        properties = {"offsite.worker.cleanup-grace=5s", "spring.application.name=hostile-worker",
+                // a new group reads only what this test sends, not the records earlier tests left on the topic
+                "spring.kafka.consumer.auto-offset-reset=latest"})
 @DirtiesContext
 class HostileRequestsIT {
 
@@ -107,7 +109,31 @@ class HostileRequestsIT {
         return bytes;
     }
 
+    final Map<String, Double> before = new HashMap<>();
+
+    /** Sends valid requests until one completes: the consumer then reads from a position before anything sent later. */
+    void awaitConsumerPositioned() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (true) {
+            JobRequested sentinel = request("sentinel-" + UUID.randomUUID()).build();
+            send(encode(sentinel));
+            try {
+                probe.awaitCompletion(sentinel.getRunId(), Duration.ofSeconds(10));
+                return;
+            } catch (AssertionError e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** How many more records were refused for {@code reason} than before the test sent its records. */
     double rejected(String reason) {
+        return count(reason) - before.getOrDefault(reason, 0.0);
+    }
+
+    double count(String reason) {
         var counter = meters.find("offsite_events_rejected").tag("consumer", GROUP).tag("topic", Topics.REQUESTS_VERIFY)
                 .tag("reason", reason).counter();
         return counter == null ? 0 : counter.count();
@@ -115,6 +141,11 @@ class HostileRequestsIT {
 
     @Test
     void everyBadRecordIsRefusedWithItsReasonAndAValidRequestBehindThemRuns() {
+        awaitConsumerPositioned();
+        for (String reason : List.of("malformed", "undecodable", "not-single-object", "empty", "not-a-request", "parameter-too-long",
+                "too-many-parameters", "field-too-long", "invalid-identifier", "scheduled-for-out-of-range")) {
+            before.put(reason, count(reason));
+        }
         String marker = UUID.randomUUID().toString();
         Instant now = Instant.now();
         send(BOMB);

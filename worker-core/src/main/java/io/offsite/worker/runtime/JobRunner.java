@@ -97,7 +97,10 @@ public final class JobRunner {
         return worker;
     }
 
-    /** Runs the request to its end and publishes its completion. Throws only when the completion cannot be published. */
+    /**
+     * Runs the request to its end and publishes its completion. Throws only when an event cannot be published:
+     * {@link UnpublishableEventException} when it never can be, another exception when it may later.
+     */
     public JobCompleted process(JobRequested request) {
         MDC.put("job", request.getJobName());
         MDC.put("runId", request.getRunId());
@@ -139,7 +142,7 @@ public final class JobRunner {
         }
         if (request.getDeadline() != null && deadline.isBefore(request.getDeadline())) {
             log.info("[{}] run {} is held to the deadline {} (requested: {}; offsite.worker.max-run-time {})", request.getJobName(),
-                    request.getRunId(), deadline, request.getDeadline() == null ? "none" : request.getDeadline(), window.maxRunTime());
+                    request.getRunId(), deadline, request.getDeadline(), window.maxRunTime());
         }
         if (shuttingDown) {
             throw new WorkerShutdownException("worker is stopping; run " + request.getRunId() + " left for another instance");
