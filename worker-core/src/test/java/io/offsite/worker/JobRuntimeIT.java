@@ -151,8 +151,12 @@ class JobRuntimeIT {
                 assertThat(new String(r.value(), StandardCharsets.UTF_8)).contains(marker);
                 assertThat(header(r, "kafka_dlt-exception-stacktrace")).contains("NotSingleObjectEncodedException")
                         .contains("expected marker C3 01");
+                assertThat(header(r, "offsite-rejected-reason")).isEqualTo("not-single-object");
             });
-            assertThat(records).anySatisfy(r -> assertThat(header(r, "kafka_dlt-exception-message")).contains("not a JobRequested"));
+            assertThat(records).anySatisfy(r -> {
+                assertThat(header(r, "kafka_dlt-exception-message")).contains("not a JobRequested");
+                assertThat(header(r, "offsite-rejected-reason")).isEqualTo("not-a-request");
+            });
         });
         assertThat(probe.completions(marker)).isEmpty();
     }

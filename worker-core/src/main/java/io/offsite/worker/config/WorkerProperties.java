@@ -4,22 +4,30 @@ import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * How a worker consumes its request topic.
+ * How a worker consumes its request topic, and what it accepts from it.
  *
  * @param groupId consumer group shared by every instance of this worker (default {@code offsite-<type>-workers});
  *        a worker with several handlers appends {@code -<type>} to it, one group per request topic
  * @param concurrency consumer threads in this instance; each runs one job at a time
- * @param maxPollInterval Kafka's {@code max.poll.interval.ms}: must exceed the longest job, or a long job
- *        triggers a rebalance and runs twice
- * @param defaultTimeout deadline for requests that carry none
+ * @param maxPollInterval Kafka's {@code max.poll.interval.ms}: a run longer than this triggers a rebalance, and
+ *        another instance runs the same request again
+ * @param defaultTimeout deadline for requests that carry none (default: {@code maxRunTime}); capped like any deadline
  * @param cleanupGrace how long a timed-out job may take to clean up after it was interrupted
  * @param shutdownGrace how long a running job may finish when the worker stops before it is interrupted
  *        (its request is then redelivered to another instance)
  * @param acceptedJobs job names this worker accepts, across all its handlers; empty accepts every job of its types
  * @param partitions partitions of the topics this worker creates when they are missing
+ * @param maxLag how far in the past a request's {@code scheduledFor} may lie (default 7 days); older requests are
+ *        REJECTED with {@code SCHEDULED_FOR_OUT_OF_RANGE}
+ * @param maxSkew how far in the future a request's {@code scheduledFor} may lie (default 5 minutes: clock skew
+ *        between producer and worker); later requests are REJECTED with {@code SCHEDULED_FOR_OUT_OF_RANGE}
+ * @param maxRunTime the longest a run may take, whatever deadline its request names (default
+ *        {@code maxPollInterval} minus 5 minutes, at most half of it); must be shorter than {@code maxPollInterval}
+ * @param limits sizes a request may have, and sizes of what the worker publishes and tags metrics with
  */
 @Validated
 @ConfigurationProperties("offsite.worker")
@@ -31,15 +39,91 @@ public record WorkerProperties(
         Duration cleanupGrace,
         Duration shutdownGrace,
         List<String> acceptedJobs,
-        @Min(1) int partitions) {
+        @Min(1) int partitions,
+        Duration maxLag,
+        Duration maxSkew,
+        Duration maxRunTime,
+        Limits limits) {
 
+    static final Duration RUN_TIME_MARGIN = Duration.ofMinutes(5);
+
+    @ConstructorBinding
     public WorkerProperties {
         concurrency = concurrency == 0 ? 1 : concurrency;
         maxPollInterval = maxPollInterval == null ? Duration.ofMinutes(40) : maxPollInterval;
-        defaultTimeout = defaultTimeout == null ? Duration.ofHours(1) : defaultTimeout;
         cleanupGrace = cleanupGrace == null ? Duration.ofSeconds(30) : cleanupGrace;
         shutdownGrace = shutdownGrace == null ? Duration.ofSeconds(30) : shutdownGrace;
         acceptedJobs = acceptedJobs == null ? List.of() : List.copyOf(acceptedJobs);
         partitions = partitions == 0 ? 6 : partitions;
+        maxLag = maxLag == null ? Duration.ofDays(7) : maxLag;
+        maxSkew = maxSkew == null ? Duration.ofMinutes(5) : maxSkew;
+        maxRunTime = maxRunTime == null ? defaultMaxRunTime(maxPollInterval) : maxRunTime;
+        defaultTimeout = defaultTimeout == null ? maxRunTime : defaultTimeout;
+        limits = limits == null ? new Limits(0, 0, 0, 0, 0, 0) : limits;
+        requirePositive("max-poll-interval", maxPollInterval);
+        requirePositive("max-run-time", maxRunTime);
+        requirePositive("default-timeout", defaultTimeout);
+        if (maxLag.isNegative() || maxSkew.isNegative()) {
+            throw new IllegalArgumentException("offsite.worker.max-lag and max-skew must not be negative, got " + maxLag + " and " + maxSkew);
+        }
+        if (maxRunTime.compareTo(maxPollInterval) >= 0) {
+            throw new IllegalArgumentException("offsite.worker.max-run-time (" + maxRunTime + ") must be shorter than "
+                    + "offsite.worker.max-poll-interval (" + maxPollInterval + "): a run longer than max-poll-interval is "
+                    + "given to another instance by a rebalance and runs twice; lower max-run-time or raise max-poll-interval");
+        }
+    }
+
+    /** The settings of a worker that predates the request window and limits: every later setting at its default. */
+    public WorkerProperties(String groupId, int concurrency, Duration maxPollInterval, Duration defaultTimeout,
+                            Duration cleanupGrace, Duration shutdownGrace, List<String> acceptedJobs, int partitions) {
+        this(groupId, concurrency, maxPollInterval, defaultTimeout, cleanupGrace, shutdownGrace, acceptedJobs, partitions,
+                null, null, null, null);
+    }
+
+    /** {@code maxPollInterval} minus 5 minutes (a run's cleanup and its completion fit in the rest), at most half of it. */
+    static Duration defaultMaxRunTime(Duration maxPollInterval) {
+        Duration half = maxPollInterval.dividedBy(2);
+        Duration margin = RUN_TIME_MARGIN.compareTo(half) < 0 ? RUN_TIME_MARGIN : half;
+        return maxPollInterval.minus(margin);
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        if (value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException("offsite.worker." + name + " must be positive, got " + value);
+        }
+    }
+
+    /**
+     * Sizes a request may have (past them it is dead-lettered, never echoed into a completion), the length of
+     * completion texts, and how many distinct job names metrics are tagged with.
+     *
+     * @param fieldLength longest runId, jobName, jobType, requestedBy or causationRunId, in chars (default 256)
+     * @param parameterNameLength longest parameter name (default 256)
+     * @param parameterValueLength longest parameter value (default 4096)
+     * @param parameters most parameters in one request (default 64)
+     * @param messageLength longest {@code message} and {@code error.message} of a completion; longer ones are cut
+     *        with a visible mark (default 4096)
+     * @param metricJobNames most distinct job names in metric tags when no accepted jobs are configured; later
+     *        names are tagged {@code other} (default 100)
+     */
+    public record Limits(int fieldLength, int parameterNameLength, int parameterValueLength, int parameters,
+                         int messageLength, int metricJobNames) {
+
+        public Limits {
+            fieldLength = orDefault(fieldLength, 256);
+            parameterNameLength = orDefault(parameterNameLength, 256);
+            parameterValueLength = orDefault(parameterValueLength, 4096);
+            parameters = orDefault(parameters, 64);
+            messageLength = orDefault(messageLength, 4096);
+            metricJobNames = orDefault(metricJobNames, 100);
+            if (fieldLength < 0 || parameterNameLength < 0 || parameterValueLength < 0 || parameters < 0
+                    || messageLength < 64 || metricJobNames < 0) {
+                throw new IllegalArgumentException("offsite.worker.limits: sizes must be positive and message-length at least 64");
+            }
+        }
+
+        private static int orDefault(int value, int fallback) {
+            return value == 0 ? fallback : value;
+        }
     }
 }

@@ -17,11 +17,19 @@ public final class JobContext {
     private final JobRequested request;
     private final Clock clock;
     private final String worker;
+    private final Instant deadline;
 
+    /** A context whose deadline is the request's own. */
     public JobContext(JobRequested request, Clock clock, String worker) {
+        this(request, clock, worker, request.getDeadline());
+    }
+
+    /** A context held to {@code deadline}: the request's deadline as the worker caps it ({@code null}: none). */
+    public JobContext(JobRequested request, Clock clock, String worker, Instant deadline) {
         this.request = request;
         this.clock = clock;
         this.worker = worker;
+        this.deadline = deadline;
     }
 
     public JobRequested request() {
@@ -44,8 +52,9 @@ public final class JobContext {
         return request.getScheduledFor();
     }
 
+    /** The deadline the worker enforces: the request's, or earlier when the worker caps it (max-run-time, default timeout). */
     public Optional<Instant> deadline() {
-        return Optional.ofNullable(request.getDeadline());
+        return Optional.ofNullable(deadline);
     }
 
     public Clock clock() {
@@ -79,7 +88,7 @@ public final class JobContext {
         }).orElse(defaultValue);
     }
 
-    /** Time left before the deadline, or empty when the request has none. */
+    /** Time left before the deadline, or empty when there is none. */
     public Optional<Duration> remaining() {
         return deadline().map(d -> Duration.between(clock.instant(), d));
     }

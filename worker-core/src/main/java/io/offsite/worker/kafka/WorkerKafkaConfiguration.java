@@ -7,7 +7,11 @@ import io.offsite.events.serde.EventSerializer;
 import io.offsite.worker.config.WorkerProperties;
 import io.offsite.worker.job.JobHandler;
 import io.offsite.worker.runtime.EventPublisher;
+import io.offsite.worker.runtime.JobNameTags;
 import io.offsite.worker.runtime.JobRunner;
+import io.offsite.worker.runtime.RejectedEvents;
+import io.offsite.worker.runtime.RequestLimits;
+import io.offsite.worker.runtime.UnpublishableEventException;
 import io.offsite.worker.runtime.WorkerShutdownException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -19,7 +23,6 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -34,27 +37,37 @@ import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
-import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.support.ProducerListener;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * Kafka wiring of a worker: one request-topic container per job handler (one record at a time, committed after its
- * completion is published), the dead-letter route for undecodable records, the event producer and the topics.
+ * completion is published), the dead-letter route for records it refuses, the event producer and the topics.
  */
 @Configuration(proxyBeanMethods = false)
 public class WorkerKafkaConfiguration {
 
     @Bean
     KafkaTemplate<String, SpecificRecord> offsiteEventTemplate(KafkaProperties kafka) {
+        return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(producerProperties(kafka), new StringSerializer(), new EventSerializer()));
+    }
+
+    private static Map<String, Object> producerProperties(KafkaProperties kafka) {
         Map<String, Object> props = new HashMap<>(kafka.buildProducerProperties());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
-        return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(props, new StringSerializer(), new EventSerializer()));
+        return props;
+    }
+
+    /** The producer's {@code max.request.size} (Kafka's default 1 MiB when not configured). */
+    static int maxRequestSize(Map<String, Object> producer) {
+        Object value = producer.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        return value == null ? JobRunner.DEFAULT_MAX_REQUEST_SIZE : Integer.parseInt(value.toString().trim());
     }
 
     @Bean
@@ -63,21 +76,26 @@ public class WorkerKafkaConfiguration {
     }
 
     @Bean
-    DefaultErrorHandler offsiteRequestErrorHandler(KafkaProperties kafka) {
-        Map<String, Object> props = new HashMap<>(kafka.buildProducerProperties());
+    DefaultErrorHandler offsiteRequestErrorHandler(KafkaProperties kafka, MeterRegistry meters) {
         var values = new DelegatingByTypeSerializer(Map.of(
                 byte[].class, new ByteArraySerializer(),
                 SpecificRecord.class, new EventSerializer()), true);
-        KafkaTemplate<String, Object> dlt = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(props, new StringSerializer(), values));
-        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(dlt,
-                (record, exception) -> new TopicPartition(Topics.deadLetterTopic(record.topic()), -1));
-        // Undecodable or wrong records are dead-lettered at once; anything else (the broker unreachable while
-        // publishing a completion) is retried with back-off, never dead-lettered: a valid request must not be lost.
+        KafkaTemplate<String, Object> dlt = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(producerProperties(kafka),
+                new StringSerializer(), values));
+        dlt.setProducerListener(new ProducerListener<>() {
+            // a failed dead letter is reported once, by the recoverer's WARN line
+        });
+        RecordRejecter recoverer = new RecordRejecter(dlt, new RejectedEvents(meters));
+        // Refused records (undecodable, empty, not a request, past the limits, or whose events can never be
+        // published) are dead-lettered at once, or skipped when even that is impossible; anything else (the broker
+        // unreachable while publishing a completion) is retried with back-off, never dropped: a valid request must
+        // not be lost.
         ExponentialBackOff backOff = new ExponentialBackOff(1000, 2.0);
         backOff.setMaxInterval(30_000);
         DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, backOff);
-        handler.addNotRetryableExceptions(InvalidRequestRecordException.class);
+        handler.addNotRetryableExceptions(RejectedRecordException.class, UnpublishableEventException.class);
         handler.addRetryableExceptions(WorkerShutdownException.class);
+        handler.setCommitRecovered(true);
         return handler;
     }
 
@@ -91,20 +109,29 @@ public class WorkerKafkaConfiguration {
                                              DefaultErrorHandler offsiteRequestErrorHandler,
                                              @Value("${spring.application.name:worker}") String application) {
         List<RequestConsumers.Consumer> consumers = new ArrayList<>();
+        JobNameTags jobTags = new JobNameTags(properties.acceptedJobs(), properties.limits().metricJobNames());
+        int maxRequestSize = maxRequestSize(producerProperties(kafka));
+        RequestLimits limits = new RequestLimits(properties.limits());
         for (JobHandler handler : RequestConsumers.checkDistinctTypes(handlers)) {
-            JobRunner runner = new JobRunner(handler, publisher, clock, WorkerIdentity.of(application), properties, meters);
+            String group = groupId(properties.groupId(), type(handler), handlers.size() > 1);
+            JobRunner runner = new JobRunner(handler, publisher, clock, WorkerIdentity.of(application), properties, meters,
+                    group, jobTags, maxRequestSize);
             consumers.add(new RequestConsumers.Consumer(handler.jobType(), runner,
-                    container(kafka, properties, handler, runner, offsiteRequestErrorHandler, handlers.size() > 1)));
+                    container(kafka, properties, handler, group, new RequestListener(runner, limits), offsiteRequestErrorHandler)));
         }
         return new RequestConsumers(consumers);
     }
 
+    private static String type(JobHandler handler) {
+        return handler.jobType().name().toLowerCase(Locale.ROOT);
+    }
+
     private static ConcurrentMessageListenerContainer<String, SpecificRecord> container(
-            KafkaProperties kafka, WorkerProperties properties, JobHandler handler, JobRunner runner,
-            DefaultErrorHandler offsiteRequestErrorHandler, boolean severalHandlers) {
-        String type = handler.jobType().name().toLowerCase(Locale.ROOT);
+            KafkaProperties kafka, WorkerProperties properties, JobHandler handler, String group, RequestListener requests,
+            DefaultErrorHandler offsiteRequestErrorHandler) {
+        String type = type(handler);
         Map<String, Object> props = new HashMap<>(kafka.buildConsumerProperties());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(properties.groupId(), type, severalHandlers));
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
         props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, properties.maxPollInterval().toMillis()));
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -113,7 +140,7 @@ public class WorkerKafkaConfiguration {
                 new ErrorHandlingDeserializer<>(new EventDeserializer()));
         ContainerProperties container = new ContainerProperties(handler.jobType().requestTopic());
         container.setAckMode(ContainerProperties.AckMode.RECORD);
-        container.setMessageListener(new RequestListener(runner));
+        container.setMessageListener(requests);
         container.setShutdownTimeout(properties.shutdownGrace().plus(properties.cleanupGrace()).toMillis() + 5000);
         var listener = new ConcurrentMessageListenerContainer<>(consumers, container);
         listener.setConcurrency(properties.concurrency());

@@ -41,24 +41,50 @@ public final class JobRunner {
 
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
 
+    /** Kafka's default {@code max.request.size}. */
+    public static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
+
     private final JobHandler handler;
     private final EventPublisher publisher;
     private final Clock clock;
     private final String worker;
     private final WorkerProperties properties;
     private final MeterRegistry meters;
+    private final String consumer;
+    private final JobNameTags jobTags;
+    private final RequestWindow window;
+    private final CompletionFitter fitter;
+    private final RejectedEvents rejectedEvents;
     private final ExecutorService executor;
     private final AtomicInteger running = new AtomicInteger();
     private volatile boolean shuttingDown;
 
+    /** A runner in the default consumer group of its type, for a producer with Kafka's default 1 MiB {@code max.request.size}. */
     public JobRunner(JobHandler handler, EventPublisher publisher, Clock clock, String worker,
                      WorkerProperties properties, MeterRegistry meters) {
+        this(handler, publisher, clock, worker, properties, meters,
+                "offsite-" + handler.jobType().name().toLowerCase(java.util.Locale.ROOT) + "-workers",
+                new JobNameTags(properties.acceptedJobs(), properties.limits().metricJobNames()), DEFAULT_MAX_REQUEST_SIZE);
+    }
+
+    /**
+     * @param consumer the consumer group the requests come from, for the rejection counter
+     * @param jobTags the bounded {@code job} tag values, shared by every runner of the worker
+     * @param maxRequestSize the producer's {@code max.request.size}: every completion is kept well below it
+     */
+    public JobRunner(JobHandler handler, EventPublisher publisher, Clock clock, String worker,
+                     WorkerProperties properties, MeterRegistry meters, String consumer, JobNameTags jobTags, int maxRequestSize) {
         this.handler = handler;
         this.publisher = publisher;
         this.clock = clock;
         this.worker = worker;
         this.properties = properties;
         this.meters = meters;
+        this.consumer = consumer;
+        this.jobTags = jobTags;
+        this.window = RequestWindow.of(properties);
+        this.fitter = new CompletionFitter(properties.limits().messageLength(), maxRequestSize);
+        this.rejectedEvents = new RejectedEvents(meters);
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "job-" + handler.jobType().name().toLowerCase() + "-" + threads.incrementAndGet());
@@ -71,7 +97,10 @@ public final class JobRunner {
         return worker;
     }
 
-    /** Runs the request to its end and publishes its completion. Throws only when the completion cannot be published. */
+    /**
+     * Runs the request to its end and publishes its completion. Throws only when an event cannot be published:
+     * {@link UnpublishableEventException} when it never can be, another exception when it may later.
+     */
     public JobCompleted process(JobRequested request) {
         MDC.put("job", request.getJobName());
         MDC.put("runId", request.getRunId());
@@ -79,6 +108,10 @@ public final class JobRunner {
             JobCompleted completed = execute(request);
             publisher.publish(Topics.JOB_EVENTS, request.getJobName(), completed);
             record(completed);
+            if (completed.getStatus() == JobStatus.REJECTED && completed.getStartedAt() == null) {
+                // refused by the runtime before it ran (wrong type, unknown job, out of its window)
+                rejectedEvents.count(consumer, handler.jobType().requestTopic(), slug(completed.getError().getType()));
+            }
             return completed;
         } finally {
             MDC.remove("job");
@@ -90,18 +123,26 @@ public final class JobRunner {
         Instant now = clock.instant();
         String expected = handler.jobType().name();
         if (!expected.equalsIgnoreCase(request.getJobType())) {
-            return rejected(request, "WRONG_JOB_TYPE", "job type '" + request.getJobType() + "' sent to the " + expected
+            return refused(request, "WRONG_JOB_TYPE", "job type '" + request.getJobType() + "' sent to the " + expected
                     + " worker; publish it on the request topic of its type");
         }
         if (!properties.acceptedJobs().isEmpty() && !properties.acceptedJobs().contains(request.getJobName())) {
-            return rejected(request, "UNKNOWN_JOB", "unknown job '" + request.getJobName() + "': this worker runs "
+            return refused(request, "UNKNOWN_JOB", "unknown job '" + request.getJobName() + "': this worker runs "
                     + properties.acceptedJobs());
         }
-        Instant deadline = request.getDeadline() != null ? request.getDeadline() : now.plus(properties.defaultTimeout());
+        var outOfRange = window.refuseScheduledFor(request.getScheduledFor(), now);
+        if (outOfRange.isPresent()) {
+            return refused(request, "SCHEDULED_FOR_OUT_OF_RANGE", outOfRange.get());
+        }
+        Instant deadline = window.deadline(request.getDeadline(), now);
         if (!deadline.isAfter(now)) {
             // not retryable: whoever requested it has seen its deadline pass and decided about retries already
             return completed(request, JobStatus.TIMED_OUT, false, null, new JobError("DEADLINE_EXCEEDED",
                     "deadline " + deadline + " passed before the run could start"), JobOutcome.succeeded(null));
+        }
+        if (request.getDeadline() != null && deadline.isBefore(request.getDeadline())) {
+            log.info("[{}] run {} is held to the deadline {} (requested: {}; offsite.worker.max-run-time {})", request.getJobName(),
+                    request.getRunId(), deadline, request.getDeadline(), window.maxRunTime());
         }
         if (shuttingDown) {
             throw new WorkerShutdownException("worker is stopping; run " + request.getRunId() + " left for another instance");
@@ -110,7 +151,7 @@ public final class JobRunner {
         publisher.publish(Topics.JOB_EVENTS, request.getJobName(), JobStarted.newBuilder()
                 .setRunId(request.getRunId()).setJobName(request.getJobName()).setAttempt(request.getAttempt())
                 .setStartedAt(startedAt).setWorker(worker).setJobType(request.getJobType()).setDeadline(deadline).build());
-        JobContext context = new JobContext(request, clock, worker);
+        JobContext context = new JobContext(request, clock, worker, deadline);
         Map<String, String> mdc = MDC.getCopyOfContextMap();
         running.incrementAndGet();
         java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
@@ -174,15 +215,18 @@ public final class JobRunner {
         }
     }
 
-    private JobCompleted rejected(JobRequested request, String type, String message) {
+    /**
+     * A request the runtime refuses before running it: REJECTED (not retryable); once published it is counted in
+     * {@code offsite_events_rejected_total} with the error type as a lower-case slug.
+     */
+    private JobCompleted refused(JobRequested request, String type, String message) {
         return completed(request, JobStatus.REJECTED, false, null, new JobError(type, message), JobOutcome.succeeded(null));
     }
 
     private JobCompleted completed(JobRequested request, JobStatus status, boolean retryable, Instant startedAt,
                                    JobError error, JobOutcome outcome) {
         Instant finishedAt = clock.instant();
-        String message = error != null ? error.getMessage() : outcome.message();
-        JobCompleted completed = JobCompleted.newBuilder()
+        JobCompleted completed = fitter.fit(JobCompleted.newBuilder()
                 .setRunId(request.getRunId())
                 .setJobName(request.getJobName())
                 .setJobType(request.getJobType())
@@ -195,9 +239,11 @@ public final class JobRunner {
                 .setError(error)
                 .setArtifacts(error == null ? outcome.artifacts() : List.of())
                 .setStats(outcome.stats())
-                .setMessage(message)
+                .setMessage(error != null ? error.getMessage() : outcome.message())
                 .setScheduledFor(request.getScheduledFor())
-                .build();
+                .build());
+        String message = completed.getMessage();
+        error = completed.getError();
         String took = startedAt == null ? "-" : String.format("%.2f s", Duration.between(startedAt, finishedAt).toMillis() / 1000.0);
         if (status == JobStatus.SUCCEEDED) {
             log.info("[{}] run {} attempt {} SUCCEEDED in {}: {}", request.getJobName(), request.getRunId(), request.getAttempt(), took, message);
@@ -208,16 +254,21 @@ public final class JobRunner {
         return completed;
     }
 
+    /** {@code SCHEDULED_FOR_OUT_OF_RANGE} as {@code scheduled-for-out-of-range}. */
+    static String slug(String errorType) {
+        return errorType.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
     private void record(JobCompleted completed) {
         Counter.builder("offsite_jobs_completed")
                 .description("Finished runs by job and status")
-                .tag("job", completed.getJobName())
+                .tag("job", jobTags.of(completed.getJobName()))
                 .tag("status", completed.getStatus().name())
                 .register(meters).increment();
         if (completed.getStartedAt() != null) {
             Timer.builder("offsite_job_duration")
                     .description("Duration of runs")
-                    .tag("job", completed.getJobName())
+                    .tag("job", jobTags.of(completed.getJobName()))
                     .tag("status", completed.getStatus().name())
                     .register(meters)
                     .record(Duration.between(completed.getStartedAt(), completed.getFinishedAt()));

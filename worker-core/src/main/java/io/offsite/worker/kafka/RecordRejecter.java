@@ -1,0 +1,108 @@
+package io.offsite.worker.kafka;
+
+import io.offsite.events.Topics;
+import io.offsite.events.serde.EventDecodingException;
+import io.offsite.worker.runtime.CompletionFitter;
+import io.offsite.worker.runtime.RejectedEvents;
+import io.offsite.worker.runtime.UnpublishableEventException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.support.serializer.DeserializationException;
+
+/**
+ * Where a refused request record goes: to the dead-letter topic of its request topic, with Spring's
+ * {@code kafka_dlt-*} headers and {@value #REASON_HEADER}; counted in {@code offsite_events_rejected_total} and
+ * logged in one WARN line naming topic, partition, offset and reason. A record that can never be dead-lettered
+ * (too large for the producer once the headers are added, not serializable, a topic it may not write) is skipped:
+ * logged and counted the same way and its offset committed, so it cannot stall its partition. A dead-letter
+ * publication that fails for a reason that may pass (the broker unreachable) is thrown, and the record retried.
+ */
+final class RecordRejecter extends DeadLetterPublishingRecoverer {
+
+    static final String REASON_HEADER = "offsite-rejected-reason";
+    static final String UNDECODABLE = "undecodable";
+    static final String UNPUBLISHABLE_EVENT = "unpublishable-event";
+    static final String UNEXPECTED = "unexpected-error";
+
+    private static final Logger log = LoggerFactory.getLogger(RecordRejecter.class);
+    private static final Duration ACKNOWLEDGEMENT = Duration.ofSeconds(90);
+
+    private final RejectedEvents rejected;
+
+    RecordRejecter(KafkaOperations<?, ?> deadLetters, RejectedEvents rejected) {
+        super(deadLetters, (record, exception) -> new TopicPartition(Topics.deadLetterTopic(record.topic()), -1));
+        this.rejected = rejected;
+        setHeadersFunction((record, exception) -> new RecordHeaders(new Header[] {
+                new RecordHeader(REASON_HEADER, reason(exception).getBytes(StandardCharsets.UTF_8))}));
+    }
+
+    @Override
+    public void accept(ConsumerRecord<?, ?> record, Consumer<?, ?> consumer, Exception exception) {
+        String reason = reason(exception);
+        String fate;
+        try {
+            super.accept(record, consumer, exception);
+            fate = "dead-lettered to " + Topics.deadLetterTopic(record.topic());
+        } catch (UnpublishableEventException e) {
+            fate = "skipped, it cannot be dead-lettered: " + e.getMessage();
+        }
+        String group = consumer == null ? "unknown" : consumer.groupMetadata().groupId();
+        rejected.count(group, record.topic(), reason);
+        log.warn("refused record {}-{}@{} (consumer {}, reason {}): {}; {}", record.topic(), record.partition(), record.offset(),
+                group, reason, describe(exception), fate);
+    }
+
+    /** Publishes the dead letter and waits for it; a permanent failure becomes {@link UnpublishableEventException}. */
+    @Override
+    protected void publish(ProducerRecord<Object, Object> outRecord, KafkaOperations<Object, Object> kafkaTemplate,
+                           ConsumerRecord<?, ?> inRecord) {
+        PublishFailures.await(() -> kafkaTemplate.send(outRecord), "dead letter of " + inRecord.topic() + "-"
+                + inRecord.partition() + "@" + inRecord.offset() + " to " + outRecord.topic(), ACKNOWLEDGEMENT);
+    }
+
+    /** The stable, lower-case reason a record was refused, from the exception the listener or deserializer threw. */
+    static String reason(Throwable exception) {
+        for (Throwable t = exception; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RejectedRecordException rejected) {
+                return rejected.reason();
+            }
+            if (t instanceof UnpublishableEventException) {
+                return UNPUBLISHABLE_EVENT;
+            }
+            if (t instanceof DeserializationException undecodable) {
+                if (undecodable.getData() == null || undecodable.getData().length == 0) {
+                    return RequestListener.EMPTY;
+                }
+                for (Throwable cause = undecodable.getCause(); cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+                    if (cause instanceof EventDecodingException decoding) {
+                        return decoding.reason();
+                    }
+                }
+                return UNDECODABLE;
+            }
+        }
+        return UNEXPECTED;
+    }
+
+    /** The innermost message of the failure, one line and short: it may come from bytes anyone could write. */
+    private static String describe(Throwable exception) {
+        Throwable innermost = exception;
+        while (innermost.getCause() != null && innermost.getCause() != innermost) {
+            innermost = innermost.getCause();
+        }
+        String text = innermost instanceof RejectedRecordException || innermost instanceof EventDecodingException
+                ? innermost.getMessage() : innermost.getClass().getSimpleName() + ": " + innermost.getMessage();
+        return CompletionFitter.truncate(String.valueOf(text).replaceAll("\\p{Cntrl}", " "), 500);
+    }
+}

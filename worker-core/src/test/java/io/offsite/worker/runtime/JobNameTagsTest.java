@@ -1,0 +1,26 @@
+package io.offsite.worker.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class JobNameTagsTest {
+
+    @Test
+    void acceptedJobsAreTheOnlyTagValues() {
+        JobNameTags tags = new JobNameTags(List.of("backup-database", "rotate-backups"), 100);
+        assertThat(tags.of("backup-database")).isEqualTo("backup-database");
+        assertThat(tags.of("forged-" + "x".repeat(200))).isEqualTo(JobNameTags.OTHER);
+        assertThat(tags.of(null)).isEqualTo(JobNameTags.OTHER);
+    }
+
+    @Test
+    void withoutAcceptedJobsTheFirstNamesAreKeptAndLaterOnesAreOther() {
+        JobNameTags tags = new JobNameTags(List.of(), 3);
+        assertThat(IntStream.range(0, 10).mapToObj(i -> tags.of("job-" + i)).toList())
+                .containsExactly("job-0", "job-1", "job-2", "other", "other", "other", "other", "other", "other", "other");
+        assertThat(tags.of("job-1")).as("a name seen before keeps its tag").isEqualTo("job-1");
+    }
+}
