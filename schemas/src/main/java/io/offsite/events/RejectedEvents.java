@@ -26,41 +26,41 @@ public final class RejectedEvents {
     private static final int DETAIL_LIMIT = 500;
 
     private final MeterRegistry registry;
-    private final String consumer;
 
-    public RejectedEvents(MeterRegistry registry, String consumer) {
+    public RejectedEvents(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
-        this.consumer = Objects.requireNonNull(consumer, "consumer");
     }
 
-    /** Counts and logs one dropped record. */
-    public void reject(String topic, int partition, long offset, String reason, String detail) {
-        counter(topic, reason).increment();
+    /** Counts and logs one dropped record: one WARN line with where it was and why. */
+    public void reject(String consumer, String topic, int partition, long offset, String reason, String detail) {
+        count(consumer, topic, reason);
         log.warn("Rejected record {}-{}@{} ({}, {}): {}", topic, partition, offset, consumer, reason, abbreviate(detail));
     }
 
-    /** The counter of one topic and reason (for tests and health details). */
-    public Counter counter(String topic, String reason) {
+    /** Counts one dropped record; for callers that log it themselves. */
+    public void count(String consumer, String topic, String reason) {
+        counter(consumer, topic, reason).increment();
+    }
+
+    /** The counter of one consumer, topic and reason. */
+    public Counter counter(String consumer, String topic, String reason) {
         return Counter.builder(METRIC)
                 .description("Records read from Offsite's topics and dropped: undecodable, not what the topic carries, "
-                        + "past the size limits, or for a job this consumer does not know")
+                        + "past the request limits, outside the time window, or of a job the consumer does not know")
                 .tag("consumer", consumer)
                 .tag("topic", topic)
                 .tag("reason", reason)
                 .register(registry);
     }
 
-    /** Total records this consumer rejected, over every topic and reason. */
-    public long total() {
+    /** Total records {@code consumer} rejected, over every topic and reason. */
+    public long total(String consumer) {
         return (long) registry.find(METRIC).tag("consumer", consumer).counters().stream()
                 .mapToDouble(Counter::count).sum();
     }
 
-    public String consumer() {
-        return consumer;
-    }
-
-    static String abbreviate(String detail) {
+    /** A detail fit for one log line: control characters replaced, at most 500 characters. */
+    public static String abbreviate(String detail) {
         if (detail == null) {
             return "";
         }

@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 class EventLogReader extends ConsumerLoop<String, byte[]> {
 
     static final int PHASE = 0;
+    /** The {@code consumer} tag of this reader's rejected records. */
+    static final String CONSUMER = "scheduler";
     private static final Logger log = LoggerFactory.getLogger(EventLogReader.class);
 
     private final ConsumerFactory consumers;
@@ -102,6 +104,10 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
      * replica whose reader stopped never becomes ready to lead.
      */
     private void fold(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null || record.value().length == 0) {
+            reject(record, "empty", "a record without a value");
+            return;
+        }
         SpecificRecord event;
         try {
             event = deserializer.deserialize(record.topic(), record.value());
@@ -110,10 +116,6 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
             return;
         } catch (RuntimeException e) { // decoding is total; this is a last line of defence
             reject(record, "malformed", e.toString());
-            return;
-        }
-        if (event == null) {
-            reject(record, "empty", "a record without a value");
             return;
         }
         try {
@@ -125,7 +127,7 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
     }
 
     private void reject(ConsumerRecord<String, byte[]> record, String reason, String detail) {
-        rejected.reject(record.topic(), record.partition(), record.offset(), reason, detail);
+        rejected.reject(CONSUMER, record.topic(), record.partition(), record.offset(), reason, detail);
     }
 
     /** The partitions this reader consumes. */
@@ -160,7 +162,7 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
 
     /** Records read and skipped since start, for health. */
     long rejected() {
-        return rejected.total();
+        return rejected.total(CONSUMER);
     }
 
     @Override

@@ -74,7 +74,7 @@ class KafkaConfiguration {
             config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
             config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
             return new KafkaConsumer<>(config);
-        }, SchedulerTopics.stateTopics(), scheduler, new RejectedEvents(registry, "scheduler"));
+        }, SchedulerTopics.stateTopics(), scheduler, new RejectedEvents(registry));
     }
 
     @Bean

@@ -170,7 +170,7 @@ public final class SchedulerCore {
     }
 
     private Optional<Ignored> checkNames(String runId, String jobName) {
-        return limits.checkName("runId", runId).or(() -> limits.checkName("jobName", jobName))
+        return limits.checkIdentifier("runId", runId).or(() -> limits.checkIdentifier("jobName", jobName))
                 .map(v -> new Ignored(v.reason(), v.detail()));
     }
 

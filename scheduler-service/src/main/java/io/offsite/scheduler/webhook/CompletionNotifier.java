@@ -28,6 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class CompletionNotifier implements MessageListener<String, byte[]>, ConsumerAwareRebalanceListener {
 
     private static final Logger log = LoggerFactory.getLogger(CompletionNotifier.class);
+    /** The {@code consumer} tag of the notifier's rejected records. */
+    static final String CONSUMER = "scheduler-webhook";
 
     private final NotificationFilter filter;
     private final WebhookClient client;
@@ -44,7 +46,7 @@ final class CompletionNotifier implements MessageListener<String, byte[]>, Consu
         this.filter = filter;
         this.client = client;
         this.registry = registry;
-        this.rejected = new RejectedEvents(registry, "scheduler-webhook");
+        this.rejected = new RejectedEvents(registry);
     }
 
     /**
@@ -63,7 +65,7 @@ final class CompletionNotifier implements MessageListener<String, byte[]>, Consu
             } catch (RuntimeException e) {
                 log.error("Notifying record {}-{}@{} failed; skipping it", record.topic(), record.partition(),
                         record.offset(), e);
-                rejected.reject(record.topic(), record.partition(), record.offset(), "unusable", e.toString());
+                rejected.reject(CONSUMER, record.topic(), record.partition(), record.offset(), "unusable", e.toString());
             } finally {
                 MDC.remove("runId");
                 MDC.remove("job");
@@ -96,9 +98,9 @@ final class CompletionNotifier implements MessageListener<String, byte[]>, Consu
         try {
             return deserializer.deserialize(record.topic(), record.value());
         } catch (EventDecodingException e) {
-            rejected.reject(record.topic(), record.partition(), record.offset(), e.reason(), e.getMessage());
+            rejected.reject(CONSUMER, record.topic(), record.partition(), record.offset(), e.reason(), e.getMessage());
         } catch (RuntimeException e) { // decoding is total; this is a last line of defence
-            rejected.reject(record.topic(), record.partition(), record.offset(), "malformed", e.toString());
+            rejected.reject(CONSUMER, record.topic(), record.partition(), record.offset(), "malformed", e.toString());
         }
         return null;
     }

@@ -180,11 +180,11 @@ class HostileEventsTest {
         Map<String, String> huge = new HashMap<>();
         huge.put("source", "x".repeat(400_000));
         assertThat(scheduler.apply(backupRequest("backup-database@big", clock.instant()).setParameters(huge).build()))
-                .get().extracting(Ignored::reason).isEqualTo("request-too-large");
+                .get().extracting(Ignored::reason).isEqualTo("parameter-too-long");
         assertThat(scheduler.apply(started("backup-database@" + "x".repeat(300), "backup-database")))
-                .get().extracting(Ignored::reason).isEqualTo("request-too-large");
+                .get().extracting(Ignored::reason).isEqualTo("field-too-long");
         assertThat(scheduler.apply(started("", "backup-database"))).get().extracting(Ignored::reason)
-                .isEqualTo("invalid-name");
+                .isEqualTo("invalid-identifier");
         assertThat(scheduler.runs(null, null, 10)).isEmpty();
     }
 

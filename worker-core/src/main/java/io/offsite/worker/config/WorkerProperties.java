@@ -1,5 +1,6 @@
 package io.offsite.worker.config;
 
+import io.offsite.events.RequestLimits;
 import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import java.util.List;
@@ -116,10 +117,15 @@ public record WorkerProperties(
             parameters = orDefault(parameters, 64);
             messageLength = orDefault(messageLength, 4096);
             metricJobNames = orDefault(metricJobNames, 100);
-            if (fieldLength < 0 || parameterNameLength < 0 || parameterValueLength < 0 || parameters < 0
+            if (fieldLength < 1 || parameterNameLength < 1 || parameterValueLength < 1 || parameters < 0
                     || messageLength < 64 || metricJobNames < 0) {
                 throw new IllegalArgumentException("offsite.worker.limits: sizes must be positive and message-length at least 64");
             }
+        }
+
+        /** The request limits these settings describe (the rules themselves live in {@link RequestLimits}). */
+        public RequestLimits requestLimits() {
+            return new RequestLimits(fieldLength, parameterNameLength, parameterValueLength, parameters);
         }
 
         private static int orDefault(int value, int fallback) {

@@ -3,7 +3,7 @@ package io.offsite.worker.kafka;
 import io.offsite.events.Topics;
 import io.offsite.events.serde.EventDecodingException;
 import io.offsite.worker.runtime.CompletionFitter;
-import io.offsite.worker.runtime.RejectedEvents;
+import io.offsite.events.RejectedEvents;
 import io.offsite.worker.runtime.UnpublishableEventException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package io.offsite.worker.kafka;
 
 import io.offsite.events.v1.JobRequested;
 import io.offsite.worker.runtime.JobRunner;
-import io.offsite.worker.runtime.RequestLimits;
+import io.offsite.events.RequestLimits;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.listener.MessageListener;
@@ -34,7 +34,7 @@ final class RequestListener implements MessageListener<String, SpecificRecord> {
                     + record.value().getSchema().getName() + ", not a JobRequested");
         }
         limits.check(request).ifPresent(refusal -> {
-            throw new RejectedRecordException(refusal.reason(), "request at " + where(record) + " refused: " + refusal.message());
+            throw new RejectedRecordException(refusal.reason(), "request at " + where(record) + " refused: " + refusal.detail());
         });
         runner.process(request);
     }

@@ -1,6 +1,8 @@
 package io.offsite.worker.kafka;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.offsite.events.RejectedEvents;
+import io.offsite.events.RequestLimits;
 import io.offsite.events.Topics;
 import io.offsite.events.serde.EventDeserializer;
 import io.offsite.events.serde.EventSerializer;
@@ -9,8 +11,6 @@ import io.offsite.worker.job.JobHandler;
 import io.offsite.worker.runtime.EventPublisher;
 import io.offsite.worker.runtime.JobNameTags;
 import io.offsite.worker.runtime.JobRunner;
-import io.offsite.worker.runtime.RejectedEvents;
-import io.offsite.worker.runtime.RequestLimits;
 import io.offsite.worker.runtime.UnpublishableEventException;
 import io.offsite.worker.runtime.WorkerShutdownException;
 import java.time.Clock;
@@ -111,7 +111,7 @@ public class WorkerKafkaConfiguration {
         List<RequestConsumers.Consumer> consumers = new ArrayList<>();
         JobNameTags jobTags = new JobNameTags(properties.acceptedJobs(), properties.limits().metricJobNames());
         int maxRequestSize = maxRequestSize(producerProperties(kafka));
-        RequestLimits limits = new RequestLimits(properties.limits());
+        RequestLimits limits = properties.limits().requestLimits();
         for (JobHandler handler : RequestConsumers.checkDistinctTypes(handlers)) {
             String group = groupId(properties.groupId(), type(handler), handlers.size() > 1);
             JobRunner runner = new JobRunner(handler, publisher, clock, WorkerIdentity.of(application), properties, meters,

@@ -3,6 +3,7 @@ package io.offsite.worker.runtime;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.offsite.events.RejectedEvents;
 import io.offsite.events.Topics;
 import io.offsite.events.v1.JobCompleted;
 import io.offsite.events.v1.JobError;

@@ -68,7 +68,7 @@ class JobRunnerTest {
     }
 
     double rejected(String reason) {
-        var counter = meters.find(RejectedEvents.METER).tag("consumer", "backup-group").tag("topic", Topics.REQUESTS_BACKUP)
+        var counter = meters.find(io.offsite.events.RejectedEvents.METRIC).tag("consumer", "backup-group").tag("topic", Topics.REQUESTS_BACKUP)
                 .tag("reason", reason).counter();
         return counter == null ? 0 : counter.count();
     }
