@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Passes a decompressed snapshot through until it outgrows its limit, then stops with {@link BackupDefectException}:
+ * Passes a decompressed snapshot through until it outgrows its limit, then stops with {@link TooLargeException}:
  * reads at most one byte past the limit, so a small object that inflates to terabytes is caught after {@code limit}
  * bytes, not when the disk is full.
  */
@@ -52,11 +52,18 @@ final class CappedInputStream extends FilterInputStream {
         return skipped;
     }
 
-    private void counted(long n) {
+    private void counted(long n) throws TooLargeException {
         count += n;
         if (count > limit) {
-            throw new BackupDefectException(key + " decompresses to more than " + limitReason + ": stopped after " + limit
+            throw new TooLargeException(key + " decompresses to more than " + limitReason + ": stopped after " + limit
                     + " bytes; the backup is damaged or not what its metadata says; use another backup");
+        }
+    }
+
+    /** The snapshot outgrew its limit; an I/O failure of the decompressed stream, so the stored checksum is checked first. */
+    static final class TooLargeException extends IOException {
+        TooLargeException(String message) {
+            super(message);
         }
     }
 }

@@ -159,7 +159,8 @@ public final class CheckedDownload {
                     if (!Files.exists(destination)) {
                         throw e;
                     }
-                    // damaged bytes usually break decompression first: read the rest so the checksum can say so
+                    // damaged bytes usually break decompression (or inflate past the limit) first: read the rest of the
+                    // stored bytes, without writing them anywhere, so the checksum can say so
                     decompressionFailure = e;
                 }
                 drain(stored);
@@ -171,6 +172,9 @@ public final class CheckedDownload {
                         + " bytes) was recorded when it was stored: the object is damaged; use another backup");
             }
             report.line("Checksum OK ({})", storedDigest.sha256());
+            if (decompressionFailure instanceof CappedInputStream.TooLargeException tooLarge) {
+                throw new BackupDefectException(tooLarge.getMessage(), tooLarge);
+            }
             if (decompressionFailure != null) {
                 throw new BackupDefectException("the stored bytes of " + head.key() + " match their checksum but do not decompress as "
                         + expected.compression().id() + " (" + decompressionFailure.getMessage() + "): the backup was written damaged; use another backup",

@@ -67,7 +67,7 @@ public final class Restorer {
         List<StoredBackup> listed = catalog.list(series);
         BackupChoice.Dated dated = BackupChoice.split(listed, now);
         if (!dated.futureDated().isEmpty()) {
-            report.line("Ignoring {}", dated.describeIgnored(now));
+            report.line("{}", dated.describeIgnored(now));
             if (dated.current().isEmpty()) {
                 throw new RestoreException("every backup in '" + series + "' is dated after " + now.plus(BackupChoice.FUTURE_SKEW)
                         + " (a wrong clock or a forged request): check them with 'offsite backups', and restore one by key if it is genuine");

@@ -141,7 +141,7 @@ class VerifyJobHandler implements JobHandler {
         Instant now = ctx.clock().instant();
         BackupChoice.Dated dated = BackupChoice.split(listed, now);
         if (!dated.futureDated().isEmpty()) {
-            ctx.warn("Ignoring {}", dated.describeIgnored(now));
+            ctx.warn("{}", dated.describeIgnored(now));
         }
         if (dated.current().isEmpty()) {
             throw new JobFailedException("NO_BACKUPS", "series '" + target.prefix() + "' holds no backups yet"
