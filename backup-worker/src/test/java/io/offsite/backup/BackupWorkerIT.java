@@ -27,6 +27,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import io.offsite.backup.naming.BackupNaming;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,6 +62,8 @@ class BackupWorkerIT {
         registry.add("offsite.backup.sources.pokemon-data.path", () -> dir.resolve("pokemon-data.sqlite3.db").toString());
         WorkerInfrastructure.sqliteSource(registry, "journal", dir.resolve("journal.db"), "journal-backups", "journal");
         WorkerInfrastructure.sqliteSource(registry, "gone", dir.resolve("does-not-exist.db"), "gone", "gone");
+        WorkerInfrastructure.sqliteSource(registry, "once", dir.resolve("pokemon-data.sqlite3.db"), "once-backups", "pokemon-data");
+        WorkerInfrastructure.sqliteSource(registry, "late", dir.resolve("late.db"), "late-backups", "late");
         WorkerInfrastructure.sqliteSource(registry, "pokemon-zstd", dir.resolve("pokemon-data.sqlite3.db"), "zstd-backups", "pokemon-data");
         registry.add("offsite.backup.sources.pokemon-zstd.compression", () -> "zstd");
         PostgresEndpoint pg = LocalStack.postgres();
@@ -249,6 +253,70 @@ class BackupWorkerIT {
         assertThat(second.getArtifacts().get(0).getSha256()).isEqualTo(first.getArtifacts().get(0).getSha256());
         assertThat(store.head(key).orElseThrow().lastModified()).isEqualTo(firstModified);
         assertThat(store.list(key).stream().filter(o -> o.key().equals(key))).hasSize(1);
+    }
+
+    /** Publishes a request and returns the {@code nth} completion of its run id. */
+    static JobCompleted deliver(JobRequested request, int nth) {
+        probe.send(Topics.REQUESTS_BACKUP, request.getJobName(), request);
+        probe.awaitCompletion(c -> c.getRunId().equals(request.getRunId()) && probe.completions(request.getRunId()).size() >= nth,
+                WAIT, "completion " + nth + " of " + request.getRunId());
+        return probe.completions(request.getRunId()).get(nth - 1);
+    }
+
+    static List<String> backupKeys(String prefix) {
+        return store.list(prefix).stream().map(StoredObject::key).filter(k -> !k.endsWith(".sha256")).sorted().toList();
+    }
+
+    @Test
+    void aRunIdProducesOneBackupWhateverScheduledForItIsRepublishedWith() throws Exception {
+        Instant at = uniqueInstant();
+        JobRequested first = request("backup-once", "once", at);
+        JobCompleted stored = deliver(first, 1);
+        assertThat(stored.getStatus()).as("%s", stored).isEqualTo(JobStatus.SUCCEEDED);
+        String key = stored.getArtifacts().get(0).getKey();
+
+        // the same run id, another scheduledFor: a conflicting duplicate
+        JobRequested moved = JobRequested.newBuilder(first).setScheduledFor(at.plus(Duration.ofMinutes(1))).build();
+        JobCompleted duplicate = deliver(moved, 2);
+
+        assertThat(duplicate.getStatus()).as("%s", duplicate).isEqualTo(JobStatus.REJECTED);
+        assertThat(duplicate.getRetryable()).isFalse();
+        assertThat(duplicate.getError().getType()).isEqualTo("DUPLICATE_RUN_ID");
+        assertThat(duplicate.getError().getMessage()).contains(first.getRunId()).contains("already stored " + key);
+        assertThat(backupKeys("once-backups/")).containsExactly(key);
+
+        // a retry of the run itself still completes, without a second upload
+        Instant modified = store.head(key).orElseThrow().lastModified();
+        JobRequested retry = JobRequested.newBuilder(first).setAttempt(2).setTrigger(Trigger.RETRY).build();
+        JobCompleted again = deliver(retry, 3);
+        assertThat(again.getStatus()).as("%s", again).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(again.getStats()).containsEntry("already_stored", 1L);
+        assertThat(store.head(key).orElseThrow().lastModified()).isEqualTo(modified);
+        assertThat(backupKeys("once-backups/")).containsExactly(key);
+
+        StoredObject claim = store.head(BackupNaming.runClaimKey(first.getRunId())).orElseThrow();
+        assertThat(claim.meta("run-id")).contains(first.getRunId());
+        try (InputStream in = store.open(claim.key())) {
+            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).contains("\"keys\":[\"" + key + "\"]");
+        }
+        assertThat(store.list("once-backups/")).noneMatch(o -> o.key().contains("_runs"));
+    }
+
+    @Test
+    void aRunThatFailedAfterItsClaimIsRetriedToItsOneBackup() throws Exception {
+        JobRequested first = request("backup-late", "late", uniqueInstant());
+        JobCompleted failed = deliver(first, 1);
+        assertThat(failed.getStatus()).as("%s", failed).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.getError().getType()).isEqualTo("SOURCE_NOT_FOUND");
+        assertThat(store.head(BackupNaming.runClaimKey(first.getRunId()))).as("claimed before the snapshot failed").isPresent();
+        assertThat(backupKeys("late-backups/")).isEmpty();
+
+        DemoDatabase.create(dir.resolve("late.db"), 5, 50, 9L);
+        JobCompleted retried = deliver(JobRequested.newBuilder(first).setAttempt(2).setTrigger(Trigger.RETRY).build(), 2);
+
+        assertThat(retried.getStatus()).as("%s", retried).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(retried.getStats()).doesNotContainKey("already_stored");
+        assertThat(backupKeys("late-backups/")).containsExactly(retried.getArtifacts().get(0).getKey());
     }
 
     @Test

@@ -66,6 +66,7 @@ class RotationWorkerIT {
     static final String DRY = "dry-series/";
     static final String LOCKED = "locked-series/";
     static final String VERIFIED = "verified-series/";
+    static final String FUTURE = "future-series/";
 
     static EventProbe probe;
     static ObjectStore store;
@@ -99,6 +100,12 @@ class RotationWorkerIT {
         registry.add("offsite.rotation.series[3].name", () -> "verified");
         registry.add("offsite.rotation.series[3].prefix", () -> VERIFIED);
         registry.add("offsite.rotation.series[3].keep-last", () -> "2");
+        registry.add("offsite.rotation.series[4].name", () -> "future");
+        registry.add("offsite.rotation.series[4].prefix", () -> FUTURE);
+        registry.add("offsite.rotation.series[4].keep-daily", () -> "7");
+        registry.add("offsite.rotation.series[4].keep-weekly", () -> "4");
+        registry.add("offsite.rotation.series[4].keep-monthly", () -> "3");
+        registry.add("offsite.rotation.series[4].minimum", () -> "5");
     }
 
     @BeforeAll
@@ -238,6 +245,35 @@ class RotationWorkerIT {
                 VERIFIED + "pokemon-data-2024-08-09T00-00-00.000Z.sqlite3.db.gz", VERIFIED + "pokemon-data-2024-08-09T00-00-00.000Z.sqlite3.db.gz.sha256",
                 ok, ok + ".sha256", ok + ".verified");
         assertThat(done.getStats()).containsEntry("kept_newest-verified", 1L);
+    }
+
+    /**
+     * Seven requests dated in year 9999 stored seven backups beside six real daily ones: under the original policy
+     * they would fill every daily slot and push real backups out. They are kept, flagged and counted instead, and
+     * nothing real is deleted; the backup worker's run claims outside the series stay untouched.
+     */
+    @Test
+    void backupsDatedInYear9999AreKeptFlaggedAndDeleteNothingReal() throws Exception {
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        Map<String, Long> real = uploadDaily(FUTURE, today.minusDays(6).toString(), today.minusDays(1).toString());
+        Map<String, Long> forged = uploadDaily(FUTURE, "9999-01-01", "9999-01-07");
+        String claim = "_runs/" + "ab".repeat(32);
+        store.putSmall(claim, "{}".getBytes(StandardCharsets.UTF_8), "application/json", Map.of());
+        Map<String, Long> before = listing(FUTURE);
+
+        JobCompleted done = rotate(Map.of("series", "future"));
+
+        assertThat(done.getStatus()).as("%s", done).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(listing(FUTURE)).isEqualTo(before);
+        assertThat(listing(FUTURE).keySet()).containsAll(real.keySet()).containsAll(forged.keySet());
+        assertThat(store.head(claim)).isPresent();
+        assertThat(done.getStats()).containsEntry("total_backups", 13L).containsEntry("future_dated", 7L)
+                .containsEntry("kept_future-dated", 7L).containsEntry("backups_deleted", 0L).containsEntry("backups_retained", 13L)
+                .containsEntry("kept_daily", 6L);
+        assertThat(meters.get("rotation_future_dated_backups").tag("series", "future").gauge().value()).isEqualTo(7.0);
+
+        JobCompleted dry = rotate(Map.of("series", "future", "dryRun", "true"));
+        assertThat(dry.getMessage()).contains("pokemon-data-9999-01-07T00-00-00.000Z.sqlite3.db.gz (future-dated)").contains("delete 0 []");
     }
 
     @Test

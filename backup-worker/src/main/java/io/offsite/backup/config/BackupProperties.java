@@ -103,6 +103,11 @@ public record BackupProperties(
             String pgDumpPath) {
 
         public Source {
+            if (series != null && (series.startsWith("/") || series.endsWith("/") || series.contains("..") || series.contains("//")
+                    || series.startsWith("_incoming") || series.startsWith("_runs") || series.chars().anyMatch(Character::isISOControl))) {
+                throw new IllegalArgumentException("series '" + series + "' must be a folder name like backup-database or shop/backups: "
+                        + "no leading or trailing '/', no '..', not inside _incoming/ or _runs/ (the worker's own folders)");
+            }
             databases = databases == null ? java.util.List.of() : java.util.List.copyOf(databases);
             format = format == null ? "custom" : format;
             fileSuffix = fileSuffix == null ? (type == SourceType.SQLITE ? ".sqlite3.db" : "plain".equalsIgnoreCase(format) ? ".sql" : ".dump") : fileSuffix;

@@ -37,7 +37,10 @@ import java.util.ArrayList;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
-/** Runs BACKUP requests: snapshot the named source, stream it compressed and hashed to the bucket, verify, report. */
+/**
+ * Runs BACKUP requests: snapshot the named source, stream it compressed and hashed to the bucket, verify, report. A run
+ * id produces at most one backup ({@link RunClaims}); an object another run stored is never overwritten.
+ */
 @Component
 class BackupJobHandler implements JobHandler {
 
@@ -53,12 +56,14 @@ class BackupJobHandler implements JobHandler {
     private final Sources sources;
     private final ObjectStore store;
     private final BackupMetrics metrics;
+    private final RunClaims claims;
 
     BackupJobHandler(BackupProperties properties, Sources sources, ObjectStore store, BackupMetrics metrics) {
         this.properties = properties;
         this.sources = sources;
         this.store = store;
         this.metrics = metrics;
+        this.claims = new RunClaims(store);
     }
 
     @Override
@@ -78,27 +83,42 @@ class BackupJobHandler implements JobHandler {
         long sourceBytes = 0;
         long storedBytes = 0;
         int alreadyStored = 0;
-        for (SnapshotSource unit : snapshots.units()) {
-            ctx.checkCancelled();
+        List<? extends SnapshotSource> units = snapshots.units();
+        List<String> keys = new ArrayList<>();
+        for (SnapshotSource unit : units) {
             String series = unit.unitName().isEmpty() ? source.series() : source.series() + "/" + unit.unitName();
-            String key = BackupNaming.key(series, source.filePrefix(), ctx.scheduledFor(), source.fileSuffix(), codec.extension());
-            Optional<StoredObject> existing = store.head(key);
+            keys.add(BackupNaming.key(series, source.filePrefix(), ctx.scheduledFor(), source.fileSuffix(), codec.extension()));
+        }
+        // the run id is an idempotency key: another scheduledFor (or source) under a known run id is refused here
+        boolean claimed = claims.check(ctx, sourceName, keys);
+        // an object another run stored is never overwritten: refuse before anything is claimed or uploaded
+        List<Optional<StoredObject>> existing = new ArrayList<>();
+        for (String key : keys) {
+            Optional<StoredObject> head = store.head(key);
+            head.ifPresent(o -> requireOwnRun(ctx, o));
+            existing.add(head);
+        }
+        if (!claimed) {
+            claims.write(ctx, sourceName, keys);
+        }
+        for (int i = 0; i < units.size(); i++) {
+            ctx.checkCancelled();
             Artifact artifact;
-            if (existing.isPresent()) {
-                artifact = alreadyStored(ctx, existing.get());
+            if (existing.get(i).isPresent()) {
+                artifact = alreadyStored(ctx, existing.get(i).get());
                 alreadyStored++;
             } else {
-                artifact = backup(ctx, sourceName, unit, key, codec);
+                artifact = backup(ctx, sourceName, units.get(i), keys.get(i), codec);
             }
             artifacts.add(artifact);
             sourceBytes += artifact.getSourceBytes();
             storedBytes += artifact.getSizeBytes();
         }
         Duration took = Duration.between(started, ctx.clock().instant());
-        String keys = artifacts.stream().map(Artifact::getKey).collect(Collectors.joining(", "));
+        String stored = String.join(", ", keys);
         String message = alreadyStored == artifacts.size()
-                ? "already stored " + keys + " (redelivered request)"
-                : String.format("stored %s (%s, sha256 %s) in %.1f s", keys, Sizes.human(storedBytes),
+                ? "already stored " + stored + " (redelivered request)"
+                : String.format("stored %s (%s, sha256 %s) in %.1f s", stored, Sizes.human(storedBytes),
                         artifacts.size() == 1 ? artifacts.get(0).getSha256() : artifacts.size() + " objects", took.toMillis() / 1000.0);
         JobOutcome outcome = JobOutcome.succeeded(message)
                 .withStat("source_bytes", sourceBytes)
@@ -214,13 +234,18 @@ class BackupJobHandler implements JobHandler {
         }
     }
 
-    /** A redelivered request whose object exists already: report it, upload nothing. */
-    private Artifact alreadyStored(JobContext ctx, StoredObject existing) {
+    /** Refuses to go on when another run stored {@code existing}: it is never overwritten, nor reported as this run's. */
+    private static void requireOwnRun(JobContext ctx, StoredObject existing) {
         String runId = existing.meta(META_RUN_ID).orElse("");
         if (!runId.equals(ctx.runId())) {
             throw new JobRejectedException("KEY_EXISTS", "backup " + existing.key() + " already exists from run '" + runId
                     + "'; refusing to overwrite it with run " + ctx.runId());
         }
+    }
+
+    /** A redelivered request whose object exists already: report it, upload nothing. */
+    private Artifact alreadyStored(JobContext ctx, StoredObject existing) {
+        requireOwnRun(ctx, existing);
         ctx.info("Backup {} already stored by this run; nothing to do", existing.key());
         return new Artifact(store.bucket(), existing.key(), existing.size(), existing.meta(META_SHA256).orElse(""),
                 existing.meta(META_SOURCE_BYTES).map(Long::parseLong).orElse(-1L),

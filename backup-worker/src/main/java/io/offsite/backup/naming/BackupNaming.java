@@ -1,5 +1,8 @@
 package io.offsite.backup.naming;
 
+import io.offsite.worker.integrity.Sha256;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -14,7 +17,20 @@ public final class BackupNaming {
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
+    /**
+     * Folder of run claims: {@code _runs/<sha256 of the run id>} records the keys a run stores, so that one run id
+     * produces at most one backup. Outside every series: no listing of a series sees it, and rotation never deletes it.
+     */
+    public static final String RUNS_PREFIX = "_runs/";
+
     private BackupNaming() {
+    }
+
+    /** The claim object of a run id: {@code _runs/} and the hex SHA-256 of the id's UTF-8 bytes. */
+    public static String runClaimKey(String runId) {
+        MessageDigest digest = Sha256.newDigest();
+        digest.update(runId.getBytes(StandardCharsets.UTF_8));
+        return RUNS_PREFIX + Sha256.hex(digest);
     }
 
     public static String key(String series, String filePrefix, Instant instant, String fileSuffix, String compressionExtension) {

@@ -1,5 +1,6 @@
 package io.offsite.backup.restore;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,7 +16,41 @@ public final class BackupChoice {
     private static final Comparator<StoredBackup> OLDEST_FIRST = Comparator.comparing(StoredBackup::takenAt)
             .thenComparing(StoredBackup::key);
 
+    /**
+     * How far after now a backup may be dated and still be picked by latest, as-of or a verification sample: producers'
+     * clocks drift a little, and the workers accept requests scheduled up to this far ahead. A backup dated later is
+     * future-dated (a wrong clock or a forged request) and is only ever used when it is named by its key.
+     */
+    public static final Duration FUTURE_SKEW = Duration.ofMinutes(5);
+
     private BackupChoice() {
+    }
+
+    /** A listing split into the backups that may be picked and the future-dated ones, each oldest first. */
+    public record Dated(List<StoredBackup> current, List<StoredBackup> futureDated) {
+        public Dated {
+            current = List.copyOf(current);
+            futureDated = List.copyOf(futureDated);
+        }
+
+        /** {@code 2 future-dated backup(s) ignored (dated after ...): a, b}, for a report line or a log line. */
+        public String describeIgnored(Instant now) {
+            return futureDated.size() + " future-dated backup(s) ignored (dated after " + now.plus(FUTURE_SKEW) + "; name one by key to use it): "
+                    + String.join(", ", futureDated.stream().map(StoredBackup::key).toList());
+        }
+    }
+
+    /** Splits a listing at {@code now} + {@link #FUTURE_SKEW}. */
+    public static Dated split(List<StoredBackup> backups, Instant now) {
+        List<StoredBackup> current = new ArrayList<>();
+        List<StoredBackup> future = new ArrayList<>();
+        backups.stream().sorted(OLDEST_FIRST).forEach(b -> (isFutureDated(b, now) ? future : current).add(b));
+        return new Dated(current, future);
+    }
+
+    /** Whether a backup is dated after {@code now} + {@link #FUTURE_SKEW}. */
+    public static boolean isFutureDated(StoredBackup backup, Instant now) {
+        return backup.takenAt().isAfter(now.plus(FUTURE_SKEW));
     }
 
     /** The newest backup of a listing that holds one series. */

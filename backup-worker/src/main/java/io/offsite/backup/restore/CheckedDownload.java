@@ -32,12 +32,33 @@ public final class CheckedDownload {
     static final String META_SOURCE_BYTES = "source-bytes";
     static final String META_COMPRESSION = "compression";
 
+    /** How much a backup without recorded {@code source-bytes} may decompress to, unless the caller says otherwise. */
+    public static final long DEFAULT_MAX_UNRECORDED_BYTES = 64L * 1024 * 1024 * 1024;
+    /** Free space left on the destination's disk when a backup without recorded {@code source-bytes} is decompressed. */
+    public static final long DEFAULT_RESERVE_BYTES = 64L * 1024 * 1024;
+
     private final ObjectStore store;
     private final Report report;
+    private final long maxUnrecordedBytes;
+    private final long reserveBytes;
 
     public CheckedDownload(ObjectStore store, Report report) {
+        this(store, report, DEFAULT_MAX_UNRECORDED_BYTES, DEFAULT_RESERVE_BYTES);
+    }
+
+    /**
+     * @param maxUnrecordedBytes the most a backup without recorded {@code source-bytes} may decompress to (the free
+     *                           space of the destination's disk minus {@code reserveBytes} caps it further)
+     * @param reserveBytes       free space to leave on that disk in that case
+     */
+    public CheckedDownload(ObjectStore store, Report report, long maxUnrecordedBytes, long reserveBytes) {
+        if (maxUnrecordedBytes <= 0) {
+            throw new IllegalArgumentException("the decompression limit must be positive, not " + maxUnrecordedBytes);
+        }
         this.store = store;
         this.report = report;
+        this.maxUnrecordedBytes = maxUnrecordedBytes;
+        this.reserveBytes = Math.max(0, reserveBytes);
     }
 
     /** What was downloaded, and that it matched. */
@@ -60,18 +81,58 @@ public final class CheckedDownload {
         }
         String stored = fromMetadata.or(() -> fromSidecar).orElseThrow(() -> new BackupDefectException("no SHA-256 is recorded for "
                 + head.key() + " (no 'sha256' metadata, no " + StoredBackup.SHA256_SIDECAR + " sidecar): it cannot be proven intact; use another backup"));
-        Compression compression = head.meta(META_COMPRESSION).map(Compression::fromId).orElseGet(() -> byExtension(head.key()));
-        long snapshotBytes = head.meta(META_SOURCE_BYTES).map(Long::parseLong).orElse(-1L);
+        Compression compression;
+        try {
+            compression = head.meta(META_COMPRESSION).map(Compression::fromId).orElseGet(() -> byExtension(head.key()));
+        } catch (IllegalArgumentException e) {
+            throw new BackupDefectException("the 'compression' metadata of " + head.key() + " is not one this worker reads ("
+                    + e.getMessage() + "); use another backup", e);
+        }
+        long snapshotBytes = recordedSnapshotBytes(head);
         return new Expected(stored, head.meta(META_SOURCE_SHA256).map(s -> s.strip().toLowerCase(Locale.ROOT)), snapshotBytes, compression);
+    }
+
+    /** The recorded {@code source-bytes}, or -1 when none is recorded; a value that is no size is a defect. */
+    private static long recordedSnapshotBytes(StoredObject head) {
+        Optional<String> recorded = head.meta(META_SOURCE_BYTES).map(String::strip);
+        if (recorded.isEmpty()) {
+            return -1;
+        }
+        try {
+            long bytes = Long.parseLong(recorded.get());
+            if (bytes >= 0) {
+                return bytes;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new BackupDefectException("the 'source-bytes' metadata of " + head.key() + " is not a size ('"
+                + recorded.get().substring(0, Math.min(40, recorded.get().length())) + "'); use another backup");
     }
 
     /**
      * Downloads {@code head} into {@code destination} (which must not exist), decompressed, checking both checksums.
+     * Decompression stops as soon as the snapshot outgrows its recorded {@code source-bytes} (or, when none is
+     * recorded, the limit this download was given and the free space of the destination's disk), so a backup that
+     * decompresses to far more than it claims never fills the disk.
      *
-     * @throws BackupDefectException when the stored bytes or the snapshot do not match, or do not decompress
+     * @throws BackupDefectException when the stored bytes or the snapshot do not match, do not decompress, or
+     *                               decompress to more than the limit
      */
     public Result fetch(StoredObject head, Path destination) throws IOException {
         Expected expected = expected(head);
+        long limit;
+        String limitReason;
+        if (expected.snapshotBytes() >= 0) {
+            limit = expected.snapshotBytes();
+            limitReason = "its recorded source-bytes (" + limit + ")";
+        } else {
+            Path folder = destination.toAbsolutePath().getParent();
+            long room = Math.max(0, Files.getFileStore(folder).getUsableSpace() - reserveBytes);
+            limit = Math.min(maxUnrecordedBytes, room);
+            limitReason = limit == maxUnrecordedBytes ? "the decompression limit for backups without recorded source-bytes ("
+                    + Sizes.human(limit) + ")" : "the free space of " + folder + " (" + Sizes.human(limit) + " beyond the reserve)";
+        }
         report.line("Downloading {} ({}, {})...", head.key(), Sizes.human(head.size()), expected.compression().id());
         boolean complete = false;
         try {
@@ -89,7 +150,7 @@ public final class CheckedDownload {
                 };
                 try (OutputStream out = Files.newOutputStream(destination, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                      InputStream decompressed = expected.compression().decompress(keepOpen)) {
-                    HashingInputStream snapshot = new HashingInputStream(decompressed);
+                    HashingInputStream snapshot = new HashingInputStream(new CappedInputStream(decompressed, limit, head.key(), limitReason));
                     copy(snapshot, out);
                     snapshotDigest = snapshot.digest();
                 } catch (InterruptedIOException e) {
@@ -98,7 +159,8 @@ public final class CheckedDownload {
                     if (!Files.exists(destination)) {
                         throw e;
                     }
-                    // damaged bytes usually break decompression first: read the rest so the checksum can say so
+                    // damaged bytes usually break decompression (or inflate past the limit) first: read the rest of the
+                    // stored bytes, without writing them anywhere, so the checksum can say so
                     decompressionFailure = e;
                 }
                 drain(stored);
@@ -110,6 +172,9 @@ public final class CheckedDownload {
                         + " bytes) was recorded when it was stored: the object is damaged; use another backup");
             }
             report.line("Checksum OK ({})", storedDigest.sha256());
+            if (decompressionFailure instanceof CappedInputStream.TooLargeException tooLarge) {
+                throw new BackupDefectException(tooLarge.getMessage(), tooLarge);
+            }
             if (decompressionFailure != null) {
                 throw new BackupDefectException("the stored bytes of " + head.key() + " match their checksum but do not decompress as "
                         + expected.compression().id() + " (" + decompressionFailure.getMessage() + "): the backup was written damaged; use another backup",

@@ -53,14 +53,27 @@ public final class Restorer {
         this.report = report;
     }
 
-    /** The backup a selection names in a series. */
+    /**
+     * The backup a selection names in a series. Latest and as-of pass over backups dated after now +
+     * {@link BackupChoice#FUTURE_SKEW}, and the report says how many; a key names any backup.
+     */
     public StoredBackup choose(String series, Selection selection) {
         Objects.requireNonNull(selection, "selection");
         if (selection instanceof Selection.Key key) {
             return catalog.find(key.key()).orElseThrow(() -> new RestoreException("no backup with key '" + key.key()
                     + "' in bucket " + catalog.store().bucket() + "; list them with 'offsite backups'"));
         }
-        List<StoredBackup> backups = catalog.list(series);
+        Instant now = clock.instant();
+        List<StoredBackup> listed = catalog.list(series);
+        BackupChoice.Dated dated = BackupChoice.split(listed, now);
+        if (!dated.futureDated().isEmpty()) {
+            report.line("{}", dated.describeIgnored(now));
+            if (dated.current().isEmpty()) {
+                throw new RestoreException("every backup in '" + series + "' is dated after " + now.plus(BackupChoice.FUTURE_SKEW)
+                        + " (a wrong clock or a forged request): check them with 'offsite backups', and restore one by key if it is genuine");
+            }
+        }
+        List<StoredBackup> backups = dated.current();
         if (selection instanceof Selection.AsOf asOf) {
             return BackupChoice.asOf(backups, series, asOf.instant());
         }

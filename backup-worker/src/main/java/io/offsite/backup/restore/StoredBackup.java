@@ -1,5 +1,6 @@
 package io.offsite.backup.restore;
 
+import io.offsite.backup.naming.BackupNaming;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,9 +30,9 @@ public record StoredBackup(String key, long size, Instant takenAt, String series
         Objects.requireNonNull(series, "series");
     }
 
-    /** The backup behind a key, or empty when the key is a sidecar, a staging object or carries no timestamp. */
+    /** The backup behind a key, or empty when the key is a sidecar, a staging object, a run claim or carries no timestamp. */
     public static Optional<StoredBackup> fromKey(String key, long size) {
-        if (key.startsWith(STAGING_PREFIX) || key.endsWith(SHA256_SIDECAR) || key.endsWith(VERIFIED_SIDECAR) || key.endsWith("/")) {
+        if (key.startsWith(STAGING_PREFIX) || key.startsWith(BackupNaming.RUNS_PREFIX) || key.endsWith(SHA256_SIDECAR) || key.endsWith(VERIFIED_SIDECAR) || key.endsWith("/")) {
             return Optional.empty();
         }
         return timestampOf(key).map(at -> new StoredBackup(key, size, at, seriesOf(key)));

@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
 
 /**
  * Proves one backup restorable: downloads it streaming, checks the stored and the snapshot SHA-256, decompresses it
- * into the temp folder (checked for space, always removed) and opens it the way a restore would — SQLite:
+ * into the temp folder (checked for space, always removed; decompression stops at the recorded {@code source-bytes}) and opens it the way a restore would — SQLite:
  * {@code PRAGMA integrity_check} and row counts; PostgreSQL custom format: {@code pg_restore --list}; plain SQL: the
  * dump trailer; optionally a real restore into a scratch database with row counts.
  *
@@ -35,8 +35,9 @@ public final class BackupVerifier {
 
     /**
      * @param scratch maintenance connection of the server where PostgreSQL dumps are really restored; empty to only list them
+     * @param maxRestoreBytes the most a backup without recorded {@code source-bytes} may decompress to
      */
-    public record Settings(Path tempDir, long tempReserveBytes, Optional<PgConnection> scratch, String scratchDatabase) {
+    public record Settings(Path tempDir, long tempReserveBytes, Optional<PgConnection> scratch, String scratchDatabase, long maxRestoreBytes) {
     }
 
     private final BackupCatalog catalog;
@@ -54,7 +55,7 @@ public final class BackupVerifier {
     public VerificationRecord verify(StoredBackup backup, Report report) throws IOException, InterruptedException, SQLException {
         report.line("Verifying {}...", backup.key());
         StoredObject head = catalog.head(backup);
-        CheckedDownload download = new CheckedDownload(catalog.store(), report);
+        CheckedDownload download = new CheckedDownload(catalog.store(), report, settings.maxRestoreBytes(), settings.tempReserveBytes());
         Path file = settings.tempDir().resolve("verify-" + UUID.randomUUID() + ".tmp");
         try {
             CheckedDownload.Expected expected = download.expected(head);

@@ -29,10 +29,12 @@ import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs VERIFY requests ({@code verify-backups}): parameters {@code series} (a configured source, its series, or a
- * key prefix), optionally {@code key} (one backup) or {@code sample} ({@code newest}, {@code newest+random} — the
- * default — or {@code all}). Each chosen backup is proven restorable and gets a {@code <key>.verified} sidecar; any
- * failure fails the run (not retryable) with the reasons.
+ * Runs VERIFY requests ({@code verify-backups}): parameters {@code series} (a configured source, its series, or one unit
+ * folder of a multi-database source; anything else is {@code REJECTED} with {@code UNKNOWN_SERIES}), optionally
+ * {@code key} (one backup in that series; a key with {@code ..}, a leading {@code /}, control characters or outside the
+ * series is {@code REJECTED} with {@code INVALID_KEY}) or {@code sample} ({@code newest}, {@code newest+random} — the
+ * default — or {@code all}; future-dated backups are left out). Each chosen backup is proven restorable and gets a
+ * {@code <key>.verified} sidecar; any failure fails the run (not retryable) with the reasons.
  */
 @Component
 class VerifyJobHandler implements JobHandler {
@@ -61,7 +63,8 @@ class VerifyJobHandler implements JobHandler {
         try {
             target = VerifyTarget.resolve(ctx.requireParameter("series"), backup);
         } catch (IllegalArgumentException e) {
-            throw new JobRejectedException("INVALID_PARAMETER", e.getMessage());
+            // nothing is listed, downloaded or written for a series this worker does not back up
+            throw new JobRejectedException("UNKNOWN_SERIES", e.getMessage());
         }
         List<StoredBackup> chosen = choose(ctx, target);
         BackupVerifier verifier = new BackupVerifier(catalog, new PostgresTools(properties.pgRestorePath(), properties.psqlPath(),
@@ -119,11 +122,14 @@ class VerifyJobHandler implements JobHandler {
     private List<StoredBackup> choose(JobContext ctx, VerifyTarget target) {
         Optional<String> key = ctx.parameter("key");
         if (key.isPresent()) {
-            if (!key.get().startsWith(target.prefix() + "/")) {
-                throw new JobRejectedException("INVALID_PARAMETER", "key '" + key.get() + "' is not in series '" + target.prefix() + "'");
+            try {
+                target.requireKey(key.get());
+            } catch (IllegalArgumentException e) {
+                throw new JobRejectedException("INVALID_KEY", e.getMessage());
             }
+            // named by key: used whatever its date
             return List.of(catalog.find(key.get()).orElseThrow(() -> new JobRejectedException("UNKNOWN_BACKUP",
-                    "no backup with key '" + key.get() + "' in the bucket")));
+                    "no backup with key " + VerifyTarget.quoted(key.get()) + " in the bucket")));
         }
         Sample sample;
         try {
@@ -131,15 +137,17 @@ class VerifyJobHandler implements JobHandler {
         } catch (IllegalArgumentException e) {
             throw new JobRejectedException("INVALID_PARAMETER", e.getMessage());
         }
-        List<StoredBackup> all = catalog.list(target.prefix());
-        if (all.isEmpty()) {
-            if (target.source().isEmpty()) {
-                throw new JobRejectedException("UNKNOWN_SERIES", "no backups under '" + target.prefix() + "/' and it is no configured series; "
-                        + "configured: " + VerifyTarget.known(backup.sources()));
-            }
-            throw new JobFailedException("NO_BACKUPS", "series '" + target.prefix() + "' holds no backups yet: run its backup job first", false);
+        List<StoredBackup> listed = catalog.list(target.prefix()).stream().filter(b -> target.holds(b.key())).toList();
+        Instant now = ctx.clock().instant();
+        BackupChoice.Dated dated = BackupChoice.split(listed, now);
+        if (!dated.futureDated().isEmpty()) {
+            ctx.warn("{}", dated.describeIgnored(now));
         }
-        return BackupChoice.sample(all, sample, random);
+        if (dated.current().isEmpty()) {
+            throw new JobFailedException("NO_BACKUPS", "series '" + target.prefix() + "' holds no backups yet"
+                    + (dated.futureDated().isEmpty() ? "" : " that are not future-dated") + ": run its backup job first", false);
+        }
+        return BackupChoice.sample(dated.current(), sample, random);
     }
 
     private BackupVerifier.Settings settings() {
@@ -152,7 +160,7 @@ class VerifyJobHandler implements JobHandler {
         }
         return new BackupVerifier.Settings(properties.tempDir() != null ? properties.tempDir() : backup.tempDir(),
                 properties.tempReserveBytes() > 0 ? properties.tempReserveBytes() : backup.tempReserveBytes(),
-                scratch, properties.scratch().database());
+                scratch, properties.scratch().database(), properties.maxRestoreBytes());
     }
 
     private Artifact artifact(StoredObject head, VerificationRecord record) {

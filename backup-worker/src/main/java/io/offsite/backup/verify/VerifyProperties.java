@@ -1,5 +1,6 @@
 package io.offsite.backup.verify;
 
+import io.offsite.backup.restore.CheckedDownload;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -15,13 +16,20 @@ import org.springframework.validation.annotation.Validated;
  * @param pgRestorePath the {@code pg_restore} tool; {@code psqlPath} likewise
  * @param toolTimeout how long one {@code pg_restore} or {@code psql} run may take
  * @param scratch a real restore of PostgreSQL dumps into a scratch database, with row counts
+ * @param maxRestoreBytes the most a backup whose metadata records no {@code source-bytes} may decompress to (default
+ *        64 GiB, and never more than the temp folder's free space beyond the reserve); a backup that records its size
+ *        stops at that size. Beyond it the verification fails as a defect before the disk fills
  */
 @Validated
 @ConfigurationProperties("offsite.verify")
 public record VerifyProperties(Path tempDir, long tempReserveBytes, String sample, String pgRestorePath, String psqlPath,
-                               Duration toolTimeout, Scratch scratch) {
+                               Duration toolTimeout, Scratch scratch, long maxRestoreBytes) {
 
     public VerifyProperties {
+        if (maxRestoreBytes < 0) {
+            throw new IllegalArgumentException("offsite.verify.max-restore-bytes must be positive, not " + maxRestoreBytes);
+        }
+        maxRestoreBytes = maxRestoreBytes == 0 ? CheckedDownload.DEFAULT_MAX_UNRECORDED_BYTES : maxRestoreBytes;
         sample = sample == null ? "newest+random" : sample;
         pgRestorePath = pgRestorePath == null ? "pg_restore" : pgRestorePath;
         psqlPath = psqlPath == null ? "psql" : psqlPath;

@@ -36,6 +36,7 @@ class BackupChoiceTest {
         assertThat(StoredBackup.fromKey("backup-database/pokemon-data-2025-01-15T00-00-00.000Z.sqlite3.db.gz.verified", 1)).isEmpty();
         assertThat(StoredBackup.fromKey("_incoming/backup-database/pokemon-data-2025-01-15T00-00-00.000Z.sqlite3.db.gz.ab12", 1)).isEmpty();
         assertThat(StoredBackup.fromKey("backup-database/notes.txt", 1)).isEmpty();
+        assertThat(StoredBackup.fromKey("_runs/2025-01-15T00-00-00.000Z", 1)).isEmpty();
     }
 
     @Test
@@ -86,5 +87,24 @@ class BackupChoiceTest {
         assertThat(Sample.parse("newest random")).isEqualTo(Sample.NEWEST_AND_RANDOM);
         assertThat(Sample.parse("ALL")).isEqualTo(Sample.ALL);
         assertThatThrownBy(() -> Sample.parse("oldest")).hasMessageContaining("newest, newest+random or all");
+    }
+
+    @Test
+    void futureDatedBackupsAreSplitOffAtNowPlusTheSkew() {
+        Instant now = Instant.parse("2025-01-15T01:00:00Z");
+        StoredBackup skewed = backup("backup-database/pokemon-data-2025-01-15T01-05-00.000Z.sqlite3.db.gz");
+        StoredBackup ahead = backup("backup-database/pokemon-data-2025-01-15T01-05-00.001Z.sqlite3.db.gz");
+        StoredBackup forged = backup("backup-database/pokemon-data-9999-01-01T00-00-00.000Z.sqlite3.db.gz");
+        List<StoredBackup> all = new java.util.ArrayList<>(DAILY);
+        all.addAll(List.of(forged, skewed, ahead));
+
+        BackupChoice.Dated dated = BackupChoice.split(all, now);
+
+        assertThat(dated.futureDated()).containsExactly(ahead, forged);
+        assertThat(dated.current()).hasSize(4).last().isEqualTo(skewed);
+        assertThat(BackupChoice.latest(dated.current(), "backup-database")).isEqualTo(skewed);
+        assertThat(BackupChoice.sample(dated.current(), Sample.NEWEST, new SplittableRandom(1))).containsExactly(skewed);
+        assertThat(dated.describeIgnored(now)).startsWith("2 future-dated backup(s) ignored (dated after 2025-01-15T01:05:00Z")
+                .contains(forged.key());
     }
 }

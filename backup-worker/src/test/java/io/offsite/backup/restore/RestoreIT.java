@@ -1,5 +1,6 @@
 package io.offsite.backup.restore;
 
+import io.offsite.backup.support.StoredObjects;
 import io.offsite.backup.support.WorkerInfrastructure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -75,6 +76,7 @@ class RestoreIT {
         WorkerInfrastructure.register(registry, dir);
         registry.add("offsite.backup.sources.pokemon-data.path", () -> dir.resolve("source.db").toString());
         registry.add("offsite.backup.sources.pokemon-data.series", () -> "restore-cards");
+        WorkerInfrastructure.sqliteSource(registry, "future", dir.resolve("source.db"), "restore-future", "pokemon-data");
         registry.add("offsite.backup.postgres.host", pg::host);
         registry.add("offsite.backup.postgres.port", pg::port);
         registry.add("offsite.backup.postgres.user", pg::user);
@@ -189,6 +191,41 @@ class RestoreIT {
         assertThat(fileSha256(target)).isEqualTo(before);
         assertThat(Files.list(dir).map(p -> p.getFileName().toString()))
                 .noneMatch(n -> n.startsWith("untouched.db.pre-restore") || n.startsWith(".untouched.db"));
+    }
+
+    @Test
+    void latestAndAsOfPassOverFutureDatedBackupsAndSaySo() {
+        String key = backup("future", Instant.parse("2025-05-20T00:00:00Z"));
+        String justAhead = "restore-future/pokemon-data-2025-06-01T12-05-00.001Z.sqlite3.db.gz";
+        String forged = "restore-future/pokemon-data-9999-01-01T00-00-00.000Z.sqlite3.db.gz";
+        StoredObjects.copy(store, key, justAhead);
+        StoredObjects.copy(store, key, forged);
+        printed.reset();
+
+        assertThat(restorer().choose("restore-future", new Selection.Latest()).key()).isEqualTo(key);
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("2 future-dated backup(s) ignored (dated after 2025-06-01T12:05:00Z")
+                .contains(forged).contains(justAhead);
+        assertThat(restorer().choose("restore-future", new Selection.AsOf(Instant.parse("9999-12-31T00:00:00Z"))).key()).isEqualTo(key);
+        // named by key, a future-dated backup is used
+        assertThat(restorer().choose("restore-future", new Selection.Key(forged)).key()).isEqualTo(forged);
+    }
+
+    @Test
+    void aBackupThatDecompressesBeyondItsRecordedSizeIsADefectAndLeavesNothingBehind() throws Exception {
+        String bomb = "restore-bomb/pokemon-data-2025-05-25T00-00-00.000Z.sqlite3.db.gz";
+        long stored = StoredObjects.putGzipBomb(store, bomb, 256L * 1024 * 1024, Map.of("source-bytes", "4096"));
+        assertThat(stored).isLessThan(1024 * 1024);
+        Path target = dir.resolve("bombed.db");
+        DemoDatabase.create(target, 3, 30, 6L);
+        String before = fileSha256(target);
+
+        assertThatThrownBy(() -> restorer().toSqlite(catalog.find(bomb).orElseThrow(), target, true))
+                .isInstanceOf(BackupDefectException.class).hasMessageContaining("decompresses to more than its recorded source-bytes (4096)")
+                .hasMessageContaining("stopped after 4096 bytes");
+
+        assertThat(fileSha256(target)).isEqualTo(before);
+        assertThat(Files.list(dir).map(p -> p.getFileName().toString()))
+                .noneMatch(n -> n.startsWith("bombed.db.pre-restore") || n.startsWith(".bombed.db"));
     }
 
     @Test

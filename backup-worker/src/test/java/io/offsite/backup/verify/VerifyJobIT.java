@@ -1,5 +1,6 @@
 package io.offsite.backup.verify;
 
+import io.offsite.backup.support.StoredObjects;
 import io.offsite.backup.support.WorkerInfrastructure;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -86,6 +87,10 @@ class VerifyJobIT {
         registry.add("offsite.backup.sources.store-sql.format", () -> "plain");
         registry.add("offsite.backup.sources.store-sql.series", () -> "verify-store-sql");
         registry.add("offsite.backup.sources.store-sql.file-prefix", () -> "store");
+        WorkerInfrastructure.sqliteSource(registry, "bomb", dir.resolve("cards.db"), "verify-bomb", "bomb");
+        WorkerInfrastructure.sqliteSource(registry, "keys", dir.resolve("cards.db"), "verify-keys", "keys");
+        WorkerInfrastructure.sqliteSource(registry, "future", dir.resolve("cards.db"), "verify-future", "future");
+        registry.add("offsite.verify.max-restore-bytes", () -> Long.toString(8L * 1024 * 1024));
         registry.add("offsite.verify.scratch.enabled", () -> "true");
         registry.add("offsite.verify.scratch.jdbc-url", () -> pg.jdbcUrl() + "?user=" + pg.user() + "&password="
                 + URLEncoder.encode(pg.password(), StandardCharsets.UTF_8));
@@ -225,5 +230,82 @@ class VerifyJobIT {
         assertThat(done.getStatus()).isEqualTo(JobStatus.REJECTED);
         assertThat(done.getError().getType()).isEqualTo("UNKNOWN_SERIES");
         assertThat(done.getError().getMessage()).contains("pokemon-data (verify-cards)");
+    }
+
+    /** Every object under a prefix, with nothing but the keys. */
+    static List<String> keys(String prefix) {
+        return store.list(prefix).stream().map(o -> o.key()).sorted().toList();
+    }
+
+    @Test
+    void foreignSeriesAreRejectedWithNothingListedOrWritten() throws Exception {
+        // a real backup copied where no configured source stores anything
+        String key = backup("keys", Instant.parse("2025-02-10T00:00:00Z"));
+        String foreign = "secret/keys-2025-02-10T00-00-00.000Z.sqlite3.db.gz";
+        StoredObjects.copy(store, key, foreign);
+        List<String> before = keys("");
+
+        for (String series : List.of("secret/", "secret", "../other", "verify-keys/../secret", "/secret", "_incoming", "_runs")) {
+            JobCompleted done = verify(Map.of("series", series, "sample", "all"));
+            assertThat(done.getStatus()).as(series).isEqualTo(JobStatus.REJECTED);
+            assertThat(done.getError().getType()).as(series).isEqualTo("UNKNOWN_SERIES");
+            assertThat(done.getError().getMessage()).contains("not a configured series").contains("keys (verify-keys)");
+        }
+        assertThat(keys("")).isEqualTo(before);
+        assertThat(store.head(foreign + ".verified")).isEmpty();
+    }
+
+    @Test
+    void keysOutsideTheSeriesOrWithPathTricksAreRejected() throws Exception {
+        String key = backup("keys", Instant.parse("2025-02-11T00:00:00Z"));
+        String foreign = "secret/keys-2025-02-11T00-00-00.000Z.sqlite3.db.gz";
+        StoredObjects.copy(store, key, foreign);
+        List<String> before = keys("");
+
+        for (String bad : List.of("verify-keys/../" + foreign, foreign, "/" + key, key + "\n", "verify-cards/" + key.substring(key.indexOf('/') + 1))) {
+            JobCompleted done = verify(Map.of("series", "keys", "key", bad));
+            assertThat(done.getStatus()).as(bad).isEqualTo(JobStatus.REJECTED);
+            assertThat(done.getError().getType()).as(bad).isEqualTo("INVALID_KEY");
+        }
+        assertThat(keys("")).isEqualTo(before);
+    }
+
+    @Test
+    void aBackupDecompressingBeyondItsRecordedSizeFailsAsADefectAndLeavesNoTempFile() throws Exception {
+        String recorded = "verify-bomb/bomb-2025-05-01T00-00-00.000Z.sqlite3.db.gz";
+        StoredObjects.putGzipBomb(store, recorded, 256L * 1024 * 1024, Map.of("source-bytes", "2048", "source-sha256", "0".repeat(64)));
+        String unrecorded = "verify-bomb/bomb-2025-05-02T00-00-00.000Z.sqlite3.db.gz";
+        StoredObjects.putGzipBomb(store, unrecorded, 256L * 1024 * 1024, Map.of());
+
+        JobCompleted done = verify(Map.of("series", "bomb", "key", recorded));
+
+        assertThat(done.getStatus()).as("%s", done).isEqualTo(JobStatus.FAILED);
+        assertThat(done.getError().getType()).isEqualTo("VERIFICATION_FAILED");
+        assertThat(done.getError().getMessage()).contains(recorded + " decompresses to more than its recorded source-bytes (2048): stopped after 2048 bytes");
+        assertThat(sidecar(recorded).outcome()).isEqualTo(VerificationRecord.Outcome.FAILED);
+        assertThat(Files.list(dir.resolve("tmp")).toList()).as("temp files are removed").isEmpty();
+
+        JobCompleted capped = verify(Map.of("series", "bomb", "key", unrecorded));
+
+        assertThat(capped.getStatus()).as("%s", capped).isEqualTo(JobStatus.FAILED);
+        assertThat(capped.getError().getMessage()).contains("decompresses to more than the decompression limit for backups without recorded source-bytes (8.0 MB)");
+        assertThat(Files.list(dir.resolve("tmp")).toList()).isEmpty();
+    }
+
+    @Test
+    void theNewestPickPassesOverFutureDatedBackupsUnlessNamedByKey() throws Exception {
+        String key = backup("future", Instant.parse("2025-06-01T00:00:00Z"));
+        String forged = "verify-future/future-9999-01-01T00-00-00.000Z.sqlite3.db.gz";
+        StoredObjects.copy(store, key, forged);
+
+        JobCompleted done = verify(Map.of("series", "future", "sample", "newest"));
+
+        assertThat(done.getStatus()).as("%s", done).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(done.getArtifacts()).singleElement().satisfies(a -> assertThat(a.getKey()).isEqualTo(key));
+        assertThat(store.head(forged + ".verified")).isEmpty();
+
+        JobCompleted byKey = verify(Map.of("series", "future", "key", forged));
+        assertThat(byKey.getStatus()).as("%s", byKey).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(sidecar(forged).isOk()).isTrue();
     }
 }

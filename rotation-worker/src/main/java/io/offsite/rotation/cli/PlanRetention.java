@@ -42,6 +42,8 @@ public final class PlanRetention {
             Reads one backup per line on stdin: an ISO-8601 instant (2025-01-15T00:00:00Z) or a name holding the
             backup timestamp (pokemon-data-2025-01-15T00-00-00.000Z.sqlite3.db.gz). Prints one line per backup, in
             input order: 'keep <line> <reasons>' or 'delete <line>'. Blank lines are skipped. Nothing is deleted.
+            A backup dated more than 5 minutes after now is printed 'keep <line> future-dated': it is kept, fills no
+            slot of any rule, and is named on stderr.
 
               --semantics   calendar (default: the first backup of a period represents it, weeks start on Sunday)
                             or restic (restic forget: the last backup represents it, ISO weeks, oldest kept too)
@@ -110,10 +112,16 @@ public final class PlanRetention {
             err.println("plan-retention: " + problems.size() + " line(s) could not be read; no plan");
             return BAD_INPUT;
         }
-        RetentionPlan plan = policy.apply(backups, clock.instant());
+        Instant now = clock.instant();
+        RetentionPlan plan = policy.apply(backups, now);
         for (String line : lines) {
             Decision d = plan.decision(line).orElseThrow();
             out.println(d.keep() ? "keep " + line + " " + d.reasonLabels() : "delete " + line);
+        }
+        List<Backup> future = plan.futureDated();
+        if (!future.isEmpty()) {
+            err.println("plan-retention: " + future.size() + " backup(s) dated after " + now.plus(RetentionPolicy.FUTURE_SKEW)
+                    + " are future-dated: kept, in no rule's slot: " + String.join(", ", future.stream().map(Backup::id).toList()));
         }
         return OK;
     }

@@ -82,6 +82,12 @@ public record RotationProperties(List<@Valid Series> series, boolean dryRun) {
                 throw new IllegalArgumentException("series '" + name + "' needs a prefix (the folder of its backups)");
             }
             prefix = prefix.endsWith("/") ? prefix : prefix + "/";
+            for (String reserved : RESERVED_FOLDERS) {
+                if (prefix.startsWith(reserved)) {
+                    throw new IllegalArgumentException("series '" + name + "': prefix " + prefix + " is inside " + reserved
+                            + ", which holds the workers' own objects, never backups");
+                }
+            }
             semantics = semantics == null ? Semantics.CALENDAR : semantics;
             zone = zone == null ? ZoneOffset.UTC : zone;
             keepWithin = keepWithin == null || keepWithin.isBlank() ? null : keepWithin.trim();
@@ -91,6 +97,9 @@ public record RotationProperties(List<@Valid Series> series, boolean dryRun) {
                 throw new IllegalArgumentException("series '" + name + "': " + e.getMessage(), e);
             }
         }
+
+        /** Folders the backup worker keeps for itself: staged uploads and the claims that make a run id produce one backup. */
+        static final List<String> RESERVED_FOLDERS = List.of("_incoming/", "_runs/");
 
         /** The original's series: daily 7, weekly 4, monthly 3, at least 5, of {@code backup-database/}. */
         static Series original() {

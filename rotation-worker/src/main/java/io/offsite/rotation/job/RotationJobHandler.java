@@ -21,6 +21,7 @@ import io.offsite.worker.storage.DeleteReport;
 import io.offsite.worker.storage.ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -78,6 +79,7 @@ class RotationJobHandler implements JobHandler {
         ctx.info("Starting backup rotation{}", dryRun ? " (dry run: nothing will be deleted)" : "");
         // a failed or cut listing throws: never plan on part of a series
         List<ListedObject> listing = store.list(series.prefix()).stream().map(o -> new ListedObject(o.key(), o.size())).toList();
+        Instant listedAt = ctx.clock().instant();
         SeriesInventory inventory = SeriesInventory.of(series.prefix(), listing);
         metrics.listed(series.name(), inventory.backups().size());
         ctx.info("Found {} backups totaling {}", inventory.backups().size(), Sizes.human(inventory.totalBytes()));
@@ -93,11 +95,17 @@ class RotationJobHandler implements JobHandler {
         ctx.info("Analyzing backups for retention...");
         Map<String, StoredBackup> byKey = new LinkedHashMap<>();
         inventory.backups().forEach(b -> byKey.put(b.key(), b));
-        String newestVerified = newestVerified(ctx, inventory);
+        String newestVerified = newestVerified(ctx, inventory, listedAt);
         RetentionPlan plan = policy.apply(inventory.backups().stream()
                         .map(b -> new Backup(b.key(), b.time(), b.key().equals(newestVerified))).toList(),
-                ctx.clock().instant());
+                listedAt);
         requireNewestKept(plan);
+        List<Backup> futureDated = plan.futureDated();
+        metrics.futureDated(series.name(), futureDated.size());
+        for (Backup b : futureDated) {
+            ctx.warn("Future-dated backup {} (dated {}, after the listing time {} + {}): kept, it fills no retention slot; "
+                    + "check the producer that requested it and remove it by hand", b.id(), b.time(), listedAt, RetentionPolicy.FUTURE_SKEW);
+        }
         List<StoredBackup> doomed = plan.deleted().stream().map(b -> byKey.get(b.id())).toList();
         ctx.info("Keeping {} backups{}", plan.kept().size(), plan.kept().isEmpty() ? "" : " (" + plan.keptSummary() + ")");
         ctx.checkCancelled();
@@ -106,6 +114,7 @@ class RotationJobHandler implements JobHandler {
         stats.put("total_backups", (long) inventory.backups().size());
         stats.put("total_bytes", inventory.totalBytes());
         stats.put("ignored_objects", (long) inventory.ignored().size());
+        stats.put("future_dated", (long) futureDated.size());
         plan.keptByRule().forEach((rule, count) -> stats.put("kept_" + rule.id(), (long) count));
         if (dryRun) {
             return dryRun(ctx, series, inventory, plan, doomed, stats);
@@ -181,13 +190,17 @@ class RotationJobHandler implements JobHandler {
     /** The policy never drops the newest backup; this refuses to act on a plan that would, whatever the cause. */
     /**
      * The newest backup whose verification sidecar says OK, reading sidecars newest first and stopping at the first
-     * OK; {@code null} when none is verified. A sidecar that cannot be read fails the run rather than risk deleting
+     * OK; {@code null} when none is verified. Future-dated backups are passed over. A sidecar that cannot be read fails the run rather than risk deleting
      * the last good backup.
      */
-    private String newestVerified(JobContext ctx, SeriesInventory inventory) {
+    private String newestVerified(JobContext ctx, SeriesInventory inventory, Instant listedAt) {
         List<StoredBackup> newestFirst = new ArrayList<>(inventory.backups());
         newestFirst.sort(Comparator.comparing(StoredBackup::time).reversed());
         for (StoredBackup backup : newestFirst) {
+            if (RetentionPolicy.isFutureDated(backup.time(), listedAt)) {
+                // a verified future-dated backup must not take the place of the newest real verified one
+                continue;
+            }
             var sidecar = backup.verification();
             if (sidecar.isEmpty()) {
                 continue;

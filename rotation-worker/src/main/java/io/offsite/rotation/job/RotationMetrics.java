@@ -10,7 +10,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The original's rotation metrics, per series: {@code total_backups} (before rotation), {@code backups_retained},
- * {@code space_freed_bytes} (gauges of the last run) and {@code backups_deleted} (a counter).
+ * {@code space_freed_bytes} (gauges of the last run) and {@code backups_deleted} (a counter); and
+ * {@code rotation_future_dated_backups} (a gauge of the last run).
  */
 @Component
 class RotationMetrics {
@@ -24,6 +25,15 @@ class RotationMetrics {
 
     void listed(String series, int totalBackups) {
         gauge("total_backups", "Backups found before rotation", null, series).set(totalBackups);
+    }
+
+    /**
+     * {@code rotation_future_dated_backups}: a gauge, because such a backup stays in the bucket (it is always kept) and
+     * is found again by every run; a counter would grow with each run, not with each bad backup. Alert when above 0.
+     */
+    void futureDated(String series, int count) {
+        gauge("rotation_future_dated_backups", "Backups dated after the listing time (plus 5 minutes) found by the last rotation: "
+                + "kept, in no retention slot", null, series).set(count);
     }
 
     void rotated(String series, int retained, int deleted, long freedBytes) {

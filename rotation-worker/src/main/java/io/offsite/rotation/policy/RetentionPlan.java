@@ -49,9 +49,14 @@ public final class RetentionPlan {
         return decisions.stream().filter(d -> !d.keep()).map(Decision::backup).toList();
     }
 
-    /** The newest backup, which every plan keeps; empty for an empty plan. */
+    /** The newest backup that is not future-dated, which every plan keeps; empty when there is none. */
     public Optional<Backup> newest() {
-        return decisions.isEmpty() ? Optional.empty() : Optional.of(decisions.get(0).backup());
+        return decisions.stream().filter(d -> !d.keptBy(Rule.FUTURE_DATED)).findFirst().map(Decision::backup);
+    }
+
+    /** The backups dated after the planning instant (plus the allowed skew): kept, and in no rule's slot; newest first. */
+    public List<Backup> futureDated() {
+        return decisions.stream().filter(d -> d.keptBy(Rule.FUTURE_DATED)).map(Decision::backup).toList();
     }
 
     /** How many backups each rule keeps; a backup kept by several rules counts for each. */

@@ -1,6 +1,7 @@
 package io.offsite.rotation.policy;
 
 import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -29,7 +30,10 @@ import java.util.TreeMap;
  *   <li>minimum N: a floor — when the rules keep fewer than N backups, the newest others are kept until N are.</li>
  * </ul>
  * A backup kept by several rules records each. The newest backup is always kept, and so is the newest backup a
- * verification proved restorable, whatever the rules say. Periods are read on the local
+ * verification proved restorable, whatever the rules say. When the planning instant is known, a backup dated after it
+ * by more than {@link #FUTURE_SKEW} (a producer with a wrong clock, a forged request) is kept with the single reason
+ * {@link Rule#FUTURE_DATED} and left out of every rule: it fills no hourly/daily/weekly/monthly/yearly, last,
+ * within or minimum slot and is not "the newest", so it never displaces a real backup. Periods are read on the local
  * calendar of {@link #zone()}. A policy without any rule is refused: it would delete everything.
  *
  * @param semantics how periods pick their backup
@@ -56,6 +60,12 @@ public record RetentionPolicy(
         int minimum) {
 
     public static final int UNLIMITED = -1;
+
+    /**
+     * How far after the planning instant a backup may be dated and still count as real: clocks of producers drift a
+     * little, and the workers accept requests scheduled up to this far ahead.
+     */
+    public static final Duration FUTURE_SKEW = Duration.ofMinutes(5);
 
     /** Newest first; equal instants ordered by id, so the order never depends on the input's. */
     static final Comparator<Backup> NEWEST_FIRST = Comparator.comparing(Backup::time).thenComparing(Backup::id).reversed();
@@ -91,16 +101,18 @@ public record RetentionPolicy(
         return builder().daily(7).weekly(4).monthly(3).minimum(5).build();
     }
 
-    /** Plans with keep-within measured from the newest backup. */
+    /** Plans without a planning instant: every backup counts as real, keep-within is measured from the newest. */
     public RetentionPlan apply(Collection<Backup> backups) {
         return apply(backups, null);
     }
 
     /**
-     * Plans with keep-within measured from the newest backup taken before {@code now}, as restic does: a backup
-     * stamped in the future does not move the window (and, like every backup after the cutoff, is kept by it).
+     * Plans at {@code now}, the instant the backups were listed: keep-within is measured from the newest backup taken
+     * before {@code now}, as restic does, and backups dated after {@code now} + {@link #FUTURE_SKEW} are
+     * {@linkplain Rule#FUTURE_DATED future-dated}: kept, and out of every rule.
      *
-     * @param now the current instant, or {@code null} to measure from the newest backup whatever its time
+     * @param now the current instant, or {@code null} to take every backup as real and measure keep-within from the
+     *            newest backup whatever its time
      * @throws IllegalArgumentException when two backups share an id
      */
     public RetentionPlan apply(Collection<Backup> backups, Instant now) {
@@ -112,6 +124,30 @@ public record RetentionPolicy(
                 throw new IllegalArgumentException("backup '" + b.id() + "' is listed twice");
             }
         }
+        // newest first, so every future-dated backup comes before every real one
+        int future = 0;
+        while (future < list.size() && isFutureDated(list.get(future).time(), now)) {
+            future++;
+        }
+        List<Decision> decisions = new ArrayList<>(list.size());
+        for (Backup b : list.subList(0, future)) {
+            decisions.add(new Decision(b, List.of(Reason.of(Rule.FUTURE_DATED))));
+        }
+        List<Backup> real = list.subList(future, list.size());
+        List<List<Reason>> reasons = plan(real, now);
+        for (int i = 0; i < real.size(); i++) {
+            decisions.add(new Decision(real.get(i), reasons.get(i)));
+        }
+        return new RetentionPlan(this, decisions);
+    }
+
+    /** Whether a backup dated {@code time} lies beyond {@code now} + {@link #FUTURE_SKEW}; never when {@code now} is null. */
+    public static boolean isFutureDated(Instant time, Instant now) {
+        return now != null && time.isAfter(now.plus(FUTURE_SKEW));
+    }
+
+    /** The reasons that keep each of {@code list} (newest first, none future-dated), in the same order. */
+    private List<List<Reason>> plan(List<Backup> list, Instant now) {
         int n = list.size();
         List<List<Reason>> reasons = new ArrayList<>(n);
         LocalDateTime[] local = new LocalDateTime[n];
@@ -143,11 +179,7 @@ public record RetentionPolicy(
                 }
             }
         }
-        List<Decision> decisions = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            decisions.add(new Decision(list.get(i), reasons.get(i)));
-        }
-        return new RetentionPlan(this, decisions);
+        return reasons;
     }
 
     private void keepWithin(List<Backup> newestFirst, List<List<Reason>> reasons, Instant now) {

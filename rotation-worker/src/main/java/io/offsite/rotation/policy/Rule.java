@@ -18,7 +18,12 @@ public enum Rule {
     /** The newest backup, which is never deleted. */
     NEWEST,
     /** The newest backup a verification proved restorable, which is never deleted. */
-    NEWEST_VERIFIED;
+    NEWEST_VERIFIED,
+    /**
+     * Dated after the planning instant plus {@link RetentionPolicy#FUTURE_SKEW}: kept, but it takes no period, count
+     * or minimum slot and is never the newest, so it cannot push a real backup out.
+     */
+    FUTURE_DATED;
 
     public String id() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');

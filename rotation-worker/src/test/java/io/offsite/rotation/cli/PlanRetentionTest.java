@@ -111,4 +111,20 @@ class PlanRetentionTest {
         assertThat(r.status()).isZero();
         assertThat(r.out()).startsWith("usage: plan-retention");
     }
+
+    @Test
+    void futureDatedLinesAreKeptFlaggedAndNamedOnStderr() {
+        String future = "backup-database/pokemon-data-9999-01-01T00-00-00.000Z.sqlite3.db.gz\n"
+                + "backup-database/pokemon-data-9999-01-02T00-00-00.000Z.sqlite3.db.gz\n";
+
+        Result r = run(keys("2025-01-09", "2025-01-15") + future);
+
+        assertThat(r.status()).isZero();
+        assertThat(r.lines()).contains(
+                "keep backup-database/pokemon-data-9999-01-01T00-00-00.000Z.sqlite3.db.gz future-dated",
+                "keep backup-database/pokemon-data-2025-01-09T00-00-00.000Z.sqlite3.db.gz daily,weekly,monthly");
+        assertThat(r.lines()).filteredOn(l -> l.startsWith("delete ")).isEmpty();
+        assertThat(r.err()).contains("2 backup(s) dated after 2025-01-15T01:05:00Z are future-dated")
+                .contains("pokemon-data-9999-01-02T00-00-00.000Z");
+    }
 }

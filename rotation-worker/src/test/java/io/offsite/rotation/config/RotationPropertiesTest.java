@@ -37,6 +37,8 @@ class RotationPropertiesTest {
                 .hasMessageContaining("series 'a'").hasMessageContaining("empty retention policy");
         assertThatThrownBy(() -> new Series("a", "a/", null, null, 0, 0, 1, 0, 0, 0, "7w", 0)).hasMessageContaining("invalid duration");
         assertThatThrownBy(() -> new Series("a", " ", null, null, 0, 0, 1, 0, 0, 0, null, 0)).hasMessageContaining("prefix");
+        assertThatThrownBy(() -> new Series("a", "_runs", null, null, 0, 0, 1, 0, 0, 0, null, 0)).hasMessageContaining("_runs/");
+        assertThatThrownBy(() -> new Series("a", "_incoming/x", null, null, 0, 0, 1, 0, 0, 0, null, 0)).hasMessageContaining("_incoming/");
         Series one = new Series("a", "a/", Semantics.RESTIC, ZoneId.of("Europe/Berlin"), 1, 0, 0, 0, 0, 0, null, 0);
         assertThatThrownBy(() -> new RotationProperties(List.of(one, one), false)).hasMessageContaining("configured twice");
     }
