@@ -44,7 +44,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /** The backup worker against a real Kafka broker, a real S3 API and real SQLite files. */
 @SpringBootTest(classes = BackupWorkerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
-        properties = "spring.config.name=backup-worker")
+        // these tests name backups after fixed dates in the past: widen the request window to reach them
+        properties = {"spring.config.name=backup-worker", "offsite.worker.max-lag=36500d"})
 @DirtiesContext
 class BackupWorkerIT {
 

@@ -134,7 +134,7 @@ class HostileRequestsIT {
     }
 
     double count(String reason) {
-        var counter = meters.find("offsite_events_rejected").tag("consumer", GROUP).tag("topic", Topics.REQUESTS_VERIFY)
+        var counter = meters.find(io.offsite.events.RejectedEvents.METRIC).tag("consumer", GROUP).tag("topic", Topics.REQUESTS_VERIFY)
                 .tag("reason", reason).counter();
         return counter == null ? 0 : counter.count();
     }
