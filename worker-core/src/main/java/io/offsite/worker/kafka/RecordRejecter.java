@@ -14,8 +14,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.support.serializer.DeserializationException;
@@ -35,7 +33,6 @@ final class RecordRejecter extends DeadLetterPublishingRecoverer {
     static final String UNPUBLISHABLE_EVENT = "unpublishable-event";
     static final String UNEXPECTED = "unexpected-error";
 
-    private static final Logger log = LoggerFactory.getLogger(RecordRejecter.class);
     private static final Duration ACKNOWLEDGEMENT = Duration.ofSeconds(90);
 
     private final RejectedEvents rejected;
@@ -58,9 +55,7 @@ final class RecordRejecter extends DeadLetterPublishingRecoverer {
             fate = "skipped, it cannot be dead-lettered: " + e.getMessage();
         }
         String group = consumer == null ? "unknown" : consumer.groupMetadata().groupId();
-        rejected.count(group, record.topic(), reason);
-        log.warn("refused record {}-{}@{} (consumer {}, reason {}): {}; {}", record.topic(), record.partition(), record.offset(),
-                group, reason, describe(exception), fate);
+        rejected.reject(group, record.topic(), record.partition(), record.offset(), reason, describe(exception) + "; " + fate);
     }
 
     /** Publishes the dead letter and waits for it; a permanent failure becomes {@link UnpublishableEventException}. */
