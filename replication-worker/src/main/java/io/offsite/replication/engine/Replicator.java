@@ -106,12 +106,12 @@ public final class Replicator {
                 return report;
             }
         } catch (SQLException e) {
-            if (watch.fired()) {
+            if (watch.fired() || Thread.currentThread().isInterrupted()) {
                 throw stopped(e);
             }
             throw PostgresErrors.during(e, target.settings(), "replicating " + source.name());
         } catch (ReplicationException e) {
-            if (watch.fired()) {
+            if (watch.fired() || Thread.currentThread().isInterrupted()) {
                 throw stopped(e);
             }
             throw e;
@@ -122,7 +122,7 @@ public final class Replicator {
     }
 
     private static InterruptedException stopped(Exception cause) {
-        InterruptedException stopped = new InterruptedException("replication stopped; PostgreSQL's statement was cancelled");
+        InterruptedException stopped = new InterruptedException("replication stopped: " + cause.getMessage());
         stopped.initCause(cause);
         return stopped;
     }
