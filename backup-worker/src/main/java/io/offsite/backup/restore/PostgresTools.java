@@ -1,5 +1,6 @@
 package io.offsite.backup.restore;
 
+import io.offsite.worker.process.ChildProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
@@ -21,10 +22,18 @@ import java.util.concurrent.TimeUnit;
 /**
  * PostgreSQL dumps and databases through the standard tools ({@code pg_restore}, {@code psql}, {@code pg_dump}) and
  * JDBC. Passwords go to the tools' environment ({@code PGPASSWORD}), never to their command lines.
+ *
+ * <p>A tool runs as a {@link ChildProcess}: when the calling thread is interrupted (a verification stopped at its
+ * deadline) or the tool overruns its timeout, the tool and anything it started are ended (a termination signal first,
+ * which makes a PostgreSQL tool cancel its query on the server) and waited for before the call returns.
  */
 public final class PostgresTools {
 
     static final String PLAIN_TRAILER = "-- PostgreSQL database dump complete";
+    /** How long the safety dump waits for a table lock before it fails. */
+    static final Duration DUMP_LOCK_WAIT = Duration.ofMinutes(2);
+    /** How long a tool may take to end after the termination signal before it is killed. */
+    static final Duration TERMINATION_GRACE = Duration.ofSeconds(5);
 
     private final String pgRestore;
     private final String psql;
@@ -105,7 +114,7 @@ public final class PostgresTools {
     public void dump(PgConnection source, Path file) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(pgDump));
         command.addAll(source.toolOptions());
-        command.addAll(List.of("--format=custom", "--file=" + file));
+        command.addAll(List.of("--format=custom", "--lock-wait-timeout=" + DUMP_LOCK_WAIT.toMillis(), "--file=" + file));
         run(command, source.password(), "dump " + source);
     }
 
@@ -203,36 +212,45 @@ public final class PostgresTools {
         return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 
-    /** Runs a tool to its end within the timeout; its output is returned, or quoted in the failure. */
+    /**
+     * Runs a tool to its end within the timeout; its output is returned, or quoted in the failure. Interrupted, it ends
+     * the tool (and its children) and throws {@link InterruptedException}.
+     */
     private String run(List<String> command, String password, String what) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         if (password != null && !password.isEmpty()) {
             builder.environment().put("PGPASSWORD", password);
         }
-        Process process;
+        ChildProcess process;
         try {
-            process = builder.start();
+            process = ChildProcess.start(builder, TERMINATION_GRACE);
         } catch (IOException e) {
             throw new RestoreException("cannot " + what + ": " + command.get(0) + " could not be started (" + e.getMessage()
                     + "); install the PostgreSQL client tools or set their path", e);
         }
-        try {
-            process.getOutputStream().close();
-            CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        try (process) {
+            process.process().getOutputStream().close();
+            CompletableFuture<String> output = new CompletableFuture<>();
+            Thread reader = new Thread(() -> {
+                try {
+                    output.complete(read(process.process().getInputStream()));
+                } catch (RuntimeException e) {
+                    output.completeExceptionally(e);
+                }
+            }, "tool-output-" + process.pid());
+            reader.setDaemon(true);
+            reader.start();
+            if (!process.waitFor(timeout)) {
                 throw new RestoreException("cannot " + what + ": " + command.get(0) + " did not finish within " + timeout);
             }
             String text = output.get(30, TimeUnit.SECONDS);
-            if (process.exitValue() != 0) {
-                throw new ToolFailedException("cannot " + what + ": " + command.get(0) + " exited with " + process.exitValue() + ": " + tail(text));
+            int exit = process.process().exitValue();
+            if (exit != 0) {
+                throw new ToolFailedException("cannot " + what + ": " + command.get(0) + " exited with " + exit + ": " + tail(text));
             }
             return text;
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IOException("cannot read the output of " + command.get(0) + ": " + e.getMessage(), e);
-        } finally {
-            if (process.isAlive()) {
-                process.destroyForcibly();
-            }
         }
     }
 

@@ -1,19 +1,27 @@
 package io.offsite.backup.source;
 
 import io.offsite.worker.job.JobFailedException;
+import io.offsite.worker.process.ChildProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 
 /**
  * One database of a PostgreSQL server, dumped with {@code pg_dump} (custom format or plain SQL) and streamed
  * from the process: nothing is written to disk. The password goes to the process environment
  * ({@code PGPASSWORD}), never to its command line or to logs.
+ *
+ * <p>{@code pg_dump} waits at most the lock wait timeout ({@code --lock-wait-timeout}, never longer than the run has
+ * left) for the shared locks it takes on every table at the start; a table locked exclusively by another session fails
+ * the backup with {@code LOCK_TIMEOUT}. A run stopped meanwhile (deadline, shutdown) ends {@code pg_dump} and anything
+ * it started before the run returns ({@link ChildProcess}): the termination signal makes it cancel its query on the
+ * server, so neither the process nor its session outlives the run.
  */
 public final class PostgresSource implements SnapshotSource {
 
@@ -28,6 +36,11 @@ public final class PostgresSource implements SnapshotSource {
         }
     }
 
+    /** How long {@code pg_dump} waits for a table lock by default. */
+    public static final Duration DEFAULT_LOCK_WAIT_TIMEOUT = Duration.ofMinutes(2);
+    /** How long {@code pg_dump} may take to end (and cancel its query) after the termination signal before it is killed. */
+    static final Duration TERMINATION_GRACE = Duration.ofSeconds(5);
+
     private final String sourceName;
     private final Connection connection;
     private final List<String> databases;
@@ -35,16 +48,27 @@ public final class PostgresSource implements SnapshotSource {
     private final String pgDump;
     private final String database;
     private final boolean split;
+    private final Duration lockWaitTimeout;
 
     public PostgresSource(String sourceName, Connection connection, List<String> databases, Format format, String pgDump) {
-        this(sourceName, connection, databases, format, pgDump, databases.size() == 1 ? databases.get(0) : null, false);
+        this(sourceName, connection, databases, format, pgDump, DEFAULT_LOCK_WAIT_TIMEOUT);
+    }
+
+    /** @param lockWaitTimeout how long {@code pg_dump} waits for a table lock (capped by what the run has left) */
+    public PostgresSource(String sourceName, Connection connection, List<String> databases, Format format, String pgDump,
+                          Duration lockWaitTimeout) {
+        this(sourceName, connection, databases, format, pgDump, databases.size() == 1 ? databases.get(0) : null, false, lockWaitTimeout);
     }
 
     private PostgresSource(String sourceName, Connection connection, List<String> databases, Format format, String pgDump,
-                           String database, boolean split) {
+                           String database, boolean split, Duration lockWaitTimeout) {
         if (databases.isEmpty()) {
             throw new IllegalArgumentException("PostgreSQL source '" + sourceName + "' lists no databases");
         }
+        if (lockWaitTimeout == null || lockWaitTimeout.isNegative() || lockWaitTimeout.isZero()) {
+            throw new IllegalArgumentException("the lock wait timeout of PostgreSQL source '" + sourceName + "' must be positive");
+        }
+        this.lockWaitTimeout = lockWaitTimeout;
         this.sourceName = sourceName;
         this.connection = connection;
         this.databases = List.copyOf(databases);
@@ -61,7 +85,7 @@ public final class PostgresSource implements SnapshotSource {
         }
         List<PostgresSource> units = new ArrayList<>();
         for (String db : databases) {
-            units.add(new PostgresSource(sourceName, connection, List.of(db), format, pgDump, db, true));
+            units.add(new PostgresSource(sourceName, connection, List.of(db), format, pgDump, db, true, lockWaitTimeout));
         }
         return units;
     }
@@ -82,10 +106,17 @@ public final class PostgresSource implements SnapshotSource {
         return -1;
     }
 
-    List<String> command() {
+    /** The lock wait of a run with {@code remaining} time left: the configured one, or less when the run has less left. */
+    Duration lockWait(Optional<Duration> remaining) {
+        Duration wait = remaining.filter(r -> r.compareTo(lockWaitTimeout) < 0).orElse(lockWaitTimeout);
+        return wait.toMillis() < 1 ? Duration.ofMillis(1) : wait; // 0 would mean no limit
+    }
+
+    List<String> command(Duration lockWait) {
         List<String> command = new ArrayList<>(List.of(pgDump,
                 "--host=" + connection.host(), "--port=" + connection.port(), "--username=" + connection.user(),
                 "--dbname=" + database, "--no-password",
+                "--lock-wait-timeout=" + lockWait.toMillis(),
                 format == Format.CUSTOM ? "--format=custom" : "--format=plain"));
         if (format == Format.CUSTOM) {
             // the custom format compresses by itself; the pipeline compresses, so store it uncompressed
@@ -96,34 +127,47 @@ public final class PostgresSource implements SnapshotSource {
 
     @Override
     public Snapshot take() throws IOException {
+        return take(Optional.empty());
+    }
+
+    @Override
+    public Snapshot take(Optional<Duration> remaining) throws IOException {
         if (database == null) {
             throw new IllegalStateException("take() on a multi-database source; back up each of units()");
         }
-        ProcessBuilder builder = new ProcessBuilder(command());
+        Duration lockWait = lockWait(remaining);
+        ProcessBuilder builder = new ProcessBuilder(command(lockWait));
         Map<String, String> env = builder.environment();
         env.put("PGPASSWORD", connection.password() == null ? "" : connection.password());
         env.put("PGCONNECT_TIMEOUT", "10");
         env.put("PGAPPNAME", "offsite-backup");
-        Process process;
+        ChildProcess process;
         try {
-            process = builder.start();
+            process = ChildProcess.start(builder, TERMINATION_GRACE);
         } catch (IOException e) {
             throw new JobFailedException("PG_DUMP_MISSING", "cannot run '" + pgDump + "' for source '" + sourceName
                     + "': " + e.getMessage() + ". Install the PostgreSQL client tools (version at least the server's) or set pg-dump-path.", false, e);
         }
-        return new DumpSnapshot(process);
+        try {
+            return new DumpSnapshot(process, lockWait);
+        } catch (IOException | RuntimeException e) {
+            process.close();
+            throw e;
+        }
     }
 
     private final class DumpSnapshot implements Snapshot {
-        private final Process process;
+        private final ChildProcess process;
+        private final Duration lockWait;
         private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         private final Thread stderrReader;
 
-        DumpSnapshot(Process process) throws IOException {
+        DumpSnapshot(ChildProcess process, Duration lockWait) throws IOException {
             this.process = process;
-            process.getOutputStream().close();
+            this.lockWait = lockWait;
+            process.process().getOutputStream().close();
             this.stderrReader = new Thread(() -> {
-                try (InputStream err = process.getErrorStream()) {
+                try (InputStream err = process.process().getErrorStream()) {
                     byte[] buffer = new byte[4096];
                     int n;
                     while ((n = err.read(buffer)) != -1) {
@@ -141,9 +185,10 @@ public final class PostgresSource implements SnapshotSource {
             this.stderrReader.start();
         }
 
+        /** The dump as {@code pg_dump} writes it; a read blocked while the run is stopped ends with {@link java.io.InterruptedIOException}. */
         @Override
         public InputStream stream() {
-            return process.getInputStream();
+            return process.stdout();
         }
 
         @Override
@@ -154,6 +199,9 @@ public final class PostgresSource implements SnapshotSource {
         @Override
         public void finish() throws InterruptedException {
             int exit = process.waitFor();
+            if (process.stoppedOnInterrupt()) {
+                throw new InterruptedException("the run was stopped while pg_dump of '" + database + "' was running");
+            }
             stderrReader.join(5000);
             if (exit != 0) {
                 String message;
@@ -167,6 +215,10 @@ public final class PostgresSource implements SnapshotSource {
 
         private JobFailedException failure(int exit, String message) {
             String lower = message.toLowerCase();
+            if (lower.contains("lock table") && (lower.contains("statement timeout") || lower.contains("lock timeout"))) {
+                return new JobFailedException("LOCK_TIMEOUT", "pg_dump of '" + database + "' on " + connection + " could not lock a table within "
+                        + lockWait.toMillis() + " ms (lock-wait-timeout): another session holds a conflicting lock; " + message, true);
+            }
             if (lower.contains("server version mismatch")) {
                 return new JobFailedException("PG_DUMP_TOO_OLD", "pg_dump is older than the PostgreSQL server of source '" + sourceName
                         + "': " + message + ". Install a pg_dump at least as new as the server.", false);
@@ -183,16 +235,17 @@ public final class PostgresSource implements SnapshotSource {
                     "pg_dump of '" + database + "' on " + connection + " exited with " + exit + ": " + message, true);
         }
 
+        /** Ends {@code pg_dump} and whatever it started, if still running, and waits for them. */
         @Override
         public void close() {
-            if (process.isAlive()) {
-                process.destroy();
-                try {
-                    if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                        process.destroyForcibly();
-                    }
-                } catch (InterruptedException e) {
-                    process.destroyForcibly();
+            process.close();
+            boolean interrupted = Thread.interrupted();
+            try {
+                stderrReader.join(5000);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } finally {
+                if (interrupted) {
                     Thread.currentThread().interrupt();
                 }
             }

@@ -1,7 +1,9 @@
 package io.offsite.backup.source;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** A configured source that can produce a consistent snapshot of itself. */
 public interface SnapshotSource {
@@ -14,6 +16,14 @@ public interface SnapshotSource {
 
     /** Takes the snapshot. The caller closes it. Responds to interruption by stopping and cleaning up. */
     Snapshot take() throws IOException, InterruptedException;
+
+    /**
+     * Takes the snapshot for a run with {@code remaining} time left before its deadline (empty: none): a source that
+     * waits for locks waits no longer than that.
+     */
+    default Snapshot take(Optional<Duration> remaining) throws IOException, InterruptedException {
+        return take();
+    }
 
     /**
      * The parts backed up separately, each into its own object: the source itself, or one per database of a

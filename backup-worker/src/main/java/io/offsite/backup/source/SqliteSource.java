@@ -31,6 +31,8 @@ public final class SqliteSource implements SnapshotSource {
     private static final int ALL_PAGES = -1;
     private static final int BUSY_SLEEP_MILLIS = 100;
     private static final int BUSY_RETRIES = 300;
+    /** Busy retries per call of the backup API: between calls a stopped run is noticed (every half second). */
+    private static final int BUSY_RETRIES_PER_CALL = 5;
 
     private final String name;
     private final Path path;
@@ -100,15 +102,20 @@ public final class SqliteSource implements SnapshotSource {
             }
             DB db = c.unwrap(SQLiteConnection.class).getDatabase();
             AtomicBoolean completed = new AtomicBoolean();
+            AtomicBoolean stop = new AtomicBoolean();
             Future<?> copy = runner.submit(() -> {
                 // the driver reports progress only after a step that worked; its return code misses failures of the
-                // step itself (a file that is no database, a lock never released), so completion is what counts
-                int rc = db.restore("main", readOnlyUri(), (remaining, pages) -> completed.compareAndSet(false, remaining == 0),
-                        BUSY_SLEEP_MILLIS, BUSY_RETRIES, ALL_PAGES);
-                if (rc != SQLiteErrorCode.SQLITE_OK.code) {
-                    throw new SQLException("backup API returned " + SQLiteErrorCode.getErrorCode(rc));
+                // step itself (a file that is no database, a lock never released), so completion is what counts. A
+                // call waits for a busy source a little while only, so that a stopped run is noticed between calls
+                // (one step copies every page and cannot be interrupted; it runs at disk speed).
+                for (int retries = 0; retries < BUSY_RETRIES && !completed.get() && !stop.get(); retries += BUSY_RETRIES_PER_CALL) {
+                    int rc = db.restore("main", readOnlyUri(), (remaining, pages) -> completed.compareAndSet(false, remaining == 0),
+                            BUSY_SLEEP_MILLIS, BUSY_RETRIES_PER_CALL, ALL_PAGES);
+                    if (rc != SQLiteErrorCode.SQLITE_OK.code) {
+                        throw new SQLException("backup API returned " + SQLiteErrorCode.getErrorCode(rc));
+                    }
                 }
-                if (!completed.get()) {
+                if (!completed.get() && !stop.get()) {
                     throw new SQLException("the copy did not complete: " + whyUnreadable());
                 }
                 return null;
@@ -116,6 +123,7 @@ public final class SqliteSource implements SnapshotSource {
             try {
                 copy.get();
             } catch (InterruptedException e) {
+                stop.set(true);
                 db.interrupt();
                 try {
                     copy.get();

@@ -75,4 +75,35 @@ class SqliteSourceTest {
             assertThat(left.toList()).isEmpty();
         }
     }
+
+    @Test
+    void anInterruptStopsACopyWaitingForALockedSourceAndLeavesNoTempFile() throws Exception {
+        Path db = dir.resolve("locked.db");
+        create(db, 4096, "delete", 1_000);
+        SqliteSource source = new SqliteSource("s", db, dir.resolve("tmp"), 0);
+        try (Connection writer = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = writer.createStatement()) {
+            s.execute("BEGIN EXCLUSIVE"); // in rollback-journal mode the copy waits (up to 30 s) for this writer
+            java.util.concurrent.CompletableFuture<Throwable> ended = new java.util.concurrent.CompletableFuture<>();
+            Thread backup = new Thread(() -> {
+                try (Snapshot snapshot = source.take()) {
+                    ended.complete(null);
+                } catch (Throwable e) {
+                    ended.complete(e);
+                }
+            });
+            backup.start();
+            Thread.sleep(500);
+
+            long interruptedAt = System.nanoTime();
+            backup.interrupt();
+            Throwable failure = ended.get(20, java.util.concurrent.TimeUnit.SECONDS);
+
+            assertThat(failure).isInstanceOf(InterruptedException.class);
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - interruptedAt)).isLessThan(java.time.Duration.ofSeconds(2));
+            s.execute("ROLLBACK");
+        }
+        try (var left = Files.list(dir.resolve("tmp"))) {
+            assertThat(left.toList()).isEmpty();
+        }
+    }
 }

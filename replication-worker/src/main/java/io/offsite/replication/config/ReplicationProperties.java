@@ -48,7 +48,7 @@ public record ReplicationProperties(
         @NotNull Map<String, @Valid Source> sources) {
 
     public ReplicationProperties {
-        postgres = postgres == null ? new Postgres(null, null, 0, null, null, null, null) : postgres;
+        postgres = postgres == null ? new Postgres(null, null, 0, null, null, null, null, null, null) : postgres;
         keepIdle = keepIdle == null ? PostgresTarget.DEFAULT_KEEP_IDLE : keepIdle;
         batchSize = batchSize == 0 ? 100 : batchSize;
         unitBatches = unitBatches == 0 ? 100 : unitBatches;
@@ -76,9 +76,13 @@ public record ReplicationProperties(
      * @param user login role
      * @param password its password (never logged)
      * @param connectTimeout how long connecting may take
+     * @param statementTimeout longest a statement may run ({@code statement_timeout}; a read waits for the server this
+     *        long and 30 s more); never longer than the run has left
+     * @param lockTimeout longest a statement may wait for a lock another session holds ({@code lock_timeout}); never
+     *        longer than the run has left
      */
     public record Postgres(String url, String host, @Min(0) @Max(65535) int port, String database, String user, String password,
-                           Duration connectTimeout) {
+                           Duration connectTimeout, Duration statementTimeout, Duration lockTimeout) {
 
         public Postgres {
             host = host == null || host.isBlank() ? "127.0.0.1" : host;
@@ -87,11 +91,13 @@ public record ReplicationProperties(
             user = user == null || user.isBlank() ? "pokemon" : user;
             password = password == null ? "" : password;
             connectTimeout = connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout;
+            statementTimeout = statementTimeout == null ? PostgresSettings.DEFAULT_STATEMENT_TIMEOUT : statementTimeout;
+            lockTimeout = lockTimeout == null ? PostgresSettings.DEFAULT_LOCK_TIMEOUT : lockTimeout;
         }
 
         public PostgresSettings settings() {
             String jdbcUrl = url != null && !url.isBlank() ? url : "jdbc:postgresql://" + host + ":" + port + "/" + database;
-            return new PostgresSettings(jdbcUrl, user, password, connectTimeout);
+            return new PostgresSettings(jdbcUrl, user, password, connectTimeout, statementTimeout, lockTimeout);
         }
 
         @Override

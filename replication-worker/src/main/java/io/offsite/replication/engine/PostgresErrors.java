@@ -22,6 +22,12 @@ final class PostgresErrors {
         if (state.equals("3D000") || state.startsWith("42")) {
             return Kind.TARGET_REFUSED;
         }
+        if (state.equals("55P03")) {
+            return Kind.LOCK_TIMEOUT;
+        }
+        if (state.equals("57014")) {
+            return Kind.STATEMENT_TIMEOUT;
+        }
         return Kind.TARGET_ERROR;
     }
 
@@ -39,8 +45,13 @@ final class PostgresErrors {
 
     static ReplicationException during(SQLException e, PostgresSettings target, String doing) {
         Kind kind = kind(e);
+        String limit = switch (kind) {
+            case LOCK_TIMEOUT -> " (lock-timeout " + target.lockTimeout() + " or the run's deadline: another session holds a conflicting lock)";
+            case STATEMENT_TIMEOUT -> " (statement-timeout " + target.statementTimeout() + " or the run's deadline)";
+            default -> "";
+        };
         return new ReplicationException(kind, "PostgreSQL at " + target.describe() + " failed while " + doing + ": "
-                + target.redact(reason(e)));
+                + target.redact(reason(e)) + limit);
     }
 
     /** PostgreSQL's own message (without the row detail), or the driver's message. */

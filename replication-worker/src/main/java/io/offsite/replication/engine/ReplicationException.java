@@ -10,6 +10,10 @@ public class ReplicationException extends RuntimeException {
         TARGET_AUTHENTICATION(false),
         /** PostgreSQL reported an error that is not about a single row. */
         TARGET_ERROR(true),
+        /** A statement waited longer than the lock timeout for a lock another session holds: worth retrying later. */
+        LOCK_TIMEOUT(true),
+        /** A statement ran longer than the statement timeout (or was cancelled): worth retrying later. */
+        STATEMENT_TIMEOUT(true),
         /** PostgreSQL refused the statement itself (permissions, schema): a retry cannot help. */
         TARGET_REFUSED(false),
         /** The SQLite file does not exist. */

@@ -47,10 +47,22 @@ public final class Replicator {
 
     public ReplicationReport replicate(SourceSpec source, Mode mode, String runId, ReplicationListener listener)
             throws InterruptedException {
+        return replicate(source, mode, runId, Optional.empty(), listener);
+    }
+
+    /**
+     * Replicates {@code source} for a run that must end by {@code deadline} (empty: none): PostgreSQL's statement and
+     * lock timeouts never reach past it, and an interrupt of the calling thread (the deadline, a shutdown) cancels the
+     * statement PostgreSQL is running, so the run ends with {@link InterruptedException}, its transaction rolled back
+     * and its connection closed.
+     */
+    public ReplicationReport replicate(SourceSpec source, Mode mode, String runId, Optional<Instant> deadline, ReplicationListener listener)
+            throws InterruptedException {
         Instant started = clock.instant();
         listener.info("Starting replication to PostgreSQL");
-        Connection pg = target.connect();
+        Connection pg = target.connect(deadline.map(d -> Duration.between(started, d)));
         boolean committed = false;
+        CancelOnInterrupt watch = CancelOnInterrupt.watch(pg);
         try {
             listener.info("Verifying PostgreSQL connectivity... OK");
             try (SqliteSnapshot sqlite = sources.open(source.path())) {
@@ -94,18 +106,36 @@ public final class Replicator {
                 return report;
             }
         } catch (SQLException e) {
+            if (watch.fired() || Thread.currentThread().isInterrupted()) {
+                throw stopped(e);
+            }
             throw PostgresErrors.during(e, target.settings(), "replicating " + source.name());
+        } catch (ReplicationException e) {
+            if (watch.fired() || Thread.currentThread().isInterrupted()) {
+                throw stopped(e);
+            }
+            throw e;
         } finally {
-            finish(pg, committed);
+            watch.close();
+            finish(pg, committed && !watch.fired());
         }
     }
 
-    /** A committed run's connection goes back to the target (which may keep it for the next run); any other is closed. */
-    private void finish(Connection pg, boolean committed) {
-        if (committed) {
+    private static InterruptedException stopped(Exception cause) {
+        InterruptedException stopped = new InterruptedException("replication stopped: " + cause.getMessage());
+        stopped.initCause(cause);
+        return stopped;
+    }
+
+    /**
+     * A committed run's connection goes back to the target (which may keep it for the next run); any other is closed,
+     * which ends (rolls back) whatever the run had written: a cancelled one is never kept.
+     */
+    private void finish(Connection pg, boolean keep) {
+        if (keep) {
             target.release(pg);
         } else {
-            IdleConnections.closeQuietly(pg); // closing ends (rolls back) whatever the run had written
+            IdleConnections.closeQuietly(pg);
         }
     }
 

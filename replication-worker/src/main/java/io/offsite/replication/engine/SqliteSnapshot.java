@@ -23,8 +23,17 @@ import org.sqlite.SQLiteConfig;
  * A read-only view of a SQLite file inside one read transaction: every schema read, count and row read of a run
  * sees the same snapshot, so rows written meanwhile never produce a torn copy (WAL mode: writers go on; rollback
  * mode: writers wait for the run).
+ *
+ * <p>Opening waits up to {@value #BUSY_WAIT_MILLIS} ms for a writer that holds the file locked (rollback mode), in short
+ * waits between which an interrupt of the run's thread is noticed: SQLite's own busy wait ignores interrupts.
  */
 public final class SqliteSnapshot implements AutoCloseable {
+
+    /** How long starting a read waits for a writer that holds the file locked. */
+    static final int BUSY_WAIT_MILLIS = 30_000;
+    /** SQLite's busy timeout: how long one attempt waits before the run's thread is looked at again. */
+    private static final int BUSY_STEP_MILLIS = 200;
+    private static final int SQLITE_BUSY = 5;
 
     /** Receives the rows of a table one by one. */
     public interface RowSink {
@@ -61,23 +70,34 @@ public final class SqliteSnapshot implements AutoCloseable {
         }
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
-        config.setBusyTimeout(30_000);
+        config.setBusyTimeout(BUSY_STEP_MILLIS);
         // up to 32 MiB of pages stay in memory: a table read twice (its extent, then its rows) is read from the file
         // once when it fits, and a kept connection finds them again in the next run if the file did not change
         config.setCacheSize(-32_768);
-        Connection connection = null;
-        try {
-            connection = DriverManager.getConnection("jdbc:sqlite:" + path, config.toProperties());
-            connection.setAutoCommit(false);
-            begin(connection);
-            return new SqliteSnapshot(path, connection, release);
-        } catch (SQLException e) {
-            IdleConnections.closeQuietly(connection);
-            throw new ReplicationException(Kind.SOURCE_ERROR, "cannot read SQLite source " + path + ": " + e.getMessage(), e);
+        long end = System.nanoTime() + BUSY_WAIT_MILLIS * 1_000_000L;
+        while (true) {
+            Connection connection = null;
+            try {
+                connection = DriverManager.getConnection("jdbc:sqlite:" + path, config.toProperties());
+                connection.setAutoCommit(false);
+                begin(connection);
+                return new SqliteSnapshot(path, connection, release);
+            } catch (SQLException e) {
+                IdleConnections.closeQuietly(connection);
+                if ((e.getErrorCode() & 0xff) != SQLITE_BUSY || System.nanoTime() > end) {
+                    throw new ReplicationException(Kind.SOURCE_ERROR, "cannot read SQLite source " + path + ": " + e.getMessage(), e);
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new ReplicationException(Kind.SOURCE_ERROR, "stopped while waiting for a writer to release the SQLite source " + path, e);
+                }
+            }
         }
     }
 
-    /** The first read starts the read transaction: from here on the snapshot is fixed. */
+    /**
+     * The first read starts the read transaction: from here on the snapshot is fixed (in rollback mode the lock it takes
+     * keeps writers out until the run ends, so no later read waits).
+     */
     private static void begin(Connection connection) throws SQLException {
         try (var s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_master")) {
             rs.next();

@@ -68,7 +68,7 @@ class ReplicationJobHandler implements JobHandler, DisposableBean {
         Replicator replicator = new Replicator(target, sources, properties.engine(), ctx.clock());
         ReplicationReport report;
         try {
-            report = replicator.replicate(source.spec(sourceName), mode, ctx.runId(), listener(ctx));
+            report = replicator.replicate(source.spec(sourceName), mode, ctx.runId(), ctx.deadline(), listener(ctx));
         } catch (ReplicationException e) {
             throw new JobFailedException(e.kind().name(), e.getMessage(), e.kind().retryable());
         }

@@ -80,4 +80,43 @@ class SqliteSourcesTest {
             }
         }
     }
+
+    @Test
+    void aReadWaitsForAWriterThatHoldsTheFileLockedButAnInterruptEndsTheWait() throws Exception {
+        Path db = database(dir.resolve("locked.db"), "first"); // rollback-journal mode: a writer keeps readers out
+        try (SqliteSources sources = SqliteSources.unkept(); Connection writer = Tables.sqlite(db)) {
+            Tables.execute(writer, "BEGIN EXCLUSIVE");
+            Tables.execute(writer, "UPDATE t SET v = 'second'");
+            java.util.concurrent.CompletableFuture<Object> opened = new java.util.concurrent.CompletableFuture<>();
+            Thread run = new Thread(() -> {
+                try (SqliteSnapshot snapshot = sources.open(db)) {
+                    opened.complete(value(snapshot));
+                } catch (Throwable e) {
+                    opened.complete(e);
+                }
+            });
+            run.start();
+            Thread.sleep(700);
+            Tables.execute(writer, "COMMIT");
+            assertThat(opened.get(10, java.util.concurrent.TimeUnit.SECONDS)).as("waited for the writer").isEqualTo("second");
+
+            Tables.execute(writer, "BEGIN EXCLUSIVE");
+            java.util.concurrent.CompletableFuture<Object> stopped = new java.util.concurrent.CompletableFuture<>();
+            Thread stoppedRun = new Thread(() -> {
+                try (SqliteSnapshot snapshot = sources.open(db)) {
+                    stopped.complete(value(snapshot));
+                } catch (Throwable e) {
+                    stopped.complete(e);
+                }
+            });
+            stoppedRun.start();
+            Thread.sleep(500);
+            long interruptedAt = System.nanoTime();
+            stoppedRun.interrupt();
+            assertThat(stopped.get(10, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOfSatisfying(ReplicationException.class,
+                    e -> assertThat(e.getMessage()).contains("stopped while waiting"));
+            assertThat(Duration.ofNanos(System.nanoTime() - interruptedAt)).isLessThan(Duration.ofSeconds(1));
+            Tables.execute(writer, "ROLLBACK");
+        }
+    }
 }

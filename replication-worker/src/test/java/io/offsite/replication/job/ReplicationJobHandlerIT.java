@@ -80,7 +80,7 @@ class ReplicationJobHandlerIT {
     }
 
     static ReplicationProperties.Postgres postgres(PostgresEndpoint pg, String password) {
-        return new ReplicationProperties.Postgres(null, pg.host(), pg.port(), pg.database(), pg.user(), password, null);
+        return new ReplicationProperties.Postgres(null, pg.host(), pg.port(), pg.database(), pg.user(), password, null, null, null);
     }
 
     @Test
@@ -108,7 +108,7 @@ class ReplicationJobHandlerIT {
     @Test
     void anUnreachableServerFailsRetryable() {
         int port = Ports.freePort();
-        JobCompleted done = run(new ReplicationProperties.Postgres(null, "127.0.0.1", port, "pokemon_tcg", "pokemon", WRONG_PASSWORD, null),
+        JobCompleted done = run(new ReplicationProperties.Postgres(null, "127.0.0.1", port, "pokemon_tcg", "pokemon", WRONG_PASSWORD, null, null, null),
                 Map.of("source", "pokemon-data"));
 
         assertThat(done.getStatus()).isEqualTo(JobStatus.FAILED);
