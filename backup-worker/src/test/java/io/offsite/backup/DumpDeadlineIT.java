@@ -111,6 +111,8 @@ class DumpDeadlineIT {
             await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
                     assertThat(dumpSessions(observer)).as("pg_dump sessions left on the server").isZero());
             assertThat(store.list("locked-backups/")).as("nothing published").isEmpty();
+            assertThat(store.openUploads("_incoming/locked-backups/")).as("no upload left open").isEmpty();
+            assertThat(store.list("_incoming/locked-backups/")).as("no staging object left").isEmpty();
         }
     }
 }

@@ -42,7 +42,7 @@ public record BackupProperties(
         verify = verify == null ? Verify.CHECKSUM : verify;
         sidecar = sidecar == null ? Boolean.TRUE : sidecar;
         progressInterval = progressInterval == null ? Duration.ofSeconds(5) : progressInterval;
-        postgres = postgres == null ? new Postgres(null, 0, null, null, null, null) : postgres;
+        postgres = postgres == null ? new Postgres(null, 0, null, null, null, null, null) : postgres;
     }
 
     /**
@@ -50,13 +50,15 @@ public record BackupProperties(
      * {@code POSTGRES_PASSWORD}, {@code POSTGRES_DB}); a source may override each value. The database is the one a
      * source dumps when it lists none.
      */
-    public record Postgres(String host, int port, String user, String password, String database, String pgDumpPath) {
+    public record Postgres(String host, int port, String user, String password, String database, String pgDumpPath,
+                           Duration lockWaitTimeout) {
         public Postgres {
             host = host == null ? "127.0.0.1" : host;
             port = port == 0 ? 5432 : port;
             user = user == null ? "postgres" : user;
             database = database == null || database.isBlank() ? null : database.strip();
             pgDumpPath = pgDumpPath == null ? "pg_dump" : pgDumpPath;
+            lockWaitTimeout = lockWaitTimeout == null ? io.offsite.backup.source.PostgresSource.DEFAULT_LOCK_WAIT_TIMEOUT : lockWaitTimeout;
         }
 
         @Override

@@ -139,7 +139,7 @@ class BackupJobHandler implements JobHandler {
         ctx.info("Source: {}{}", unit.location(), sourceSize >= 0 ? " (" + Sizes.human(sourceSize) + ")" : "");
         Instant started = ctx.clock().instant();
         BackupStream stream = new BackupStream(ctx.clock(), properties.progressInterval());
-        try (SnapshotRelease release = new SnapshotRelease(unit.take()); MultipartUpload upload = store.startUpload(key, ctx.runId())) {
+        try (SnapshotRelease release = new SnapshotRelease(unit.take(ctx.remaining())); MultipartUpload upload = store.startUpload(key, ctx.runId())) {
             Snapshot snapshot = release.snapshot();
             ctx.checkCancelled();
             if (codec.compression() == Compression.NONE) {

@@ -67,7 +67,7 @@ class Sources {
                             + " database is set (POSTGRES_DB or offsite.backup.postgres.database)");
                 }
                 yield new PostgresSource(name, connection, databases, format,
-                        source.pgDumpPath() != null ? source.pgDumpPath() : defaults.pgDumpPath());
+                        source.pgDumpPath() != null ? source.pgDumpPath() : defaults.pgDumpPath(), defaults.lockWaitTimeout());
             }
         };
     }

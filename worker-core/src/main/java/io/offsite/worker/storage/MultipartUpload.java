@@ -136,11 +136,20 @@ public final class MultipartUpload extends OutputStream {
             inFlight.cancel(true);
         }
         uploader.shutdownNow();
-        if (uploadId != null) {
-            store.abortQuietly(staging, uploadId);
-            uploadId = null;
+        // a run stopped at its deadline aborts from an interrupted thread, and the SDK refuses every call from one:
+        // clear the flag for the two cleanup calls and set it again, or the parts would stay in the store
+        boolean interrupted = Thread.interrupted();
+        try {
+            if (uploadId != null) {
+                store.abortQuietly(staging, uploadId);
+                uploadId = null;
+            }
+            store.deleteQuietly(staging);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
-        store.deleteQuietly(staging);
     }
 
     /** Closing without {@link #complete} aborts: an upload is never left half-done. */
