@@ -123,9 +123,8 @@ public final class SchedulerCore {
 
     /** Folds a start seen at {@code seenAt}; returns why it was ignored, if it was. */
     public Optional<Ignored> onStarted(JobStarted started, Instant seenAt) {
-        Optional<Ignored> ignored = checkNames(started.getRunId(), started.getJobName())
-                .or(() -> checkJob(started.getJobName(), started.getJobType()))
-                .or(() -> checkAttempt(started.getJobName(), started.getAttempt()));
+        Optional<Ignored> ignored = checkEvent(started.getRunId(), started.getJobName(), started.getJobType(),
+                started.getAttempt());
         if (ignored.isPresent()) {
             return ignored;
         }
@@ -140,9 +139,8 @@ public final class SchedulerCore {
 
     /** Folds a completion seen at {@code seenAt}; returns why it was ignored, if it was. */
     public Optional<Ignored> onCompleted(JobCompleted completion, Instant seenAt) {
-        Optional<Ignored> ignored = checkNames(completion.getRunId(), completion.getJobName())
-                .or(() -> checkJob(completion.getJobName(), completion.getJobType()))
-                .or(() -> checkAttempt(completion.getJobName(), completion.getAttempt()));
+        Optional<Ignored> ignored = checkEvent(completion.getRunId(), completion.getJobName(), completion.getJobType(),
+                completion.getAttempt());
         if (ignored.isPresent()) {
             return ignored;
         }
@@ -169,9 +167,12 @@ public final class SchedulerCore {
         return Optional.empty();
     }
 
-    private Optional<Ignored> checkNames(String runId, String jobName) {
+    /** Why a start or completion is ignored: its identifiers, its job or its attempt; empty when it may be folded. */
+    private Optional<Ignored> checkEvent(String runId, String jobName, String jobType, int attempt) {
         return limits.checkIdentifier("runId", runId).or(() -> limits.checkIdentifier("jobName", jobName))
-                .map(v -> new Ignored(v.reason(), v.detail()));
+                .map(v -> new Ignored(v.reason(), v.detail()))
+                .or(() -> checkJob(jobName, jobType))
+                .or(() -> checkAttempt(jobName, attempt));
     }
 
     private Optional<Ignored> checkJob(String jobName, String jobType) {
