@@ -11,6 +11,7 @@ import io.offsite.rotation.RotationWorkerApplication;
 import io.offsite.scheduler.SchedulerApplication;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -128,6 +129,11 @@ final class LocalSystem implements AutoCloseable {
         } catch (AccessDeniedException e) {
             throw new UsageException("cannot write to the data folder " + data + ": permission denied. "
                     + "Choose another folder with --data DIR (or OFFSITE_DATA_DIR), or fix its permissions.");
+        } catch (FileSystemException e) {
+            // not a folder, a read-only file system, no space: say which path and what the system answered
+            throw new UsageException("cannot write to the data folder " + data + ": " + e.getFile()
+                    + (e.getReason() == null ? "" : " (" + e.getReason() + ")")
+                    + ". Choose another folder with --data DIR (or OFFSITE_DATA_DIR).");
         }
     }
 

@@ -90,8 +90,12 @@ class DeadlineIT {
     }
 
     ReplicationProperties properties(Duration lockTimeout) {
+        return properties(null, lockTimeout);
+    }
+
+    ReplicationProperties properties(Duration statementTimeout, Duration lockTimeout) {
         ReplicationProperties.Postgres postgres = new ReplicationProperties.Postgres(null, pg.host(), pg.port(), pg.database(), pg.user(),
-                pg.password(), null, null, lockTimeout);
+                pg.password(), null, statementTimeout, lockTimeout);
         // keep-idle 2 minutes: a clean run's connection would stay; a stopped one must not
         return new ReplicationProperties(postgres, 100, 10, null, 5, null, null, Duration.ofMinutes(2),
                 Map.of("pokemon-data", new ReplicationProperties.Source(db, List.of(), "updated_at", Mode.FULL, false, null, Map.of())));
@@ -147,6 +151,30 @@ class DeadlineIT {
             assertThat(done.getRetryable()).isTrue();
             assertThat(done.getError().getType()).isEqualTo("LOCK_TIMEOUT");
             assertThat(done.getError().getMessage()).contains("lock").contains("lock-timeout PT1S");
+            assertThat(Duration.between(started, Instant.now())).isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void aStatementPastTheStatementTimeoutFailsTheRunRetryablyWithTheReason() throws Exception {
+        // a slow target: every write to sets waits five seconds in a trigger, as a busy or misconfigured server would
+        try (Connection admin = pg.connect()) {
+            Tables.execute(admin, "CREATE FUNCTION slow_write() RETURNS trigger LANGUAGE plpgsql AS "
+                    + "$$ BEGIN PERFORM pg_sleep(5); RETURN NULL; END $$");
+            Tables.execute(admin, "CREATE TRIGGER slow_sets AFTER INSERT OR UPDATE ON sets FOR EACH STATEMENT EXECUTE FUNCTION slow_write()");
+        }
+        try (var sqlite = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db); var s = sqlite.createStatement()) {
+            s.executeUpdate("UPDATE sets SET name = name || ' (changed)'"); // something to send
+        }
+        try (Connection observer = pg.connect()) {
+            Instant started = Instant.now();
+
+            JobCompleted done = run(properties(Duration.ofSeconds(1), null), started.plusSeconds(60), observer);
+
+            assertThat(done.getStatus()).as("%s", done).isEqualTo(JobStatus.FAILED);
+            assertThat(done.getRetryable()).isTrue();
+            assertThat(done.getError().getType()).isEqualTo("STATEMENT_TIMEOUT");
+            assertThat(done.getError().getMessage()).contains("statement-timeout PT1S");
             assertThat(Duration.between(started, Instant.now())).isLessThan(Duration.ofSeconds(10));
         }
     }
