@@ -1,10 +1,11 @@
 package io.offsite.scheduler.cron;
 
-import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.Year;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -29,7 +30,14 @@ import java.util.Objects;
  *       both passes.</li>
  * </ul>
  * Day-of-month and day-of-week combine as in crontab: when both are restricted a day matching
- * either fires. Instances are immutable; {@link #next(Instant)} is a pure function.
+ * either fires; when either is {@code *} (or {@code ?}, or a step over {@code *} such as
+ * {@code *}{@code /7}) a day must match both.
+ *
+ * <p>There is no search horizon: dates and weekdays repeat every 400 years, so {@link #parse} rejects
+ * an expression that no date of one 400-year cycle fits (February 30th, April 31st) and
+ * {@link #next(Instant)} of any accepted one always finds its next fire, skipping months and days
+ * that cannot match rather than walking through them. Instances are immutable; {@link #next(Instant)}
+ * is a pure function.
  */
 public final class CronSchedule {
 
@@ -44,7 +52,10 @@ public final class CronSchedule {
     private static final List<String> MONTHS =
             List.of("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC");
     private static final List<String> DAYS = List.of("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT");
-    private static final int SEARCH_YEARS = 8;
+    /** The Gregorian calendar repeats its dates and weekdays every 400 years, which are this many days. */
+    private static final int CYCLE_YEARS = 400;
+    private static final long CYCLE_DAYS = 146_097;
+    private static final LocalDate CYCLE_START = LocalDate.of(2000, 1, 1);
 
     private final String expression;
     private final ZoneId zone;
@@ -54,6 +65,9 @@ public final class CronSchedule {
     private final CronField daysOfMonth;
     private final CronField months;
     private final CronField daysOfWeek;
+    /** Both day fields restricted: a day matching either fires (crontab); otherwise a day must match both. */
+    private final boolean dayOfMonthOrWeek;
+    private final LocalTime firstTime;
 
     private CronSchedule(String expression, ZoneId zone, String[] f) {
         this.expression = expression;
@@ -64,6 +78,8 @@ public final class CronSchedule {
         this.daysOfMonth = CronField.parse("day-of-month", f[3], 1, 31, null);
         this.months = CronField.parse("month", f[4], 1, 12, MONTHS);
         this.daysOfWeek = CronField.parse("day-of-week", f[5], 0, 7, DAYS).foldSunday();
+        this.dayOfMonthOrWeek = !daysOfMonth.unrestricted() && !daysOfWeek.unrestricted();
+        this.firstTime = nextTime(0, 0, 0);
     }
 
     /** Parses {@code expression} for {@code zone}; throws {@link InvalidCronException} naming the bad field. */
@@ -91,8 +107,10 @@ public final class CronSchedule {
                     + " fields, expected 5 (minute hour day-of-month month day-of-week) or 6 (with leading seconds)");
         }
         CronSchedule schedule = new CronSchedule(expression.trim(), zone, fields);
-        if (schedule.nextLocal(LocalDateTime.of(2000, 1, 1, 0, 0).minusSeconds(1), SEARCH_YEARS * 4) == null) {
-            throw new InvalidCronException("'" + expression + "' never fires");
+        // every field allows some value, so every matching day has a fire; one full cycle decides whether any day matches
+        if (schedule.nextDay(CYCLE_START, CYCLE_START.plusYears(CYCLE_YEARS)) == null) {
+            throw new InvalidCronException("'" + expression + "' never fires: no date has a day of month, month and day of"
+                    + " week it allows");
         }
         return schedule;
     }
@@ -105,7 +123,11 @@ public final class CronSchedule {
         return zone;
     }
 
-    /** The first fire instant strictly after {@code after}, or {@code null} when there is none. */
+    /**
+     * The first fire instant strictly after {@code after}, however far ahead it is (up to 40 years for
+     * the rarest schedules, such as February 29th on a Sunday); {@code null} only past the last date
+     * {@link LocalDate} can hold.
+     */
     public Instant next(Instant after) {
         ZoneRules rules = zone.getRules();
         long shift = dstShiftSeconds(rules, after);
@@ -113,7 +135,7 @@ public final class CronSchedule {
         Instant best = null;
         LocalDateTime bestLocal = null;
         while (true) {
-            LocalDateTime local = nextLocal(cursor, SEARCH_YEARS);
+            LocalDateTime local = nextLocal(cursor);
             if (local == null || (bestLocal != null && local.isAfter(bestLocal.plusSeconds(shift)))) {
                 return best;
             }
@@ -194,51 +216,122 @@ public final class CronSchedule {
         return hours.unrestricted() ? List.of(earlier, later) : List.of(earlier);
     }
 
-    private LocalDateTime nextLocal(LocalDateTime after, int years) {
-        LocalDateTime t = after.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
-        LocalDateTime limit = after.plusYears(years);
-        while (t.isBefore(limit)) {
-            if (!months.matches(t.getMonthValue())) {
-                t = t.toLocalDate().withDayOfMonth(1).plusMonths(1).atStartOfDay();
-                continue;
+    /** The first local date-time strictly after {@code after} that fits every field; null only past the last date. */
+    private LocalDateTime nextLocal(LocalDateTime after) {
+        LocalDateTime start = after.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+        LocalDate date = start.toLocalDate();
+        LocalTime from = start.toLocalTime();
+        // a matching day recurs within every cycle, so one cycle after each of the (at most two) days tried suffices
+        LocalDate until = date.getYear() < Year.MAX_VALUE - 2 * CYCLE_YEARS ? date.plusDays(CYCLE_DAYS + 1) : LocalDate.MAX;
+        while (true) {
+            LocalDate day = nextDay(date, until);
+            if (day == null) {
+                return null;
             }
-            if (!dayMatches(t.toLocalDate())) {
-                t = t.toLocalDate().plusDays(1).atStartOfDay();
-                continue;
+            LocalTime time = day.equals(date) ? nextTime(from.getHour(), from.getMinute(), from.getSecond()) : firstTime;
+            if (time != null) {
+                return day.atTime(time);
             }
-            int hour = hours.nextFrom(t.getHour());
-            if (hour < 0) {
-                t = t.toLocalDate().plusDays(1).atStartOfDay();
-                continue;
+            if (day.equals(LocalDate.MAX)) {
+                return null;
             }
-            if (hour != t.getHour()) {
-                t = t.toLocalDate().atTime(hour, 0);
-            }
-            int minute = minutes.nextFrom(t.getMinute());
-            if (minute < 0) {
-                t = t.truncatedTo(ChronoUnit.HOURS).plusHours(1);
-                continue;
-            }
-            if (minute != t.getMinute()) {
-                t = t.truncatedTo(ChronoUnit.HOURS).withMinute(minute);
-            }
-            int second = seconds.nextFrom(t.getSecond());
-            if (second < 0) {
-                t = t.truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
-                continue;
-            }
-            return t.withSecond(second);
+            date = day.plusDays(1);
+            from = LocalTime.MIDNIGHT;
         }
-        return null;
     }
 
-    private boolean dayMatches(LocalDate date) {
-        boolean dom = daysOfMonth.matches(date.getDayOfMonth());
-        boolean dow = daysOfWeek.matches(date.getDayOfWeek() == DayOfWeek.SUNDAY ? 0 : date.getDayOfWeek().getValue());
-        if (daysOfMonth.unrestricted() || daysOfWeek.unrestricted()) {
-            return dom && dow;
+    /**
+     * The first day in {@code [from, until)} whose month, day of month and day of week fit, or null.
+     * Skips months the month field excludes in one step and tries only the days the day fields can
+     * allow, so even a schedule that fires once in decades is found in a few thousand steps.
+     */
+    private LocalDate nextDay(LocalDate from, LocalDate until) {
+        if (from.isBefore(until) && months.matches(from.getMonthValue())
+                && dayMatches(from.getDayOfMonth(), from.getDayOfWeek().getValue() % 7)) {
+            return from;
         }
-        return dom || dow;
+        int year = from.getYear();
+        int month = from.getMonthValue();
+        int day = from.getDayOfMonth();
+        while (true) {
+            int allowed = months.nextFrom(month);
+            if (allowed < 0) {
+                year++;
+                month = months.nextFrom(1);
+                day = 1;
+            } else if (allowed != month) {
+                month = allowed;
+                day = 1;
+            }
+            if (year > until.getYear()) {
+                return null;
+            }
+            LocalDate start = LocalDate.of(year, month, day);
+            if (!start.isBefore(until)) {
+                return null;
+            }
+            int length = start.lengthOfMonth();
+            int firstWeekday = start.getDayOfWeek().getValue() % 7;
+            // when a day must match both fields, only the days of month allowed are worth a look
+            int d = dayOfMonthOrWeek ? day : daysOfMonth.nextFrom(day);
+            while (d > 0 && d <= length) {
+                if (dayMatches(d, (firstWeekday + d - day) % 7)) {
+                    LocalDate found = start.withDayOfMonth(d);
+                    return found.isBefore(until) ? found : null;
+                }
+                d = dayOfMonthOrWeek ? d + 1 : daysOfMonth.nextFrom(d + 1);
+            }
+            if (month == 12) {
+                year++;
+                month = 1;
+            } else {
+                month++;
+            }
+            day = 1;
+        }
+    }
+
+    /** The first time of day at or after {@code hour:minute:second} that fits the time fields, or null. */
+    private LocalTime nextTime(int hour, int minute, int second) {
+        int h = hour;
+        int m = minute;
+        int s = second;
+        while (true) {
+            int nextHour = hours.nextFrom(h);
+            if (nextHour < 0) {
+                return null;
+            }
+            if (nextHour != h) {
+                h = nextHour;
+                m = 0;
+                s = 0;
+            }
+            int nextMinute = minutes.nextFrom(m);
+            if (nextMinute < 0) {
+                h++;
+                m = 0;
+                s = 0;
+                continue;
+            }
+            if (nextMinute != m) {
+                m = nextMinute;
+                s = 0;
+            }
+            int nextSecond = seconds.nextFrom(s);
+            if (nextSecond < 0) {
+                m++;
+                s = 0;
+                continue;
+            }
+            return LocalTime.of(h, m, nextSecond);
+        }
+    }
+
+    /** Whether a day fits the day fields; {@code dayOfWeek} counts from 0 for Sunday. */
+    private boolean dayMatches(int dayOfMonth, int dayOfWeek) {
+        boolean dom = daysOfMonth.matches(dayOfMonth);
+        boolean dow = daysOfWeek.matches(dayOfWeek);
+        return dayOfMonthOrWeek ? dom || dow : dom && dow;
     }
 
     @Override
