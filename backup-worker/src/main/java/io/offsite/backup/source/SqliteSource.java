@@ -170,10 +170,19 @@ public final class SqliteSource implements SnapshotSource {
      */
     private void requireRoomFor(Path target, long expectedBytes) throws IOException {
         long written = SpaceLedger.treeSize(target);
-        long free = temp.ledger().freeBytes();
+        long free = freeBytes(target);
         if (free < Math.max(expectedBytes - written, MIN_ROOM_BYTES)) {
             throw InsufficientDiskSpaceException.whileWriting(target.getParent(), free, String.format(
                     "the SQLite page copy of %s (%d of about %d bytes written)", path, written, expectedBytes), null);
+        }
+    }
+
+    /** The free bytes of the disk that holds {@code target} now (-1 when it cannot be read). */
+    private static long freeBytes(Path target) {
+        try {
+            return Files.getFileStore(target.getParent()).getUsableSpace();
+        } catch (IOException e) {
+            return -1;
         }
     }
 
@@ -183,12 +192,7 @@ public final class SqliteSource implements SnapshotSource {
             return new JobFailedException(InsufficientDiskSpaceException.REASON, full.getMessage(), true, full);
         }
         if (DiskFull.caused(cause)) {
-            long free;
-            try {
-                free = temp.ledger().freeBytes();
-            } catch (IOException e) {
-                free = -1;
-            }
+            long free = freeBytes(target);
             InsufficientDiskSpaceException full = InsufficientDiskSpaceException.whileWriting(target.getParent(), free,
                     "the SQLite page copy of " + path + " (" + cause.getMessage() + ")", cause);
             return new JobFailedException(InsufficientDiskSpaceException.REASON, full.getMessage(), true, full);
