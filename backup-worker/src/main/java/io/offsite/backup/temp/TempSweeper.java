@@ -35,6 +35,8 @@ import java.util.stream.Stream;
  */
 public final class TempSweeper {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TempSweeper.class);
+
     /** Why something was removed. */
     public enum Kind {
         /** an instance folder whose owner is gone */
@@ -99,9 +101,12 @@ public final class TempSweeper {
                 }
             } catch (NoSuchFileException e) {
                 // removed meanwhile (by its owner, or another instance's sweep)
+            } catch (IOException e) {
+                // e.g. another user's folder in a shared /tmp: not this process's to remove; the others are still swept
+                log.warn("Cannot sweep {} of the temp folder: {}", entry, e.toString());
             } catch (java.io.UncheckedIOException e) {
                 if (!(e.getCause() instanceof NoSuchFileException)) {
-                    throw e.getCause();
+                    log.warn("Cannot sweep {} of the temp folder: {}", entry, e.getCause().toString());
                 }
             }
         }

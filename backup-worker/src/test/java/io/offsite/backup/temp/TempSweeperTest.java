@@ -132,6 +132,17 @@ class TempSweeperTest {
     }
 
     @Test
+    void anEntryThatCannotBeSweptIsSkippedAndTheOthersAreStillSwept() throws Exception {
+        // a lock "file" that cannot be opened for writing, as another user's would be
+        Path unreadable = Files.createDirectories(tmp.resolve(InstanceFolder.PREFIX + "1-00000001/" + InstanceFolder.LOCK_FILE));
+        Path dead = Files.createDirectories(tmp.resolve(InstanceFolder.PREFIX + "2-00000002"));
+        Files.writeString(dead.resolve(InstanceFolder.LOCK_FILE), "pid 2");
+
+        assertThat(sweeper().sweep(tmp)).extracting(TempSweeper.Swept::path).containsExactly(dead);
+        assertThat(unreadable).exists();
+    }
+
+    @Test
     void aMissingTempFolderHoldsNothing() throws Exception {
         assertThat(sweeper().sweep(tmp.resolve("not-yet"))).isEmpty();
     }
