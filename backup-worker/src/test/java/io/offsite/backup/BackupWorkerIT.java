@@ -81,7 +81,8 @@ class BackupWorkerIT {
     }
 
     @BeforeAll
-    static void start() {
+    static void start() throws IOException {
+        plantLeftovers();
         DemoDatabase.create(dir.resolve("pokemon-data.sqlite3.db"), 20, 3000, 7L);
         DemoDatabase.create(dir.resolve("journal.db"), 20, 3000, 8L);
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("journal.db")); Statement s = c.createStatement()) {
@@ -99,6 +100,56 @@ class BackupWorkerIT {
     static void stop() {
         probe.close();
         store.close();
+    }
+
+    /**
+     * What stopped processes left in the temp folder before the worker starts: the folder of a killed instance (its
+     * lock file held by no one), a snapshot folder and a verification file of an earlier version two hours old, and a
+     * file of another program.
+     */
+    static void plantLeftovers() throws IOException {
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        Path dead = Files.createDirectories(tmp.resolve("offsite-worker-4242-0badf00d/snapshot-1"));
+        Files.writeString(dead.getParent().resolve(".lock"), "pid 4242\n");
+        Files.write(dead.resolve("pokemon-data.sqlite3.db"), new byte[300_000]);
+        Path legacy = Files.createDirectories(tmp.resolve("offsite-snapshot-1234"));
+        Files.write(legacy.resolve("pokemon-data.sqlite3.db"), new byte[200_000]);
+        Path legacyVerify = Files.write(tmp.resolve("verify-6f1c.tmp"), new byte[100_000]);
+        java.nio.file.attribute.FileTime twoHoursAgo = java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofHours(2)));
+        for (Path p : List.of(legacy.resolve("pokemon-data.sqlite3.db"), legacy, legacyVerify)) {
+            Files.setLastModifiedTime(p, twoHoursAgo);
+        }
+        Files.writeString(tmp.resolve("another-program.txt"), "not the worker's");
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    io.micrometer.core.instrument.MeterRegistry registry;
+
+    @Test
+    void startSweepsWhatStoppedProcessesLeftAndABackupLeavesOnlyItsOwnEmptyFolder() throws Exception {
+        Path tmp = dir.resolve("tmp");
+        assertThat(tmp.resolve("offsite-worker-4242-0badf00d")).as("a dead instance's folder").doesNotExist();
+        assertThat(tmp.resolve("offsite-snapshot-1234")).as("an earlier version's snapshot folder").doesNotExist();
+        assertThat(tmp.resolve("verify-6f1c.tmp")).doesNotExist();
+        assertThat(registry.get("backup_temp_swept").tag("kind", "dead-instance").counter().count()).isEqualTo(1);
+        assertThat(registry.get("backup_temp_swept_bytes").tag("kind", "dead-instance").counter().count()).isGreaterThanOrEqualTo(300_000);
+        assertThat(registry.get("backup_temp_swept").tag("kind", "legacy").counter().count()).isEqualTo(2);
+        assertThat(registry.get("backup_temp_swept_bytes").tag("kind", "legacy").counter().count()).isEqualTo(300_000);
+
+        JobRequested request = request("backup-database", "pokemon-data", uniqueInstant());
+        probe.send(Topics.REQUESTS_BACKUP, request.getJobName(), request);
+        assertThat(probe.awaitCompletion(request.getRunId(), WAIT).getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+
+        try (var entries = Files.list(tmp)) {
+            assertThat(entries.map(p -> p.getFileName().toString()).sorted().toList())
+                    .as("the other program's file, and this worker's own folder")
+                    .satisfiesExactly(n -> assertThat(n).isEqualTo("another-program.txt"),
+                            n -> assertThat(n).startsWith("offsite-worker-" + ProcessHandle.current().pid() + "-"));
+        }
+        try (var own = Files.list(tmp); var inside = Files.list(own.filter(p -> p.getFileName().toString().startsWith("offsite-worker-"))
+                .findFirst().orElseThrow())) {
+            assertThat(inside.map(p -> p.getFileName().toString()).toList()).as("empty but for its lock").containsExactly(".lock");
+        }
     }
 
     static JobRequested request(String job, String source, Instant scheduledFor) {
@@ -157,7 +208,8 @@ class BackupWorkerIT {
             assertThat(new String(in.readAllBytes())).isEqualTo(artifact.getSha256() + "  pokemon-data-2025-01-15T00-00-00.000Z.sqlite3.db.gz\n");
         }
         assertThat(store.list("_incoming/")).isEmpty();
-        assertThat(Files.list(dir.resolve("tmp")).toList()).as("temp snapshots are removed").isEmpty();
+        assertThat(WorkerInfrastructure.tempLeftovers(dir)).as("temp snapshots are removed")
+                .allMatch(p -> p.getFileName().toString().equals("another-program.txt"));
     }
 
     @Test

@@ -15,8 +15,14 @@ import org.springframework.validation.annotation.Validated;
  * The backup worker's settings: the sources it may back up (requests name one; never a path) and how.
  *
  * @param sources configured sources by name
- * @param tempDir where snapshots are written before they are streamed (checked for free space, always cleaned)
+ * @param tempDir where snapshots are written before they are streamed, inside a sub-folder each worker process owns
+ *                ({@code offsite-worker-<pid>-<random>/}, locked while the process lives, removed when it stops; what a
+ *                killed process left is removed by the next sweep); space is reserved per job, always released
  * @param tempReserveBytes free space to leave on the temp folder's disk beyond the snapshot itself
+ * @param tempSweepInterval how often the temp folders are swept of what stopped processes left (also at start);
+ *                          {@code 0s} sweeps at start only
+ * @param tempLeftoverAge how long leftovers without a lock (snapshot folders and verification files of earlier versions)
+ *                        must have been unchanged before a sweep removes them
  * @param verify how the job checks what the store holds once it is published: {@code checksum} (default) compares
  *               the size and the store's own MD5 of the object (its ETag) with what was sent, re-reading the object
  *               where the ETag is not an MD5 or differs (KMS-encrypted objects have opaque ETags); {@code full} always re-reads it and checks size and SHA-256;
@@ -30,6 +36,8 @@ public record BackupProperties(
         @NotNull Map<String, @Valid Source> sources,
         Path tempDir,
         long tempReserveBytes,
+        Duration tempSweepInterval,
+        Duration tempLeftoverAge,
         Verify verify,
         Boolean sidecar,
         Duration progressInterval,
@@ -39,6 +47,11 @@ public record BackupProperties(
         sources = sources == null ? Map.of() : Map.copyOf(sources);
         tempDir = tempDir == null ? Path.of(System.getProperty("java.io.tmpdir")) : tempDir;
         tempReserveBytes = tempReserveBytes == 0 ? 64L * 1024 * 1024 : tempReserveBytes;
+        tempSweepInterval = tempSweepInterval == null ? Duration.ofMinutes(5) : tempSweepInterval;
+        tempLeftoverAge = tempLeftoverAge == null ? Duration.ofHours(1) : tempLeftoverAge;
+        if (tempSweepInterval.isNegative() || tempLeftoverAge.isNegative()) {
+            throw new IllegalArgumentException("offsite.backup.temp-sweep-interval and temp-leftover-age must not be negative");
+        }
         verify = verify == null ? Verify.CHECKSUM : verify;
         sidecar = sidecar == null ? Boolean.TRUE : sidecar;
         progressInterval = progressInterval == null ? Duration.ofSeconds(5) : progressInterval;

@@ -7,6 +7,7 @@ import io.offsite.backup.config.BackupProperties.Source;
 import io.offsite.backup.source.PostgresSource;
 import io.offsite.backup.source.SnapshotSource;
 import io.offsite.backup.source.SqliteSource;
+import io.offsite.backup.temp.TempSpaces;
 import io.offsite.worker.job.JobRejectedException;
 import java.util.List;
 import java.util.TreeSet;
@@ -17,9 +18,11 @@ import org.springframework.stereotype.Component;
 class Sources {
 
     private final BackupProperties properties;
+    private final TempSpaces temp;
 
-    Sources(BackupProperties properties) {
+    Sources(BackupProperties properties, TempSpaces temp) {
         this.properties = properties;
+        this.temp = temp;
     }
 
     Source config(String name) {
@@ -46,7 +49,7 @@ class Sources {
     SnapshotSource open(String name) {
         Source source = config(name);
         return switch (source.type()) {
-            case SQLITE -> new SqliteSource(name, source.path(), properties.tempDir(), properties.tempReserveBytes());
+            case SQLITE -> new SqliteSource(name, source.path(), temp.in(properties.tempDir()), properties.tempReserveBytes());
             case POSTGRES -> {
                 BackupProperties.Postgres defaults = properties.postgres();
                 PostgresSource.Connection connection = new PostgresSource.Connection(

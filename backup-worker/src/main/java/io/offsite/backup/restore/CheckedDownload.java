@@ -3,10 +3,13 @@ package io.offsite.backup.restore;
 import io.offsite.backup.compress.Compression;
 import io.offsite.backup.compress.ContentDigest;
 import io.offsite.backup.compress.HashingInputStream;
+import io.offsite.backup.temp.DiskFull;
+import io.offsite.backup.temp.SpaceLedger;
 import io.offsite.worker.format.Sizes;
 import io.offsite.worker.storage.ObjectStore;
 import io.offsite.worker.storage.StoredObject;
 import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -41,17 +44,23 @@ public final class CheckedDownload {
     private final Report report;
     private final long maxUnrecordedBytes;
     private final long reserveBytes;
+    private final SpaceLedger ledger;
 
     public CheckedDownload(ObjectStore store, Report report) {
         this(store, report, DEFAULT_MAX_UNRECORDED_BYTES, DEFAULT_RESERVE_BYTES);
+    }
+
+    public CheckedDownload(ObjectStore store, Report report, long maxUnrecordedBytes, long reserveBytes) {
+        this(store, report, maxUnrecordedBytes, reserveBytes, null);
     }
 
     /**
      * @param maxUnrecordedBytes the most a backup without recorded {@code source-bytes} may decompress to (the free
      *                           space of the destination's disk minus {@code reserveBytes} caps it further)
      * @param reserveBytes       free space to leave on that disk in that case
+     * @param ledger             the space ledger of that disk, whose other reservations are not free space; null: none
      */
-    public CheckedDownload(ObjectStore store, Report report, long maxUnrecordedBytes, long reserveBytes) {
+    public CheckedDownload(ObjectStore store, Report report, long maxUnrecordedBytes, long reserveBytes, SpaceLedger ledger) {
         if (maxUnrecordedBytes <= 0) {
             throw new IllegalArgumentException("the decompression limit must be positive, not " + maxUnrecordedBytes);
         }
@@ -59,6 +68,7 @@ public final class CheckedDownload {
         this.report = report;
         this.maxUnrecordedBytes = maxUnrecordedBytes;
         this.reserveBytes = Math.max(0, reserveBytes);
+        this.ledger = ledger;
     }
 
     /** What was downloaded, and that it matched. */
@@ -128,7 +138,8 @@ public final class CheckedDownload {
             limitReason = "its recorded source-bytes (" + limit + ")";
         } else {
             Path folder = destination.toAbsolutePath().getParent();
-            long room = Math.max(0, Files.getFileStore(folder).getUsableSpace() - reserveBytes);
+            long free = ledger != null ? ledger.available() : Files.getFileStore(folder).getUsableSpace();
+            long room = Math.max(0, free - reserveBytes);
             limit = Math.min(maxUnrecordedBytes, room);
             limitReason = limit == maxUnrecordedBytes ? "the decompression limit for backups without recorded source-bytes ("
                     + Sizes.human(limit) + ")" : "the free space of " + folder + " (" + Sizes.human(limit) + " beyond the reserve)";
@@ -148,13 +159,16 @@ public final class CheckedDownload {
                         // the stored stream is drained and closed below
                     }
                 };
-                try (OutputStream out = Files.newOutputStream(destination, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                try (OutputStream out = new Destination(Files.newOutputStream(destination, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
                      InputStream decompressed = expected.compression().decompress(keepOpen)) {
                     HashingInputStream snapshot = new HashingInputStream(new CappedInputStream(decompressed, limit, head.key(), limitReason));
                     copy(snapshot, out);
                     snapshotDigest = snapshot.digest();
                 } catch (InterruptedIOException e) {
                     throw e;
+                } catch (WriteFailedException e) {
+                    // the destination's disk, not the backup: never reported as a defect of the backup
+                    throw writeFailure(destination, e.getCause());
                 } catch (IOException e) {
                     if (!Files.exists(destination)) {
                         throw e;
@@ -199,6 +213,63 @@ public final class CheckedDownload {
             if (!complete) {
                 Files.deleteIfExists(destination);
             }
+        }
+    }
+
+    /** A failed write of the snapshot file: a full disk says so, with the free bytes left; anything else is an I/O error. */
+    private static IOException writeFailure(Path destination, IOException cause) throws IOException {
+        if (DiskFull.caused(cause)) {
+            Path folder = destination.toAbsolutePath().getParent();
+            long free = Files.getFileStore(folder).getUsableSpace();
+            throw new TempSpace.InsufficientSpaceException(String.format(
+                    "the disk of %s filled up while decompressing into %s: %s (%d bytes) free there: free space or point the temp folder at a larger disk",
+                    folder, destination.getFileName(), Sizes.human(free), free), cause);
+        }
+        return new IOException("cannot write " + destination + ": " + cause.getMessage(), cause);
+    }
+
+    /** The snapshot file: its write failures are told apart from the failures of reading and decompressing the backup. */
+    private static final class Destination extends FilterOutputStream {
+        Destination(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw new WriteFailedException(e);
+            }
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                throw new WriteFailedException(e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw new WriteFailedException(e);
+            }
+        }
+    }
+
+    private static final class WriteFailedException extends IOException {
+        WriteFailedException(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+
+        @Override
+        public synchronized IOException getCause() {
+            return (IOException) super.getCause();
         }
     }
 

@@ -1,6 +1,9 @@
 package io.offsite.backup.restore;
 
 import io.offsite.backup.naming.BackupNaming;
+import io.offsite.backup.temp.InstanceFolder;
+import io.offsite.backup.temp.SpaceLedger;
+import io.offsite.backup.temp.TempSweeper;
 import io.offsite.worker.format.Sizes;
 import io.offsite.worker.storage.StoredObject;
 import java.io.IOException;
@@ -10,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +44,9 @@ public final class Restorer {
     /** What was restored where, and the safety copy of what was there before. */
     public record Result(StoredBackup backup, String target, Optional<Path> safetyCopy, Map<String, Long> tables) {
     }
+
+    /** How long a leftover without a lock must be unchanged before a restore's sweep removes it. */
+    private static final Duration LEFTOVER_AGE = Duration.ofHours(1);
 
     private final BackupCatalog catalog;
     private final PostgresTools postgres;
@@ -151,8 +158,19 @@ public final class Restorer {
         report.line("Restoring {} ({}) into {}", backup.key(), Sizes.human(backup.size()), target);
         StoredObject head = catalog.head(backup);
         CheckedDownload download = new CheckedDownload(catalog.store(), report);
-        TempSpace.check(workFolder, download.expected(head).snapshotBytes(), 0);
-        Path temp = workFolder.resolve("offsite-restore-" + stamp + "-" + Long.toHexString(System.nanoTime()) + ".tmp");
+        sweep(workFolder);
+        try (InstanceFolder work = InstanceFolder.create(workFolder, SpaceLedger.of(workFolder))) {
+            Path temp = work.newFile("restore-", ".tmp");
+            try (SpaceLedger.Reservation space = work.reserve("the dump of " + backup.key(), temp, download.expected(head).snapshotBytes(), 0)) {
+                return restoreDump(backup, head, download, temp, target, current, safety);
+            } catch (io.offsite.backup.temp.InsufficientDiskSpaceException e) {
+                throw new TempSpace.InsufficientSpaceException(e.getMessage(), e);
+            }
+        }
+    }
+
+    private Result restoreDump(StoredBackup backup, StoredObject head, CheckedDownload download, Path temp, PgConnection target,
+                               Map<String, Long> current, Path safety) throws IOException, SQLException, InterruptedException {
         try {
             CheckedDownload.Result fetched = download.fetch(head, temp);
             switch (fetched.kind()) {
@@ -167,7 +185,14 @@ public final class Restorer {
             Optional<Path> kept = Optional.empty();
             if (!current.isEmpty()) {
                 Files.createDirectories(safety.getParent());
-                postgres.dump(target, safety);
+                // written under a partial name and renamed when complete: a killed restore leaves no dump that looks whole
+                Path partial = safety.resolveSibling(safety.getFileName() + ".partial");
+                try {
+                    postgres.dump(target, partial);
+                    Files.move(partial, safety, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(partial);
+                }
                 kept = Optional.of(safety);
                 report.line("Kept the current database as {}", safety);
                 PostgresTools.empty(target);
@@ -184,6 +209,20 @@ public final class Restorer {
             return new Result(backup, target.toString(), kept, tables);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Removes what killed restores and workers left in {@code folder} (folders whose owner is gone, see
+     * {@link TempSweeper}); a live process's files are never touched.
+     */
+    private void sweep(Path folder) {
+        try {
+            for (TempSweeper.Swept swept : new TempSweeper(clock, LEFTOVER_AGE).sweep(folder)) {
+                report.line("Removed {} left by a stopped process ({})", swept.path(), Sizes.human(swept.bytes()));
+            }
+        } catch (IOException e) {
+            report.line("Cannot sweep {} of leftovers ({}); going on", folder, e.getMessage());
         }
     }
 

@@ -30,5 +30,9 @@ public final class TempSpace {
         public InsufficientSpaceException(String message) {
             super(message);
         }
+
+        public InsufficientSpaceException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 }

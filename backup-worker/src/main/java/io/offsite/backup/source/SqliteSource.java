@@ -1,7 +1,11 @@
 package io.offsite.backup.source;
 
+import io.offsite.backup.temp.DiskFull;
+import io.offsite.backup.temp.InstanceFolder;
+import io.offsite.backup.temp.InsufficientDiskSpaceException;
+import io.offsite.backup.temp.SpaceLedger;
+import io.offsite.backup.temp.TempSweeper;
 import io.offsite.worker.job.JobFailedException;
-import io.offsite.worker.format.Sizes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -10,21 +14,22 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Comparator;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.core.DB;
 
 /**
- * A SQLite database file. Its snapshot is a page copy by SQLite's backup API into a fresh temp folder: consistent
- * while writers keep committing, in WAL and rollback-journal mode. The temp folder's disk is
- * checked for room first, and the folder is always removed.
+ * A SQLite database file. Its snapshot is a page copy by SQLite's backup API into a fresh folder inside this process's
+ * {@link InstanceFolder}: consistent while writers keep committing, in WAL and rollback-journal mode. Room for the
+ * copy plus the reserve is reserved on the temp disk first (other running jobs' reservations count), and the folder
+ * is always removed, then the reservation released. A disk that fills up during the copy anyway (another program
+ * wrote there) fails {@code INSUFFICIENT_DISK_SPACE} with the free bytes at that moment, not as a busy source.
  */
 public final class SqliteSource implements SnapshotSource {
 
@@ -33,16 +38,18 @@ public final class SqliteSource implements SnapshotSource {
     private static final int BUSY_RETRIES = 300;
     /** Busy retries per call of the backup API: between calls a stopped run is noticed (every half second). */
     private static final int BUSY_RETRIES_PER_CALL = 5;
+    /** Less room than this on the temp disk after a copy that did not complete is a full disk, whatever remained to copy. */
+    private static final long MIN_ROOM_BYTES = 64 * 1024;
 
     private final String name;
     private final Path path;
-    private final Path tempDir;
+    private final InstanceFolder temp;
     private final long reserveBytes;
 
-    public SqliteSource(String name, Path path, Path tempDir, long reserveBytes) {
+    public SqliteSource(String name, Path path, InstanceFolder temp, long reserveBytes) {
         this.name = name;
         this.path = path;
-        this.tempDir = tempDir;
+        this.temp = temp;
         this.reserveBytes = reserveBytes;
     }
 
@@ -59,24 +66,29 @@ public final class SqliteSource implements SnapshotSource {
 
     @Override
     public Snapshot take() throws IOException, InterruptedException {
-        long needed = sizeBytes() + reserveBytes;
-        Files.createDirectories(tempDir);
-        long free = Files.getFileStore(tempDir).getUsableSpace();
-        if (free < needed) {
-            throw new JobFailedException("INSUFFICIENT_DISK_SPACE", String.format(
-                    "not enough free space in %s for a snapshot of %s: needs %s (source plus %s reserve), %s free",
-                    tempDir.toAbsolutePath(), path, Sizes.human(needed), Sizes.human(reserveBytes), Sizes.human(free)), false);
-        }
-        Path folder = Files.createTempDirectory(tempDir, "offsite-snapshot-");
+        long expected = sizeBytes();
+        Path folder = temp.newFolder("snapshot-");
         Path file = folder.resolve(path.getFileName().toString());
+        SpaceLedger.Reservation reservation = null;
         boolean done = false;
         try {
-            copyPages(file);
+            try {
+                reservation = temp.reserve("a snapshot of " + path, folder, expected, reserveBytes);
+            } catch (InsufficientDiskSpaceException e) {
+                throw new JobFailedException(InsufficientDiskSpaceException.REASON, e.getMessage(), true, e);
+            }
+            copyPages(file, expected);
             done = true;
-            return new FileSnapshot(file, folder);
+            return new FileSnapshot(file, folder, reservation);
         } finally {
             if (!done) {
-                deleteTree(folder);
+                try {
+                    TempSweeper.deleteTree(folder);
+                } finally {
+                    if (reservation != null) {
+                        reservation.close();
+                    }
+                }
             }
         }
     }
@@ -89,7 +101,7 @@ public final class SqliteSource implements SnapshotSource {
      * source read-only: the snapshot is a scratch file, written without a journal and without syncing to disk, which
      * spares a rollback journal and an fsync of the whole file.
      */
-    private void copyPages(Path target) throws InterruptedException {
+    private void copyPages(Path target, long expectedBytes) throws InterruptedException {
         ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "sqlite-snapshot-" + name);
             t.setDaemon(true);
@@ -103,6 +115,7 @@ public final class SqliteSource implements SnapshotSource {
             DB db = c.unwrap(SQLiteConnection.class).getDatabase();
             AtomicBoolean completed = new AtomicBoolean();
             AtomicBoolean stop = new AtomicBoolean();
+            long started = System.nanoTime();
             Future<?> copy = runner.submit(() -> {
                 // the driver reports progress only after a step that worked; its return code misses failures of the
                 // step itself (a file that is no database, a lock never released), so completion is what counts. A
@@ -114,9 +127,14 @@ public final class SqliteSource implements SnapshotSource {
                     if (rc != SQLiteErrorCode.SQLITE_OK.code) {
                         throw new SQLException("backup API returned " + SQLiteErrorCode.getErrorCode(rc));
                     }
+                    // the driver returns the source's result code: a write that failed on the snapshot's side (SQLITE_FULL)
+                    // shows only as a copy that did not complete. The disk says whether the rest could have been written.
+                    if (!completed.get()) {
+                        requireRoomFor(target, expectedBytes);
+                    }
                 }
                 if (!completed.get() && !stop.get()) {
-                    throw new SQLException("the copy did not complete: " + whyUnreadable());
+                    throw new SQLException("the copy did not complete: " + whyUnreadable(Duration.ofNanos(System.nanoTime() - started)));
                 }
                 return null;
             });
@@ -132,11 +150,10 @@ public final class SqliteSource implements SnapshotSource {
                 }
                 throw e;
             } catch (ExecutionException e) {
-                throw new JobFailedException("SNAPSHOT_FAILED", "cannot snapshot SQLite source '" + name + "' at " + path
-                        + ": " + e.getCause().getMessage(), true, e.getCause());
+                throw failure(e.getCause(), target);
             }
         } catch (SQLException e) {
-            throw new JobFailedException("SNAPSHOT_FAILED", "cannot snapshot SQLite source '" + name + "' at " + path + ": " + e.getMessage(), true, e);
+            throw failure(e, target);
         } finally {
             runner.shutdownNow();
         }
@@ -147,11 +164,50 @@ public final class SqliteSource implements SnapshotSource {
         return "file:" + path.toAbsolutePath() + "?mode=ro";
     }
 
-    /** What SQLite says when the source is read directly: the reason a copy could not start or finish. */
-    private String whyUnreadable() {
+    /**
+     * Fails with {@link InsufficientDiskSpaceException} when the disk of {@code target} has less room than the rest of
+     * the copy needs (what the source holds less what was written; at least one page).
+     */
+    private void requireRoomFor(Path target, long expectedBytes) throws IOException {
+        long written = SpaceLedger.treeSize(target);
+        long free = freeBytes(target);
+        if (free < Math.max(expectedBytes - written, MIN_ROOM_BYTES)) {
+            throw InsufficientDiskSpaceException.whileWriting(target.getParent(), free, String.format(
+                    "the SQLite page copy of %s (%d of about %d bytes written)", path, written, expectedBytes), null);
+        }
+    }
+
+    /** The free bytes of the disk that holds {@code target} now (-1 when it cannot be read). */
+    private static long freeBytes(Path target) {
+        try {
+            return Files.getFileStore(target.getParent()).getUsableSpace();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** The job failure for {@code cause}: a full disk is {@code INSUFFICIENT_DISK_SPACE}, anything else {@code SNAPSHOT_FAILED}. */
+    private JobFailedException failure(Throwable cause, Path target) {
+        if (cause instanceof InsufficientDiskSpaceException full) {
+            return new JobFailedException(InsufficientDiskSpaceException.REASON, full.getMessage(), true, full);
+        }
+        if (DiskFull.caused(cause)) {
+            long free = freeBytes(target);
+            InsufficientDiskSpaceException full = InsufficientDiskSpaceException.whileWriting(target.getParent(), free,
+                    "the SQLite page copy of " + path + " (" + cause.getMessage() + ")", cause);
+            return new JobFailedException(InsufficientDiskSpaceException.REASON, full.getMessage(), true, full);
+        }
+        return new JobFailedException("SNAPSHOT_FAILED", "cannot snapshot SQLite source '" + name + "' at " + path + ": " + cause.getMessage(), true, cause);
+    }
+
+    /** What SQLite says when the source is read directly: the reason a copy that ran for {@code took} could not finish. */
+    private String whyUnreadable(Duration took) {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + readOnlyUri()); Statement s = c.createStatement()) {
             s.executeQuery("SELECT count(*) FROM sqlite_master").close();
-            return "the database stayed busy (locked by a writer) for " + BUSY_RETRIES * BUSY_SLEEP_MILLIS / 1000 + " s";
+            String seconds = String.format(java.util.Locale.ROOT, "%.1f s", took.toMillis() / 1000.0);
+            return took.toMillis() >= BUSY_RETRIES * BUSY_SLEEP_MILLIS * 9L / 10
+                    ? "the database stayed busy (locked by a writer) for " + seconds
+                    : "SQLite stopped after " + seconds + " without an error, and the source reads fine";
         } catch (SQLException e) {
             return e.getMessage();
         }
@@ -168,18 +224,7 @@ public final class SqliteSource implements SnapshotSource {
         return Files.exists(file) ? Files.size(file) : 0;
     }
 
-    static void deleteTree(Path folder) throws IOException {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(folder)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
-    private record FileSnapshot(Path file, Path folder) implements Snapshot {
+    private record FileSnapshot(Path file, Path folder, SpaceLedger.Reservation reservation) implements Snapshot {
 
         @Override
         public InputStream stream() throws IOException {
@@ -195,9 +240,14 @@ public final class SqliteSource implements SnapshotSource {
             }
         }
 
+        /** Removes the snapshot's folder, then gives its space back. */
         @Override
         public void close() throws IOException {
-            deleteTree(folder);
+            try {
+                TempSweeper.deleteTree(folder);
+            } finally {
+                reservation.close();
+            }
         }
     }
 }

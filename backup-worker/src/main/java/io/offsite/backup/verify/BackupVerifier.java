@@ -9,8 +9,9 @@ import io.offsite.backup.restore.Report;
 import io.offsite.backup.restore.SnapshotKind;
 import io.offsite.backup.restore.SqliteDatabase;
 import io.offsite.backup.restore.StoredBackup;
-import io.offsite.backup.restore.TempSpace;
 import io.offsite.backup.restore.VerificationRecord;
+import io.offsite.backup.temp.InstanceFolder;
+import io.offsite.backup.temp.SpaceLedger;
 import io.offsite.worker.storage.StoredObject;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,12 +20,12 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
  * Proves one backup restorable: downloads it streaming, checks the stored and the snapshot SHA-256, decompresses it
- * into the temp folder (checked for space, always removed; decompression stops at the recorded {@code source-bytes}) and opens it the way a restore would — SQLite:
+ * into this process's temp folder (its recorded size reserved on the disk first, always removed, then the space released;
+ * decompression stops at the recorded {@code source-bytes}) and opens it the way a restore would — SQLite:
  * {@code PRAGMA integrity_check} and row counts; PostgreSQL custom format: {@code pg_restore --list}; plain SQL: the
  * dump trailer; optionally a real restore into a scratch database with row counts.
  *
@@ -34,10 +35,11 @@ import java.util.stream.Collectors;
 public final class BackupVerifier {
 
     /**
+     * @param temp where snapshots are decompressed: this process's folder, with the ledger of its disk
      * @param scratch maintenance connection of the server where PostgreSQL dumps are really restored; empty to only list them
      * @param maxRestoreBytes the most a backup without recorded {@code source-bytes} may decompress to
      */
-    public record Settings(Path tempDir, long tempReserveBytes, Optional<PgConnection> scratch, String scratchDatabase, long maxRestoreBytes) {
+    public record Settings(InstanceFolder temp, long tempReserveBytes, Optional<PgConnection> scratch, String scratchDatabase, long maxRestoreBytes) {
     }
 
     private final BackupCatalog catalog;
@@ -55,11 +57,14 @@ public final class BackupVerifier {
     public VerificationRecord verify(StoredBackup backup, Report report) throws IOException, InterruptedException, SQLException {
         report.line("Verifying {}...", backup.key());
         StoredObject head = catalog.head(backup);
-        CheckedDownload download = new CheckedDownload(catalog.store(), report, settings.maxRestoreBytes(), settings.tempReserveBytes());
-        Path file = settings.tempDir().resolve("verify-" + UUID.randomUUID() + ".tmp");
+        CheckedDownload download = new CheckedDownload(catalog.store(), report, settings.maxRestoreBytes(), settings.tempReserveBytes(),
+                settings.temp().ledger());
+        Path file = settings.temp().newFile("verify-", ".tmp");
+        SpaceLedger.Reservation space = null;
         try {
             CheckedDownload.Expected expected = download.expected(head);
-            TempSpace.check(settings.tempDir(), expected.snapshotBytes(), settings.tempReserveBytes());
+            // a backup that records no size reserves nothing: its decompression stops at the room left beyond the reserve
+            space = settings.temp().reserve("decompressing " + backup.key(), file, expected.snapshotBytes(), settings.tempReserveBytes());
             CheckedDownload.Result result = download.fetch(head, file);
             Map<String, Long> tables = switch (result.kind()) {
                 case SQLITE -> sqlite(file, report);
@@ -73,7 +78,13 @@ public final class BackupVerifier {
             report.line("Verification FAILED for {}: {}", backup.key(), e.getMessage());
             return VerificationRecord.failed(backup.key(), clock.instant(), e.getMessage(), head.meta("sha256").orElse(null));
         } finally {
-            SqliteDatabase.deleteWithJournals(file);
+            try {
+                SqliteDatabase.deleteWithJournals(file);
+            } finally {
+                if (space != null) {
+                    space.close();
+                }
+            }
         }
     }
 

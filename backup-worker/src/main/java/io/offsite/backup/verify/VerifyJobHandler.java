@@ -10,6 +10,8 @@ import io.offsite.backup.restore.RestoreException;
 import io.offsite.backup.restore.StoredBackup;
 import io.offsite.backup.restore.TempSpace;
 import io.offsite.backup.restore.VerificationRecord;
+import io.offsite.backup.temp.InsufficientDiskSpaceException;
+import io.offsite.backup.temp.TempSpaces;
 import io.offsite.events.Topics.JobType;
 import io.offsite.events.v1.Artifact;
 import io.offsite.worker.job.JobContext;
@@ -43,10 +45,12 @@ class VerifyJobHandler implements JobHandler {
     private final VerifyProperties properties;
     private final BackupCatalog catalog;
     private final VerifyMetrics metrics;
+    private final TempSpaces temp;
     private final RandomGenerator random = new java.util.SplittableRandom();
 
-    VerifyJobHandler(BackupProperties backup, VerifyProperties properties, ObjectStore store, VerifyMetrics metrics) {
+    VerifyJobHandler(BackupProperties backup, VerifyProperties properties, ObjectStore store, VerifyMetrics metrics, TempSpaces temp) {
         this.backup = backup;
+        this.temp = temp;
         this.properties = properties;
         this.catalog = new BackupCatalog(store);
         this.metrics = metrics;
@@ -79,8 +83,9 @@ class VerifyJobHandler implements JobHandler {
             VerificationRecord record;
             try {
                 record = verifier.verify(candidate, ctx::info);
-            } catch (TempSpace.InsufficientSpaceException e) {
-                throw new JobFailedException("INSUFFICIENT_SPACE", e.getMessage(), true, e);
+            } catch (TempSpace.InsufficientSpaceException | InsufficientDiskSpaceException e) {
+                // not the backup's fault, and space may be freed before the next attempt (another job's files removed)
+                throw new JobFailedException(InsufficientDiskSpaceException.REASON, "cannot verify " + candidate.key() + ": " + e.getMessage(), true, e);
             } catch (RestoreException e) {
                 throw new JobFailedException("VERIFY_ERROR", "cannot verify " + candidate.key() + ": " + e.getMessage(), true, e);
             }
@@ -158,7 +163,7 @@ class VerifyJobHandler implements JobHandler {
                     : "jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/postgres";
             scratch = Optional.of(PgConnection.parse(url, pg.user(), pg.password()));
         }
-        return new BackupVerifier.Settings(properties.tempDir() != null ? properties.tempDir() : backup.tempDir(),
+        return new BackupVerifier.Settings(temp.in(properties.tempDir() != null ? properties.tempDir() : backup.tempDir()),
                 properties.tempReserveBytes() > 0 ? properties.tempReserveBytes() : backup.tempReserveBytes(),
                 scratch, properties.scratch().database(), properties.maxRestoreBytes());
     }

@@ -3,6 +3,8 @@ package io.offsite.backup.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.offsite.backup.temp.InstanceFolder;
+import io.offsite.backup.temp.SpaceLedger;
 import io.offsite.worker.job.JobFailedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +23,25 @@ class SqliteSourceTest {
 
     @TempDir
     Path dir;
+
+    InstanceFolder temp;
+
+    @org.junit.jupiter.api.BeforeEach
+    void ownTempFolder() throws Exception {
+        temp = InstanceFolder.create(dir.resolve("tmp"), SpaceLedger.of(dir));
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void removeTempFolder() throws Exception {
+        temp.close();
+    }
+
+    /** What the instance folder holds besides its lock file. */
+    java.util.List<Path> left() throws Exception {
+        try (var files = Files.list(temp.path())) {
+            return files.filter(p -> !p.getFileName().toString().equals(InstanceFolder.LOCK_FILE)).toList();
+        }
+    }
 
     static void create(Path db, int pageSize, String journalMode, int rows) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
@@ -44,7 +65,7 @@ class SqliteSourceTest {
     void snapshotIsAnIntactCopyWhateverThePageSizeAndJournalMode(int pageSize, String journalMode) throws Exception {
         Path db = dir.resolve("source.db");
         create(db, pageSize, journalMode, 5_000);
-        SqliteSource source = new SqliteSource("s", db, dir.resolve("tmp"), 0);
+        SqliteSource source = new SqliteSource("s", db, temp, 0);
 
         Path copy = dir.resolve("copy.db");
         try (Snapshot snapshot = source.take()) {
@@ -55,9 +76,8 @@ class SqliteSourceTest {
         assertThat(query(copy, "PRAGMA page_size")).isEqualTo(Integer.toString(pageSize));
         assertThat(query(copy, "SELECT count(*) || ':' || sum(length(body)) FROM t"))
                 .isEqualTo(query(db, "SELECT count(*) || ':' || sum(length(body)) FROM t"));
-        try (var left = Files.list(dir.resolve("tmp"))) {
-            assertThat(left.toList()).as("the snapshot's temp folder is removed on close").isEmpty();
-        }
+        assertThat(left()).as("the snapshot's temp folder is removed on close").isEmpty();
+        assertThat(temp.ledger().outstanding()).as("its space is released").isZero();
         assertThat(Files.exists(Path.of(db + "-journal"))).as("the source is only read").isFalse();
     }
 
@@ -65,22 +85,21 @@ class SqliteSourceTest {
     void aFileThatIsNoDatabaseFailsClearlyAndLeavesNoTempFile() throws Exception {
         Path db = dir.resolve("not-a.db");
         Files.writeString(db, "this is not a SQLite database, just text long enough to have a header ".repeat(20));
-        SqliteSource source = new SqliteSource("s", db, dir.resolve("tmp"), 0);
+        SqliteSource source = new SqliteSource("s", db, temp, 0);
 
         assertThatThrownBy(source::take).isInstanceOfSatisfying(JobFailedException.class, e -> {
             assertThat(e.errorType()).isEqualTo("SNAPSHOT_FAILED");
             assertThat(e.getMessage()).contains(db.toString()).contains("not a database");
         });
-        try (var left = Files.list(dir.resolve("tmp"))) {
-            assertThat(left.toList()).isEmpty();
-        }
+        assertThat(left()).isEmpty();
+        assertThat(temp.ledger().outstanding()).isZero();
     }
 
     @Test
     void anInterruptStopsACopyWaitingForALockedSourceAndLeavesNoTempFile() throws Exception {
         Path db = dir.resolve("locked.db");
         create(db, 4096, "delete", 1_000);
-        SqliteSource source = new SqliteSource("s", db, dir.resolve("tmp"), 0);
+        SqliteSource source = new SqliteSource("s", db, temp, 0);
         try (Connection writer = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = writer.createStatement()) {
             s.execute("BEGIN EXCLUSIVE"); // in rollback-journal mode the copy waits (up to 30 s) for this writer
             java.util.concurrent.CompletableFuture<Throwable> ended = new java.util.concurrent.CompletableFuture<>();
@@ -102,8 +121,7 @@ class SqliteSourceTest {
             assertThat(java.time.Duration.ofNanos(System.nanoTime() - interruptedAt)).isLessThan(java.time.Duration.ofSeconds(2));
             s.execute("ROLLBACK");
         }
-        try (var left = Files.list(dir.resolve("tmp"))) {
-            assertThat(left.toList()).isEmpty();
-        }
+        assertThat(left()).isEmpty();
+        assertThat(temp.ledger().outstanding()).isZero();
     }
 }

@@ -4,8 +4,13 @@ import io.offsite.localstack.LocalStack;
 import io.offsite.localstack.s3.S3Endpoint;
 import io.offsite.worker.storage.ObjectStore;
 import io.offsite.worker.storage.StorageProperties;
+import io.offsite.backup.temp.InstanceFolder;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /** Points a backup worker under test at the per-JVM broker and S3 API, and gives tests their own client of the bucket. */
@@ -46,6 +51,24 @@ public final class WorkerInfrastructure {
     public static void sqliteSource(DynamicPropertyRegistry registry, String name, Path path, String series, String filePrefix) {
         source(registry, name, "sqlite", series, filePrefix);
         registry.add("offsite.backup.sources." + name + ".path", path::toString);
+    }
+
+    /**
+     * Everything under the temp folder {@code dir/tmp} but the worker processes' own instance folders and their lock
+     * files: what jobs left behind.
+     */
+    public static List<Path> tempLeftovers(Path dir) throws IOException {
+        Path tmp = dir.resolve("tmp");
+        if (!Files.exists(tmp)) {
+            return List.of();
+        }
+        try (Stream<Path> all = Files.walk(tmp)) {
+            return all.filter(p -> !p.equals(tmp))
+                    .filter(p -> !(p.getParent().equals(tmp) && p.getFileName().toString().startsWith(InstanceFolder.PREFIX) && Files.isDirectory(p)))
+                    .filter(p -> !(p.getFileName().toString().equals(InstanceFolder.LOCK_FILE)
+                            && p.getParent().getFileName().toString().startsWith(InstanceFolder.PREFIX)))
+                    .toList();
+        }
     }
 
     /** A client of the test bucket, as an operator's tool would be. */

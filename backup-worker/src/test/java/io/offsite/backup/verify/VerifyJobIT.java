@@ -164,7 +164,7 @@ class VerifyJobIT {
         assertThat(record.sha256()).isEqualTo(store.head(key).orElseThrow().metadata().get("sha256"));
         assertThat(record.tables()).containsEntry("sets", 20L).containsEntry("pokemon_cards", 3000L);
         assertThat(counter("backup_verified", "verify-cards")).isGreaterThanOrEqualTo(1);
-        assertThat(Files.list(dir.resolve("tmp")).toList()).as("temp files are removed").isEmpty();
+        assertThat(WorkerInfrastructure.tempLeftovers(dir)).as("temp files are removed").isEmpty();
     }
 
     @Test
@@ -206,7 +206,7 @@ class VerifyJobIT {
         assertThat(record.outcome()).isEqualTo(VerificationRecord.Outcome.FAILED);
         assertThat(record.reason()).contains("checksum mismatch");
         assertThat(counter("backup_verification_failed", "verify-damaged")).isEqualTo(failedBefore + 1);
-        assertThat(Files.list(dir.resolve("tmp")).toList()).isEmpty();
+        assertThat(WorkerInfrastructure.tempLeftovers(dir)).isEmpty();
     }
 
     @Test
@@ -284,13 +284,13 @@ class VerifyJobIT {
         assertThat(done.getError().getType()).isEqualTo("VERIFICATION_FAILED");
         assertThat(done.getError().getMessage()).contains(recorded + " decompresses to more than its recorded source-bytes (2048): stopped after 2048 bytes");
         assertThat(sidecar(recorded).outcome()).isEqualTo(VerificationRecord.Outcome.FAILED);
-        assertThat(Files.list(dir.resolve("tmp")).toList()).as("temp files are removed").isEmpty();
+        assertThat(WorkerInfrastructure.tempLeftovers(dir)).as("temp files are removed").isEmpty();
 
         JobCompleted capped = verify(Map.of("series", "bomb", "key", unrecorded));
 
         assertThat(capped.getStatus()).as("%s", capped).isEqualTo(JobStatus.FAILED);
         assertThat(capped.getError().getMessage()).contains("decompresses to more than the decompression limit for backups without recorded source-bytes (8.0 MB)");
-        assertThat(Files.list(dir.resolve("tmp")).toList()).isEmpty();
+        assertThat(WorkerInfrastructure.tempLeftovers(dir)).isEmpty();
     }
 
     @Test
