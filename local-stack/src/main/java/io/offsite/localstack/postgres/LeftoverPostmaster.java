@@ -1,5 +1,6 @@
 package io.offsite.localstack.postgres;
 
+import io.offsite.localstack.Processes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -12,10 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,7 +87,7 @@ final class LeftoverPostmaster {
             return;
         }
         PidFile pid = recorded.get();
-        Optional<ProcessHandle> process = ProcessHandle.of(pid.pid()).filter(ProcessHandle::isAlive);
+        Optional<ProcessHandle> process = ProcessHandle.of(pid.pid()).filter(p -> Processes.isRunning(p.pid()));
         if (process.isEmpty()) {
             // PostgreSQL checks on its own whether the old server's shared memory is still in use: leave it the file
             return;
@@ -170,18 +168,7 @@ final class LeftoverPostmaster {
     }
 
     private static boolean await(ProcessHandle process, Duration timeout) {
-        CompletableFuture<ProcessHandle> exit = process.onExit();
-        try {
-            exit.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return !process.isAlive();
-        } catch (ExecutionException e) {
-            return !process.isAlive();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while stopping an orphaned PostgreSQL", e);
-        }
+        return Processes.awaitEnd(process.pid(), timeout);
     }
 
     /** What a {@code postmaster.pid} says: the server's pid, data folder and port; empty when unreadable. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.offsite.localstack.Ports;
+import io.offsite.localstack.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ class OrphanedPostgresTest {
 
             child.destroyForcibly();
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive)).as("the server outlives its killed JVM").contains(true);
+            assertThat(Processes.isRunning(orphan)).as("the server outlives its killed JVM").isTrue();
             assertThatThrownBy(() -> Ports.requireFree(port, "PostgreSQL", "--postgres-port"))
                     .as("the orphan holds the port").isInstanceOf(Ports.PortInUseException.class);
 
@@ -54,14 +55,14 @@ class OrphanedPostgresTest {
                     .isInstanceOf(Ports.PortInUseException.class)
                     .hasMessageContaining("127.0.0.1:" + port)
                     .hasMessageContaining("pid " + orphan);
-            assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive)).as("a server of another folder is left alone").contains(true);
+            assertThat(Processes.isRunning(orphan)).as("a server of another folder is left alone").isTrue();
 
             restarted = PostgresServer.start(data, port);
             long fresh = postmasterPid(data);
             started.add(fresh);
 
             assertThat(fresh).isNotEqualTo(orphan);
-            assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false)).as("the orphan is gone").isFalse();
+            assertThat(Processes.isRunning(orphan)).as("the orphan is gone").isFalse();
             try (Connection c = restarted.endpoint().connect(); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT note FROM survivor")) {
                 assertThat(rs.next()).isTrue();
@@ -99,7 +100,7 @@ class OrphanedPostgresTest {
             assertThatThrownBy(() -> PostgresServer.start(data, Ports.freePort()))
                     .hasMessageContaining("already in use by a server this process started");
 
-            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
+            assertThat(Processes.isRunning(pid)).isTrue();
             try (Connection c = server.endpoint().connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
                 assertThat(rs.next()).isTrue();
             }
