@@ -93,7 +93,7 @@ final class LeftoverPostmaster {
             return;
         }
         ProcessHandle handle = process.get();
-        if (!pid.dataDir().equals(pgData) || !servesThisFolder(handle)) {
+        if (!sameFolder(pid.dataDir(), pgData) || !servesThisFolder(handle)) {
             log.warn("removed a stale {} of {}: its pid {} is not a server of this folder (the pid was reused, or the file copied)",
                     PID_FILE, pgData, pid.pid());
             Files.deleteIfExists(pidFile);
@@ -116,12 +116,19 @@ final class LeftoverPostmaster {
             return false;
         }
         try {
-            Path cwd = Files.readSymbolicLink(Path.of("/proc", String.valueOf(process.pid()), "cwd"));
-            return cwd.toAbsolutePath().normalize().equals(pgData);
+            return sameFolder(Files.readSymbolicLink(Path.of("/proc", String.valueOf(process.pid()), "cwd")), pgData);
         } catch (IOException | UnsupportedOperationException e) {
             List<String> args = List.of(info.arguments().orElse(new String[0]));
             int d = args.indexOf("-D");
-            return d >= 0 && d + 1 < args.size() && Path.of(args.get(d + 1)).toAbsolutePath().normalize().equals(pgData);
+            return d >= 0 && d + 1 < args.size() && sameFolder(Path.of(args.get(d + 1)), pgData);
+        }
+    }
+
+    private static boolean sameFolder(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
         }
     }
 

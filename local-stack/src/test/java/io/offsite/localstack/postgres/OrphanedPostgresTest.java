@@ -42,6 +42,11 @@ class OrphanedPostgresTest {
             long orphan = postmasterPid(data);
             started.add(orphan);
 
+            // while the JVM that started it lives, its server is not an orphan
+            assertThatThrownBy(() -> PostgresServer.start(data, Ports.freePort()))
+                    .hasMessageContaining("in use by another running process (PostgreSQL pid " + orphan + " on port " + port + ")");
+            assertThat(Processes.isRunning(orphan)).isTrue();
+
             child.destroyForcibly();
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(Processes.isRunning(orphan)).as("the server outlives its killed JVM").isTrue();
