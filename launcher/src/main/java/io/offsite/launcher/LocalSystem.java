@@ -38,18 +38,13 @@ final class LocalSystem implements AutoCloseable {
         this.options = options;
     }
 
-    /**
-     * Starts the embedded PostgreSQL (unless {@code POSTGRES_HOST} names a server), Kafka broker and S3 API.
-     * PostgreSQL comes first: it is the part an earlier run killed with SIGKILL leaves running (it is stopped then),
-     * and a port taken by anything else is reported in a second rather than after the broker's start.
-     */
+    /** Starts the embedded Kafka broker, S3 API and PostgreSQL (unless {@code POSTGRES_HOST} names a server). */
     PostgresEndpoint startInfrastructure() throws IOException {
         Path data = options.dataDir();
         ensureWritable(data);
-        PostgresEndpoint postgres = startPostgres(data);
         started.push(KafkaBroker.start(data.resolve("kafka"), options.kafkaPort()));
         started.push(S3Server.start(data, options.s3Port()));
-        return postgres;
+        return startPostgres(data);
     }
 
     void start() throws IOException {
