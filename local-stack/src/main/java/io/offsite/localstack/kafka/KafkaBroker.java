@@ -38,6 +38,9 @@ public final class KafkaBroker implements AutoCloseable {
     /** Partitions of every Offsite topic the broker creates: enough for several worker instances to share. */
     public static final int DEFAULT_PARTITIONS = 6;
 
+    /** How long the controller keeps a broker registered without heartbeats: what a restart after a crash waits. */
+    static final Duration BROKER_SESSION = Duration.ofSeconds(4);
+
     private final KafkaRaftServer server;
     private final int port;
 
@@ -77,6 +80,10 @@ public final class KafkaBroker implements AutoCloseable {
         props.put("share.coordinator.state.topic.replication.factor", "1");
         props.put("share.coordinator.state.topic.min.isr", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
+        // After a crash, the restarted broker can register only once the dead incarnation's session has expired
+        // (9 s by default); the broker and its controller share this JVM, so a short session is safe.
+        props.put("broker.session.timeout.ms", String.valueOf(BROKER_SESSION.toMillis()));
+        props.put("broker.heartbeat.interval.ms", String.valueOf(BROKER_SESSION.toMillis() / 4));
         props.put("auto.create.topics.enable", "true");
         props.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
         props.put("log.segment.bytes", String.valueOf(64 * 1024 * 1024));

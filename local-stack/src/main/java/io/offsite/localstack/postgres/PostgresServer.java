@@ -23,6 +23,9 @@ public final class PostgresServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PostgresServer.class);
 
+    /** How long an orphaned server of the same data folder may take to shut down before it is killed. */
+    static final Duration ORPHAN_STOP_GRACE = Duration.ofSeconds(10);
+
     private final EmbeddedPostgres postgres;
     private final PostgresEndpoint endpoint;
     private final PostgresEndpoint superuser;
@@ -37,9 +40,14 @@ public final class PostgresServer implements AutoCloseable {
         return start(dataDir, port, PostgresEndpoint.DEFAULT_DATABASE, PostgresEndpoint.DEFAULT_USER, PostgresEndpoint.DEFAULT_PASSWORD);
     }
 
+    /**
+     * Starts the server on the data in {@code dataDir}/postgres. A server an earlier run of the same folder left
+     * running (its JVM was killed) is stopped first; a server of another folder is left alone.
+     */
     public static PostgresServer start(Path dataDir, int port, String database, String user, String password) {
+        Path pgData = dataDir.toAbsolutePath().normalize().resolve("postgres");
+        new LeftoverPostmaster(pgData, ORPHAN_STOP_GRACE).reclaim();
         Ports.requireFree(port, "PostgreSQL", "--postgres-port");
-        Path pgData = dataDir.toAbsolutePath().resolve("postgres");
         try {
             Files.createDirectories(pgData.getParent());
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
