@@ -2,12 +2,17 @@ package io.offsite.worker.config;
 
 import io.offsite.worker.job.JobHandler;
 import io.offsite.worker.kafka.WorkerKafkaConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.offsite.worker.storage.ObjectStore;
+import io.offsite.worker.storage.StaleUploadProperties;
+import io.offsite.worker.storage.StaleUploadSweeper;
+import io.offsite.worker.storage.StaleUploads;
 import io.offsite.worker.storage.StorageProperties;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -17,10 +22,11 @@ import org.springframework.context.annotation.Import;
  * The job runtime, switched on by the presence of a {@link JobHandler} bean: a worker application declares one
  * handler per job type it runs and gets, for each, a request consumer in the type's own consumer group
  * ({@code offsite-<type>-workers}), plus completion events, deadlines, dead letters, metrics and the object store.
+ * With {@code offsite.s3.stale-uploads.enabled} it also sweeps what runs that are over left under the staging prefix.
  */
 @AutoConfiguration(after = KafkaAutoConfiguration.class)
 @ConditionalOnBean(JobHandler.class)
-@EnableConfigurationProperties({WorkerProperties.class, StorageProperties.class})
+@EnableConfigurationProperties({WorkerProperties.class, StorageProperties.class, StaleUploadProperties.class})
 @Import(WorkerKafkaConfiguration.class)
 public class WorkerAutoConfiguration {
 
@@ -34,5 +40,15 @@ public class WorkerAutoConfiguration {
     @ConditionalOnMissingBean
     ObjectStore offsiteObjectStore(StorageProperties properties) {
         return new ObjectStore(properties);
+    }
+
+    /** The sweep of stale uploads, for the worker that writes to the bucket (the only one that needs to abort). */
+    @Bean
+    @ConditionalOnProperty(prefix = "offsite.s3.stale-uploads", name = "enabled", havingValue = "true")
+    StaleUploadSweeper offsiteStaleUploadSweeper(ObjectStore store, Clock clock, WorkerProperties worker,
+                                                 StaleUploadProperties sweep, MeterRegistry meters) {
+        StaleUploads uploads = new StaleUploads(store, clock,
+                StaleUploads.maxAge(worker.maxRunTime(), worker.cleanupGrace(), sweep.margin()), meters);
+        return new StaleUploadSweeper(uploads, store.bucket(), sweep.interval(), meters);
     }
 }

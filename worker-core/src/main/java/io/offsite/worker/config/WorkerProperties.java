@@ -29,6 +29,10 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRunTime the longest a run may take, whatever deadline its request names (default
  *        {@code maxPollInterval} minus 5 minutes, at most half of it); must be shorter than {@code maxPollInterval}
  * @param limits sizes a request may have, and sizes of what the worker publishes and tags metrics with
+ * @param sessionTimeout Kafka's {@code session.timeout.ms} of the request consumers (default 10 s; heartbeats every
+ *        third of it): how long after an instance dies its partitions, and the request it was running, move to another
+ *        instance. The broker must allow it ({@code group.min.session.timeout.ms}, 6 s by default, to
+ *        {@code group.max.session.timeout.ms}, 30 minutes by default)
  */
 @Validated
 @ConfigurationProperties("offsite.worker")
@@ -44,7 +48,8 @@ public record WorkerProperties(
         Duration maxLag,
         Duration maxSkew,
         Duration maxRunTime,
-        Limits limits) {
+        Limits limits,
+        Duration sessionTimeout) {
 
     static final Duration RUN_TIME_MARGIN = Duration.ofMinutes(5);
 
@@ -61,9 +66,14 @@ public record WorkerProperties(
         maxRunTime = maxRunTime == null ? defaultMaxRunTime(maxPollInterval) : maxRunTime;
         defaultTimeout = defaultTimeout == null ? maxRunTime : defaultTimeout;
         limits = limits == null ? new Limits(0, 0, 0, 0, 0, 0) : limits;
+        sessionTimeout = sessionTimeout == null ? Duration.ofSeconds(10) : sessionTimeout;
         requirePositive("max-poll-interval", maxPollInterval);
         requirePositive("max-run-time", maxRunTime);
         requirePositive("default-timeout", defaultTimeout);
+        if (sessionTimeout.compareTo(Duration.ofSeconds(3)) < 0 || sessionTimeout.compareTo(maxPollInterval) >= 0) {
+            throw new IllegalArgumentException("offsite.worker.session-timeout must be at least 3s (heartbeats go every third "
+                    + "of it) and shorter than offsite.worker.max-poll-interval (" + maxPollInterval + "), got " + sessionTimeout);
+        }
         if (maxLag.isNegative() || maxSkew.isNegative()) {
             throw new IllegalArgumentException("offsite.worker.max-lag and max-skew must not be negative, got " + maxLag + " and " + maxSkew);
         }
@@ -78,7 +88,12 @@ public record WorkerProperties(
     public WorkerProperties(String groupId, int concurrency, Duration maxPollInterval, Duration defaultTimeout,
                             Duration cleanupGrace, Duration shutdownGrace, List<String> acceptedJobs, int partitions) {
         this(groupId, concurrency, maxPollInterval, defaultTimeout, cleanupGrace, shutdownGrace, acceptedJobs, partitions,
-                null, null, null, null);
+                null, null, null, null, null);
+    }
+
+    /** Kafka's {@code heartbeat.interval.ms}: a third of the session timeout, as Kafka recommends. */
+    public Duration heartbeatInterval() {
+        return Duration.ofMillis(sessionTimeout.toMillis() / 3);
     }
 
     /** {@code maxPollInterval} minus 5 minutes (a run's cleanup and its completion fit in the rest), at most half of it. */

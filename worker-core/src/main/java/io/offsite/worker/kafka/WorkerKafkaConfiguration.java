@@ -135,6 +135,9 @@ public class WorkerKafkaConfiguration {
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
         props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, properties.maxPollInterval().toMillis()));
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // a killed instance's partitions (and the request it was running) move after the session timeout, not Kafka's 45 s
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) properties.sessionTimeout().toMillis());
+        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) properties.heartbeatInterval().toMillis());
         props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         var consumers = new DefaultKafkaConsumerFactory<String, SpecificRecord>(props, new StringDeserializer(),
                 new ErrorHandlingDeserializer<>(new EventDeserializer()));

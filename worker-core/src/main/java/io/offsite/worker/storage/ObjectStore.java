@@ -23,9 +23,12 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.Part;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -37,7 +40,8 @@ public class ObjectStore implements AutoCloseable {
 
     /** Objects larger than this are copied part by part (S3's single-copy limit). */
     static final long MAX_SINGLE_COPY = 5L * 1024 * 1024 * 1024;
-    static final String STAGING_PREFIX = "_incoming/";
+    /** Where uploads are staged until they are published: outside every series, swept by {@link StaleUploads}. */
+    public static final String STAGING_PREFIX = "_incoming/";
 
     private final S3Client s3;
     private final StorageProperties properties;
@@ -198,7 +202,8 @@ public class ObjectStore implements AutoCloseable {
         try {
             s3.abortMultipartUpload(b -> b.bucket(bucket()).key(key).uploadId(uploadId));
         } catch (SdkException ignored) {
-            // the store is unreachable: the incomplete upload holds no visible object and expires with the bucket's lifecycle rule
+            // the store is unreachable: the incomplete upload holds no visible object; the next attempt of the run, or
+            // the stale upload sweep once no run can still be using it, aborts it
         }
     }
 
@@ -206,21 +211,98 @@ public class ObjectStore implements AutoCloseable {
         try {
             s3.deleteObject(b -> b.bucket(bucket()).key(key));
         } catch (SdkException ignored) {
-            // best effort: staging objects live under _incoming/, outside every series
+            // best effort: staging objects live under _incoming/, outside every series; the stale upload sweep removes leftovers
         }
     }
 
     /** Keys of multipart uploads still open under a prefix (left by a crash, or by a store that went away mid-upload). */
     public List<String> openUploads(String prefix) {
-        return call("list open uploads", () -> s3.listMultipartUploads(b -> b.bucket(bucket()).prefix(prefix)))
-                .uploads().stream().map(u -> u.key()).toList();
+        return listOpenUploads(prefix).stream().map(OpenUpload::key).toList();
     }
 
-    /** Aborts every multipart upload open under {@code prefix}; returns how many there were. */
+    /** Aborts every multipart upload open under {@code prefix}; returns how many the store still held. */
     public int abortOpenUploads(String prefix) {
-        var uploads = call("list open uploads", () -> s3.listMultipartUploads(b -> b.bucket(bucket()).prefix(prefix))).uploads();
-        uploads.forEach(u -> call("abort upload of " + u.key(), () -> s3.abortMultipartUpload(b -> b.bucket(bucket()).key(u.key()).uploadId(u.uploadId()))));
-        return uploads.size();
+        int aborted = 0;
+        for (OpenUpload upload : listOpenUploads(prefix)) {
+            if (abort(upload)) {
+                aborted++;
+            }
+        }
+        return aborted;
+    }
+
+    /**
+     * Every multipart upload open under {@code prefix}, with the time the store says it was started, following
+     * pagination (key and upload-id markers) to the end. Throws rather than return a listing that was cut short.
+     */
+    public List<OpenUpload> listOpenUploads(String prefix) {
+        return listOpenUploads(prefix, 1000);
+    }
+
+    List<OpenUpload> listOpenUploads(String prefix, int pageSize) {
+        List<OpenUpload> uploads = new ArrayList<>();
+        call("list open uploads under " + describe() + "/" + prefix, () -> {
+            String keyMarker = null;
+            String uploadIdMarker = null;
+            while (true) {
+                final String km = keyMarker;
+                final String um = uploadIdMarker;
+                ListMultipartUploadsResponse page = s3.listMultipartUploads(b -> b.bucket(bucket()).prefix(prefix)
+                        .maxUploads(pageSize).keyMarker(km).uploadIdMarker(um));
+                page.uploads().forEach(u -> uploads.add(new OpenUpload(u.key(), u.uploadId(), u.initiated())));
+                if (!Boolean.TRUE.equals(page.isTruncated())) {
+                    return null;
+                }
+                // a store that says "more" without moving its markers would have us list forever
+                if (page.nextKeyMarker() == null
+                        || (page.nextKeyMarker().equals(km) && java.util.Objects.equals(page.nextUploadIdMarker(), um))) {
+                    throw new StorageException(StorageException.ERROR, "cannot list open uploads under " + describe() + "/" + prefix
+                            + ": the store reported more uploads without a marker past " + km + " / " + um, false, null);
+                }
+                keyMarker = page.nextKeyMarker();
+                uploadIdMarker = page.nextUploadIdMarker();
+            }
+        });
+        return uploads;
+    }
+
+    /**
+     * Bytes in the parts uploaded so far to an open upload (every page of parts), or empty when the store cannot
+     * say (the upload was completed or aborted meanwhile, or the store does not list parts).
+     */
+    public Optional<Long> uploadedBytes(OpenUpload upload) {
+        try {
+            long bytes = 0;
+            for (Part part : s3.listPartsPaginator(b -> b.bucket(bucket()).key(upload.key()).uploadId(upload.uploadId())).parts()) {
+                bytes += part.size() == null ? 0 : part.size();
+            }
+            return Optional.of(bytes);
+        } catch (SdkException | UncheckedIOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Aborts one open upload. Returns false when the store no longer knows it (completed or aborted meanwhile, by
+     * its run or by another instance's sweep).
+     */
+    public boolean abort(OpenUpload upload) {
+        try {
+            call("abort upload of " + upload.key(), () -> s3.abortMultipartUpload(b -> b.bucket(bucket()).key(upload.key())
+                    .uploadId(upload.uploadId())));
+            return true;
+        } catch (StorageException e) {
+            if (e.getCause() instanceof NoSuchUploadException
+                    || (e.getCause() instanceof S3Exception s3e && s3e.statusCode() == 404)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** Deletes one object (deleting an object that is gone already succeeds). */
+    public void delete(String key) {
+        call("delete " + key, () -> s3.deleteObject(b -> b.bucket(bucket()).key(key)));
     }
 
     <T> T call(String action, Supplier<T> call) {

@@ -27,6 +27,21 @@ class WorkerPropertiesTest {
         assertThat(p.maxLag()).isEqualTo(Duration.ofDays(7));
         assertThat(p.maxSkew()).isEqualTo(Duration.ofMinutes(5));
         assertThat(p.limits()).isEqualTo(new WorkerProperties.Limits(256, 256, 4096, 64, 4096, 100));
+        assertThat(p.sessionTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(p.heartbeatInterval()).isEqualTo(Duration.ofMillis(3333));
+    }
+
+    @Test
+    void sessionTimeoutBindsAndIsChecked() {
+        contexts.withPropertyValues("offsite.worker.session-timeout=12s").run(context -> {
+            WorkerProperties p = context.getBean(WorkerProperties.class);
+            assertThat(p.sessionTimeout()).isEqualTo(Duration.ofSeconds(12));
+            assertThat(p.heartbeatInterval()).isEqualTo(Duration.ofSeconds(4));
+        });
+        contexts.withPropertyValues("offsite.worker.session-timeout=1s").run(context ->
+                assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("offsite.worker.session-timeout must be at least 3s"));
+        contexts.withPropertyValues("offsite.worker.max-poll-interval=2m", "offsite.worker.session-timeout=2m").run(context ->
+                assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("shorter than offsite.worker.max-poll-interval"));
     }
 
     @Test
@@ -57,6 +72,6 @@ class WorkerPropertiesTest {
                         .hasMessageContaining("offsite.worker.max-run-time (PT30M) must be shorter than offsite.worker.max-poll-interval (PT30M)")
                         .hasMessageContaining("runs twice"));
         assertThatThrownBy(() -> new WorkerProperties(null, 0, Duration.ofMinutes(10), null, null, null, null, 0,
-                null, null, Duration.ofMinutes(11), null)).isInstanceOf(IllegalArgumentException.class);
+                null, null, Duration.ofMinutes(11), null, null)).isInstanceOf(IllegalArgumentException.class);
     }
 }
