@@ -13,9 +13,10 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param groupId consumer group shared by every instance of this worker (default {@code offsite-<type>-workers});
  *        a worker with several handlers appends {@code -<type>} to it, one group per request topic
- * @param concurrency consumer threads in this instance; each runs one job at a time
- * @param maxPollInterval Kafka's {@code max.poll.interval.ms}: a run longer than this triggers a rebalance, and
- *        another instance runs the same request again
+ * @param concurrency jobs of one type this instance runs at once (default 1); one consumer per type feeds them and
+ *        keeps polling while they run
+ * @param maxPollInterval Kafka's {@code max.poll.interval.ms} of the request consumers; they keep polling while jobs
+ *        run, so it catches only a stuck consumer thread; it also bounds {@code maxRunTime}
  * @param defaultTimeout deadline for requests that carry none (default: {@code maxRunTime}); capped like any deadline
  * @param cleanupGrace how long a timed-out job may take to clean up after it was interrupted
  * @param shutdownGrace how long a running job may finish when the worker stops before it is interrupted

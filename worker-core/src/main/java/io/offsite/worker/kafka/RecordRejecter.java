@@ -46,6 +46,15 @@ final class RecordRejecter extends DeadLetterPublishingRecoverer {
 
     @Override
     public void accept(ConsumerRecord<?, ?> record, Consumer<?, ?> consumer, Exception exception) {
+        accept(record, consumer, consumer == null ? "unknown" : consumer.groupMetadata().groupId(), exception);
+    }
+
+    /** Rejects a record away from its consumer's thread (a job thread), counted under the given consumer group. */
+    void accept(ConsumerRecord<?, ?> record, String group, Exception exception) {
+        accept(record, null, group, exception);
+    }
+
+    private void accept(ConsumerRecord<?, ?> record, Consumer<?, ?> consumer, String group, Exception exception) {
         String reason = reason(exception);
         String fate;
         try {
@@ -54,7 +63,6 @@ final class RecordRejecter extends DeadLetterPublishingRecoverer {
         } catch (UnpublishableEventException e) {
             fate = "skipped, it cannot be dead-lettered: " + e.getMessage();
         }
-        String group = consumer == null ? "unknown" : consumer.groupMetadata().groupId();
         rejected.reject(group, record.topic(), record.partition(), record.offset(), reason, describe(exception) + "; " + fate);
     }
 

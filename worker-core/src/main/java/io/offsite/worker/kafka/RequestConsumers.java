@@ -13,18 +13,22 @@ import org.springframework.beans.BeansException;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationContextAware;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 
 /**
- * The request consumers of a worker, one per job handler, started and stopped together. On stop every runner is
- * shut down first (grace, then interrupt; all at once, so graces do not add up), then the containers stop, so no
- * half-run job is acknowledged.
+ * The request consumers of a worker, one per job handler, started and stopped together. On stop the consumers are
+ * paused and every runner is shut down first (grace, then interrupt; all at once, so graces do not add up), the job
+ * threads publish and commit what finished, then the containers stop, so no half-run job is acknowledged.
  */
 public final class RequestConsumers implements SmartLifecycle, ApplicationContextAware {
 
     /** One handler's runner and the container feeding it. */
-    record Consumer(JobType type, JobRunner runner, ConcurrentMessageListenerContainer<String, SpecificRecord> container) {
+    record Consumer(JobType type, JobRunner runner, RequestListener requests,
+                    KafkaMessageListenerContainer<String, SpecificRecord> container) {
     }
+
+    /** How long a stopped run's job thread may still take to publish its completion and commit. */
+    private static final java.time.Duration RUN_WRAP_UP = java.time.Duration.ofSeconds(30);
 
     private final List<Consumer> consumers;
     private volatile boolean running;
@@ -76,7 +80,12 @@ public final class RequestConsumers implements SmartLifecycle, ApplicationContex
     public void stop() {
         List<CompletableFuture<Void>> stopping = new ArrayList<>();
         for (Consumer consumer : consumers) {
-            stopping.add(CompletableFuture.runAsync(consumer.runner()::shutdown));
+            // no new request is taken; the consumer keeps polling (and committing) while the running jobs end
+            consumer.container().pause();
+            stopping.add(CompletableFuture.runAsync(() -> {
+                consumer.runner().shutdown();
+                consumer.requests().shutdown(RUN_WRAP_UP.toMillis());
+            }));
         }
         stopping.forEach(CompletableFuture::join);
         for (Consumer consumer : consumers) {

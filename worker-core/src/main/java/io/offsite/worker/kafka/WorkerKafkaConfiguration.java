@@ -14,6 +14,7 @@ import io.offsite.worker.runtime.JobRunner;
 import io.offsite.worker.runtime.UnpublishableEventException;
 import io.offsite.worker.runtime.WorkerShutdownException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +23,8 @@ import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.GroupProtocol;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -35,7 +38,7 @@ import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.ProducerListener;
@@ -76,7 +79,7 @@ public class WorkerKafkaConfiguration {
     }
 
     @Bean
-    DefaultErrorHandler offsiteRequestErrorHandler(KafkaProperties kafka, MeterRegistry meters) {
+    RecordRejecter offsiteRecordRejecter(KafkaProperties kafka, MeterRegistry meters) {
         var values = new DelegatingByTypeSerializer(Map.of(
                 byte[].class, new ByteArraySerializer(),
                 SpecificRecord.class, new EventSerializer()), true);
@@ -85,14 +88,22 @@ public class WorkerKafkaConfiguration {
         dlt.setProducerListener(new ProducerListener<>() {
             // a failed dead letter is reported once, by the recoverer's WARN line
         });
-        RecordRejecter recoverer = new RecordRejecter(dlt, new RejectedEvents(meters));
-        // Refused records (undecodable, empty, not a request, past the limits, or whose events can never be
-        // published) are dead-lettered at once, or skipped when even that is impossible; anything else (the broker
-        // unreachable while publishing a completion) is retried with back-off, never dropped: a valid request must
-        // not be lost.
+        return new RecordRejecter(dlt, new RejectedEvents(meters));
+    }
+
+    /** Back-off between attempts at a request whose events could not be published for now: 1 s doubling up to 30 s. */
+    static ExponentialBackOff retryBackOff() {
         ExponentialBackOff backOff = new ExponentialBackOff(1000, 2.0);
         backOff.setMaxInterval(30_000);
-        DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, backOff);
+        return backOff;
+    }
+
+    @Bean
+    DefaultErrorHandler offsiteRequestErrorHandler(RecordRejecter offsiteRecordRejecter) {
+        // Refused records (undecodable, empty, not a request, past the limits) are dead-lettered at once, or skipped
+        // when even that is impossible, and their offsets committed; anything else is retried with back-off, never
+        // dropped: a valid request must not be lost. (Runs themselves fail on their job threads: RequestListener.)
+        DefaultErrorHandler handler = new DefaultErrorHandler(offsiteRecordRejecter, retryBackOff());
         handler.addNotRetryableExceptions(RejectedRecordException.class, UnpublishableEventException.class);
         handler.addRetryableExceptions(WorkerShutdownException.class);
         handler.setCommitRecovered(true);
@@ -106,7 +117,7 @@ public class WorkerKafkaConfiguration {
     @Bean
     RequestConsumers offsiteRequestConsumers(List<JobHandler> handlers, KafkaProperties kafka, WorkerProperties properties,
                                              EventPublisher publisher, Clock clock, MeterRegistry meters,
-                                             DefaultErrorHandler offsiteRequestErrorHandler,
+                                             DefaultErrorHandler offsiteRequestErrorHandler, RecordRejecter offsiteRecordRejecter,
                                              @Value("${spring.application.name:worker}") String application) {
         List<RequestConsumers.Consumer> consumers = new ArrayList<>();
         JobNameTags jobTags = new JobNameTags(properties.acceptedJobs(), properties.limits().metricJobNames());
@@ -116,8 +127,11 @@ public class WorkerKafkaConfiguration {
             String group = groupId(properties.groupId(), type(handler), handlers.size() > 1);
             JobRunner runner = new JobRunner(handler, publisher, clock, WorkerIdentity.of(application), properties, meters,
                     group, jobTags, maxRequestSize);
-            consumers.add(new RequestConsumers.Consumer(handler.jobType(), runner,
-                    container(kafka, properties, handler, group, new RequestListener(runner, limits), offsiteRequestErrorHandler)));
+            RequestListener requests = new RequestListener(runner, limits, offsiteRecordRejecter, group, retryBackOff(),
+                    properties.concurrency(), "requests-" + type(handler));
+            var container = container(kafka, properties, handler, group, requests, offsiteRequestErrorHandler);
+            requests.attach(container);
+            consumers.add(new RequestConsumers.Consumer(handler.jobType(), runner, requests, container));
         }
         return new RequestConsumers(consumers);
     }
@@ -126,30 +140,51 @@ public class WorkerKafkaConfiguration {
         return handler.jobType().name().toLowerCase(Locale.ROOT);
     }
 
-    private static ConcurrentMessageListenerContainer<String, SpecificRecord> container(
+    /**
+     * The request container of one handler: ONE consumer, which keeps polling while the jobs run on the listener's
+     * job threads ({@code offsite.worker.concurrency} of them), so this instance answers its group's rebalances at
+     * once even when it is busy. Offsets are committed when a run's completion is published.
+     */
+    private static KafkaMessageListenerContainer<String, SpecificRecord> container(
             KafkaProperties kafka, WorkerProperties properties, JobHandler handler, String group, RequestListener requests,
             DefaultErrorHandler offsiteRequestErrorHandler) {
         String type = type(handler);
+        var consumers = new DefaultKafkaConsumerFactory<String, SpecificRecord>(consumerProperties(kafka, properties, group),
+                new StringDeserializer(), new ErrorHandlingDeserializer<>(new EventDeserializer()));
+        ContainerProperties container = new ContainerProperties(handler.jobType().requestTopic());
+        // acknowledged by the job thread; committed at once (by the consumer thread), and for a refused record once
+        // it is dead-lettered (commitRecovered needs MANUAL_IMMEDIATE)
+        container.setAckMode(ContainerProperties.AckMode.MANUAL_IMMEDIATE);
+        container.setMessageListener(requests);
+        container.setConsumerRebalanceListener(requests);
+        container.setPollTimeout(POLL_TIMEOUT.toMillis());
+        container.setShutdownTimeout(properties.shutdownGrace().plus(properties.cleanupGrace()).toMillis() + 5000);
+        var listener = new KafkaMessageListenerContainer<>(consumers, container);
+        listener.setCommonErrorHandler(offsiteRequestErrorHandler);
+        listener.setBeanName("offsite-" + type + "-requests");
+        return listener;
+    }
+
+    /** How long one poll waits for a record: also how soon a paused partition is resumed after its run. */
+    static final Duration POLL_TIMEOUT = Duration.ofSeconds(1);
+
+    static Map<String, Object> consumerProperties(KafkaProperties kafka, WorkerProperties properties, String group) {
         Map<String, Object> props = new HashMap<>(kafka.buildConsumerProperties());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
         props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, properties.maxPollInterval().toMillis()));
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // a killed instance's partitions (and the request it was running) move after the session timeout, not Kafka's 45 s
-        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) properties.sessionTimeout().toMillis());
-        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) properties.heartbeatInterval().toMillis());
         props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        var consumers = new DefaultKafkaConsumerFactory<String, SpecificRecord>(props, new StringDeserializer(),
-                new ErrorHandlingDeserializer<>(new EventDeserializer()));
-        ContainerProperties container = new ContainerProperties(handler.jobType().requestTopic());
-        container.setAckMode(ContainerProperties.AckMode.RECORD);
-        container.setMessageListener(requests);
-        container.setShutdownTimeout(properties.shutdownGrace().plus(properties.cleanupGrace()).toMillis() + 5000);
-        var listener = new ConcurrentMessageListenerContainer<>(consumers, container);
-        listener.setConcurrency(properties.concurrency());
-        listener.setCommonErrorHandler(offsiteRequestErrorHandler);
-        listener.setBeanName("offsite-" + type + "-requests");
-        return listener;
+        if (GroupProtocol.CLASSIC.name().equalsIgnoreCase(String.valueOf(
+                props.getOrDefault(ConsumerConfig.GROUP_PROTOCOL_CONFIG, ConsumerConfig.DEFAULT_GROUP_PROTOCOL)))) {
+            // a killed instance's partitions (and the request it was running) move after the session timeout, not
+            // Kafka's 45 s; the broker's consumer protocol sets these itself (group.consumer.session.timeout.ms)
+            props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) properties.sessionTimeout().toMillis());
+            props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) properties.heartbeatInterval().toMillis());
+            // a rebalance takes only the partitions that move: a run whose partition stays keeps its right to commit
+            props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        }
+        return props;
     }
 
     /**
