@@ -57,6 +57,11 @@ descendants() { # pid -> every descendant pid, deepest last
   local c
   for c in $(ps -o pid= --ppid "$1" 2>/dev/null); do echo "$c"; descendants "$c"; done
 }
+postgres_pid() { # -> pid of the embedded PostgreSQL of the suite's infra folder (it detaches from infra), if running
+  local p; p="$(head -1 "$WORK/infra/postgres/postmaster.pid" 2>/dev/null)"
+  alive "$p" && tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -q -- "-D $WORK/infra/postgres" && echo "$p"
+  return 0
+}
 track_descendants() { # remember the children of a process before it is killed, so its orphans are stopped too
   local p; for p in $(descendants "$1"); do echo "$p" >> "$WORK/pids/extra"; done
 }
@@ -75,7 +80,7 @@ stop() { # name [signal]: stops a started process; TERM waits 45 s then kills
   local pid; pid="$(pid_of "$1")"
   alive "$pid" || { rm -f "$WORK/pids/$1"; return 0; }
   if [ "${2:-TERM}" = 9 ]; then
-    track_descendants "$pid"; kill -9 "$pid" 2>/dev/null
+    track_descendants "$pid"; [ "$1" = infra ] && postgres_pid >> "$WORK/pids/extra"; kill -9 "$pid" 2>/dev/null
   else
     kill -TERM "$pid" 2>/dev/null; wait_gone "$pid" 45 || { track_descendants "$pid"; kill -9 "$pid"; }
   fi
@@ -85,6 +90,7 @@ stop() { # name [signal]: stops a started process; TERM waits 45 s then kills
 cleanup() {
   local f pid extra
   trap - EXIT INT TERM
+  postgres_pid >> "$WORK/pids/extra"
   for f in "$WORK"/pids/*; do
     [ -f "$f" ] || continue
     for pid in $(cat "$f"); do
@@ -574,8 +580,8 @@ s_full_temp_disk() {
   rm -f "$TMPFS/filler"
   # 2. two snapshots that fit one at a time, not together: each failure says INSUFFICIENT_DISK_SPACE, one succeeds
   local at1 at2; at1="$(date -u -d '-20 seconds' +%Y-%m-%dT%H:%M:%S.000Z)"; at2="$(date -u -d '-19 seconds' +%Y-%m-%dT%H:%M:%S.000Z)"
-  PARTITION=0 probe publish backup faults-disk-1 auto "$at1" source=big >/dev/null &
-  PARTITION=5 probe publish backup faults-disk-2 auto "$at2" source=big >/dev/null &
+  PARTITION=0 probe publish backup faults-disk-1 "faults-disk-1@$at1" "$at1" source=big >/dev/null &
+  PARTITION=5 probe publish backup faults-disk-2 "faults-disk-2@$at2" "$at2" source=big >/dev/null &
   wait
   probe await 180 "faults-disk-1@$at1" "faults-disk-2@$at2" >/dev/null
   local r1 r2; r1="$(events_of "faults-disk-1@$at1" | awk -F'\t' '$1 == "COMPLETED" { print $5 "\t" $6 "\t" $10; exit }')"
@@ -602,7 +608,7 @@ s_full_temp_disk() {
 
 s_infra_kill9() {
   local ok=1 why="" pid children t
-  pid="$(pid_of infra)"; children="$(descendants "$pid")"
+  pid="$(pid_of infra)"; children="$(descendants "$pid") $(postgres_pid)"
   t=$(now_ms)
   stop infra 9
   sleep 1
