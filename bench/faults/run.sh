@@ -121,7 +121,7 @@ else
   jar="$(ls "$root"/launcher/target/launcher-*-exec.jar 2>/dev/null | head -n 1)"
   [ -n "$jar" ] || { echo "faults: no launcher/target/launcher-*-exec.jar; run without --no-build" >&2; exit 2; }
   # the exec jar's nested layout, unpacked once: every service's main class runs from this one classpath
-  mkdir -p "$WORK/cp" && (cd "$WORK/cp" && unzip -q "$jar")
+  mkdir -p "$WORK/cp" && (cd "$WORK/cp" && jar xf "$jar")
   CP="$WORK/cp/BOOT-INF/classes:$WORK/cp/BOOT-INF/lib/*"
 fi
 mkdir -p "$WORK/probe"
@@ -400,7 +400,7 @@ worker_stop_mid_backup() { # signal name
   w="$(await_started "$run" 60)" || { result FAIL "$name" - "the backup never started"; return; }
   victim="$(worker_of_pid "$w")"; other=$([ "$victim" = a ] && echo b || echo a)
   [ "$victim" = "?" ] && { result FAIL "$name" - "cannot tell which worker runs $run ($w)"; return; }
-  await_snapshot_uploading "$victim" 3 || { ok=0; why="$why; no snapshot appeared in worker-$victim's temp folder"; }
+  await_snapshot_uploading "$victim" 1.5 || { ok=0; why="$why; no snapshot appeared in worker-$victim's temp folder"; }
   local vpid; vpid="$(pid_of "worker-$victim")"
   t_kill=$(now_ms)
   if [ "$sig" = 9 ]; then stop "worker-$victim" 9; else kill -TERM "$vpid"; fi
@@ -412,6 +412,8 @@ worker_stop_mid_backup() { # signal name
   fi
   probe await 180 "$run" >/dev/null || { ok=0; why="$why; $run never completed"; }
   local ev; ev="$(events_of "$run")"
+  local done_before; done_before="$(echo "$ev" | awk -F'\t' -v t="$t_kill" '$1 == "COMPLETED" && $9 < t' | head -1)"
+  [ -z "$done_before" ] || { ok=0; why="$why; the run completed before the signal, nothing was tested (raise FAULTS_CARDS)"; }
   local final; final="$(echo "$ev" | awk -F'\t' '$1 == "COMPLETED" { s = $5; w = $8 } END { print s "\t" w }')"
   [ "${final%%$'\t'*}" = SUCCEEDED ] || { ok=0; why="$why; run ended ${final%%$'\t'*} ($(echo "$ev" | awk -F'\t' '$1=="COMPLETED"{print $6": "$10; exit}'))"; }
   # takeover: the other worker's STARTED after the signal
