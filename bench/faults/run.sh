@@ -128,6 +128,19 @@ mkdir -p "$WORK/probe"
 javac -nowarn -cp "$CP" -d "$WORK/probe" "$here/src/FaultProbe.java" || { echo "faults: cannot compile FaultProbe" >&2; exit 2; }
 JAVA="java -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 
+# The stale-upload sweep's settings, read from the classes at run time: any offsite.* setting whose name speaks of
+# stale/orphaned uploads or a sweep gets a short value, so that the sweep runs within the scenario. Unknown settings
+# are ignored by Spring Boot, so without such settings the check simply finds the uploads still open and FAILs.
+SWEEP_SETTINGS="$(java -cp "$CP:$WORK/probe" FaultProbe settings 2>/dev/null | grep -E '(stale|sweep|orphan|abandon)' || true)"
+SWEEP_ARGS="${FAULTS_SWEEP_ARGS:-}"
+for name in $SWEEP_SETTINGS; do
+  case "$name" in
+    *.enabled) SWEEP_ARGS="$SWEEP_ARGS --$name=true" ;;
+    *interval|*period|*every|*delay) SWEEP_ARGS="$SWEEP_ARGS --$name=5s" ;;
+    *margin|*grace) SWEEP_ARGS="$SWEEP_ARGS --$name=20s" ;;
+    *age|*after|*older-than|*threshold) SWEEP_ARGS="$SWEEP_ARGS --$name=60s" ;;
+  esac
+done
 KPORT=$(free_port); S3PORT=$(free_port); PGPORT=$(free_port); PROXYPORT=$(free_port)
 WPORT_A=$(free_port); WPORT_B=$(free_port); WPORT_A2=$(free_port); SPORT_1=$(free_port); SPORT_2=$(free_port)
 declare -A WPORT=([a]=$WPORT_A [b]=$WPORT_B) SPORT=([1]=$SPORT_1 [2]=$SPORT_2)
@@ -185,7 +198,7 @@ worker_args() { # name -> the backup worker's arguments
   local n="$1"
   echo "--server.port=${WPORT[$n]} --spring.kafka.bootstrap-servers=127.0.0.1:$KPORT"
   echo "--offsite.s3.endpoint=http://127.0.0.1:$PROXYPORT --offsite.backup.temp-dir=${TEMP_DIR:-$WORK/tmp-$n}"
-  echo "--offsite.worker.max-run-time=${WORKER_MAX_RUN_TIME:-90s} --offsite.worker.shutdown-grace=20s"
+  echo "--offsite.worker.max-run-time=${WORKER_MAX_RUN_TIME:-60s} --offsite.worker.shutdown-grace=20s"
   echo "--spring.main.banner-mode=off --logging.level.org.apache.kafka=WARN --logging.level.org.springframework.kafka.listener=INFO"
   local s
   for s in big small many flaky; do
@@ -193,7 +206,7 @@ worker_args() { # name -> the backup worker's arguments
     echo "--offsite.backup.sources.$s.series=$s --offsite.backup.sources.$s.file-prefix=$s"
   done
   echo "--offsite.backup.sources.big.compression=gzip --offsite.backup.sources.big.level=1"
-  echo "${FAULTS_SWEEP_ARGS:-}"
+  echo "$SWEEP_ARGS"
 }
 start_worker() { # name [extra args...]
   local n="$1"; shift
@@ -270,6 +283,12 @@ result() { # status name recovery checked...
 }
 events_of() { probe events | awk -F'\t' -v r="$1" '$2 == r'; }
 open_uploads() { probe uploads _incoming/ 2>/dev/null; }
+new_open_uploads() { # open uploads that were not open when the scenario began
+  open_uploads | grep -v -x -F -f "$WORK/uploads.before" || true
+}
+key_part() { # runId or instant -> the part of a backup key naming its scheduledFor
+  local at="${1#*@}"; echo "${at//:/-}"
+}
 backups_in() { probe objects "$1/" 2>/dev/null | awk -F'\t' '$1 !~ /\.(sha256|verified)$/' ; }
 temp_leftovers() { # dir -> snapshot files left in a worker's temp folder (over 64 KB, or named like a database)
   find "$1" -type f \( -size +64k -o -name '*.db*' -o -name '*sqlite*' \) 2>/dev/null
@@ -319,7 +338,7 @@ s_duplicate_requests() {
   [ "$rej" = DUPLICATE_RUN_ID ] || { ok=0; why="$why; the same runId with another scheduledFor was answered '${rej:-nothing}' (expected REJECTED DUPLICATE_RUN_ID)"; }
   n="$(backups_in small | grep -c "small-${at2//:/-}" || true)"
   [ "$n" = 0 ] || { ok=0; why="$why; the conflicting request stored a backup"; }
-  [ -z "$(open_uploads)" ] || { ok=0; why="$why; open uploads: $(open_uploads | head -3 | tr '\n' ' ')"; }
+  [ -z "$(new_open_uploads)" ] || { ok=0; why="$why; open uploads: $(new_open_uploads | head -3 | tr '\n' ' ')"; }
   if [ $ok = 1 ]; then result PASS duplicate-requests - "request published twice: one backup object, every copy SUCCEEDED; same runId with another scheduledFor: REJECTED DUPLICATE_RUN_ID, nothing stored; no open upload"
   else result FAIL duplicate-requests - "${why#; }"; fi
 }
@@ -428,7 +447,7 @@ worker_stop_mid_backup() { # signal name
   local nb; nb="$(backups_in big | grep -c "faults-$name\|${run#*@}" || true)"
   nb="$(backups_in big | grep -c "big-$(echo "${run#*@}" | tr ':' '-')" || true)"
   [ "$nb" = 1 ] || { ok=0; why="$why; $nb backup objects for the run (expected 1)"; }
-  local ou; ou="$(open_uploads)"
+  local ou; ou="$(open_uploads | grep -F "$(key_part "$run")" || true)"
   [ -z "$ou" ] || { ok=0; why="$why; open uploads left: $(echo "$ou" | head -2 | tr '\n' ' ')"; }
   # the stopped worker comes back; then nothing of its run may remain in its temp folder
   start_worker "$victim"; worker_ready "$victim" 120 || true
@@ -509,7 +528,7 @@ s_s3_outage() {
   local short_rec=$(( $(events_of "$run" | awk -F'\t' '$1 == "COMPLETED" { t = $9 } END { printf "%.0f", t }') - t_down ))
   [ "${st%% *}" = SUCCEEDED ] || { ok=0; why="$why; short outage: run ended '$st' (expected SUCCEEDED)"; }
   [ "$(backups_in big | grep -c "big-$(echo "${run#*@}" | tr ':' '-')")" = 1 ] || { ok=0; why="$why; short outage: not exactly 1 backup object"; }
-  [ -z "$(open_uploads)" ] || { ok=0; why="$why; short outage: open uploads $(open_uploads | head -2 | tr '\n' ' ')"; }
+  [ -z "$(open_uploads | grep -F "$(key_part "$run")")" ] || { ok=0; why="$why; short outage: its upload is still open"; }
   # long: S3 away for longer than every attempt; the run fails retryably, then no open upload once the sweep ran
   run="$(api_trigger "$(leader)" faults-s3)"
   await_uploading "$run" || { result FAIL s3-outage - "$run never started its upload"; return; }
@@ -520,18 +539,18 @@ s_s3_outage() {
   done
   sleep 2; s3_up; local t_up; t_up=$(now_ms)
   case "$st" in FAILED*true|TIMED_OUT*true) ;; *) ok=0; why="$why; long outage: last attempt ended '${st:-never}' (expected FAILED, retryable)";; esac
-  # the sweep: at worker start and periodically; restart worker-a once max-run-time (90 s) plus a margin has passed
+  # the sweep: at worker start and periodically; restart worker-a once max-run-time (60 s) plus a margin has passed
   local left restarted=0
   for i in $(seq 1 200); do
-    left="$(open_uploads)"; [ -z "$left" ] && break
-    if [ $restarted = 0 ] && [ $(( $(now_ms) - t_down )) -gt 100000 ]; then
+    left="$(open_uploads | grep -F "$(key_part "$run")")"; [ -z "$left" ] && break
+    if [ $restarted = 0 ] && [ $(( $(now_ms) - t_down )) -gt 110000 ]; then
       stop worker-a; start_worker a; worker_ready a 120 || true; restarted=1
     fi
-    [ $restarted = 1 ] && [ $(( $(now_ms) - t_up )) -gt 150000 ] && break
+    [ $restarted = 1 ] && [ $(( $(now_ms) - t_down )) -gt 180000 ] && break
     sleep 2
   done
   local long_rec=$(( $(now_ms) - t_up ))
-  [ -z "$left" ] || { ok=0; why="$why; long outage: $(echo "$left" | wc -l) open upload(s) under _incoming/ $(secs $long_rec) after S3 returned and after a worker restart ($(echo "$left" | head -1)); no stale-upload sweep aborted them (settings tried: ${FAULTS_SWEEP_ARGS:-none})"; }
+  [ -z "$left" ] || { ok=0; why="$why; long outage: $(echo "$left" | wc -l) open upload(s) under _incoming/ $(secs $long_rec) after S3 returned and after a worker restart ($(echo "$left" | head -1)); no stale-upload sweep aborted them (sweep settings found in the classes: $(echo $SWEEP_SETTINGS | tr ' ' ',' | sed 's/^$/none/'); set: ${SWEEP_ARGS:-none})"; }
   if [ $ok = 1 ]; then result PASS s3-outage "$(secs $short_rec)" "4 s S3 outage mid-upload: run SUCCEEDED, 1 object; outage past all 3 attempts: FAILED retryable, open uploads swept $(secs $long_rec) after S3 returned"
   else result FAIL s3-outage "$(secs $short_rec)" "${why#; }"; fi
 }
@@ -552,8 +571,8 @@ s_concurrent_200() {
   local objs; objs="$(backups_in many | wc -l)"
   [ "$objs" = 200 ] || { ok=0; why="$why; $objs backup objects (expected 200)"; }
   local by_worker; by_worker="$(awk -F'\t' '$1 == "COMPLETED" { print $8 }' "$WORK/many.ev" | sort | uniq -c | awk '{ print $1 }' | tr '\n' '/')"
-  [ -z "$(open_uploads)" ] || { ok=0; why="$why; open uploads left"; }
-  local left; left="$(temp_leftovers "$WORK/tmp-a"; temp_leftovers "$WORK/tmp-b")"
+  [ -z "$(new_open_uploads)" ] || { ok=0; why="$why; open uploads left: $(new_open_uploads | head -2 | tr '\n' ' ')"; }
+  local left; left="$(find "$WORK/tmp-a" "$WORK/tmp-b" -newer "$WORK/scenario.start" -type f \( -size +64k -o -name '*.db*' \) 2>/dev/null)"
   [ -z "$left" ] || { ok=0; why="$why; temp files left: $(echo "$left" | head -2 | tr '\n' ' ')"; }
   if [ $ok = 1 ]; then result PASS concurrent-200 "$(secs $rec)" "200 backups requested at once on 2 workers (${by_worker%/} per worker): 200 SUCCEEDED, none started or completed twice, 200 objects, no open upload, no temp file"
   else result FAIL concurrent-200 "$(secs $rec)" "${why#; }"; fi
@@ -600,7 +619,7 @@ s_full_temp_disk() {
   sleep 2
   local left; left="$(temp_leftovers "$TMPFS")"
   [ -z "$left" ] || { ok=0; why="$why; files left on the temp disk: $(echo "$left" | head -2 | tr '\n' ' ')"; }
-  [ -z "$(open_uploads)" ] || { ok=0; why="$why; open uploads left"; }
+  [ -z "$(new_open_uploads)" ] || { ok=0; why="$why; open uploads left: $(new_open_uploads | head -2 | tr '\n' ' ')"; }
   stop worker-a; umount "$TMPFS" 2>/dev/null || umount -l "$TMPFS"; TMPFS=""
   start_worker a; start_worker b
   worker_ready a 120 || true
@@ -639,6 +658,7 @@ s_infra_kill9() {
 declare -A TIMEOUT=([duplicate-requests]=120 [poison-records]=180 [leader-kill]=150 [worker-kill9]=300 [worker-sigterm]=240
   [scheduler-retry-kill9]=200 [s3-outage]=420 [concurrent-200]=480 [full-temp-disk]=400 [infra-kill9]=300)
 NEED_POSTGRES=0; wants infra-kill9 && NEED_POSTGRES=1
+log "stale-upload sweep settings: ${SWEEP_ARGS:-none found}"
 log "work folder $WORK; ports kafka $KPORT s3 $S3PORT (proxy $PROXYPORT) postgres $PGPORT workers $WPORT_A $WPORT_B schedulers $SPORT_1 $SPORT_2"
 status=0
 for name in $ALL; do
@@ -649,6 +669,7 @@ for name in $ALL; do
   if ! ensure_stack; then result FAIL "$name" - "the stack did not start (see logs in $WORK/logs with --keep)"; status=1; continue; fi
   log "scenario $name (timeout ${TIMEOUT[$name]} s)"
   before=$(wc -l < "$RESULTS")
+  open_uploads > "$WORK/uploads.before"; touch "$WORK/scenario.start"
   ( "s_${name//-/_}" ) &
   spid=$!
   deadline=$(( $(date +%s) + ${TIMEOUT[$name]} ))

@@ -51,6 +51,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * count TOPIC                                          records on a topic
  * requests TOPIC                                       runId job attempt scheduledFor requestedBy record-ms trigger
  * await SECONDS RUN_ID...                              waits for a completion of every run id; exit 1 when some are missing
+ * settings                                             every offsite.* setting the workers' classes declare
  * uploads [PREFIX]                                     keys of open multipart uploads (default _incoming/)
  * objects [PREFIX]                                     key size
  * </pre>
@@ -77,6 +78,7 @@ public final class FaultProbe {
                 yield 0;
             }
             case "await" -> await(Integer.parseInt(rest.get(0)), rest.subList(1, rest.size()));
+            case "settings" -> settings();
             case "uploads" -> uploads(rest.isEmpty() ? "_incoming/" : rest.get(0));
             case "objects" -> objects(rest.isEmpty() ? "" : rest.get(0));
             default -> {
@@ -278,6 +280,63 @@ public final class FaultProbe {
                 return 1;
             }
             Thread.sleep(1000);
+        }
+    }
+
+    /**
+     * The settings the Offsite classes on the classpath declare: every {@code @ConfigurationProperties} class under
+     * {@code io.offsite}, its record components or fields in kebab case, nested records followed.
+     */
+    private static int settings() throws Exception {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            java.nio.file.Path path = java.nio.file.Path.of(entry);
+            List<String> classes = new ArrayList<>();
+            if (java.nio.file.Files.isDirectory(path)) {
+                try (var files = java.nio.file.Files.walk(path)) {
+                    files.map(f -> path.relativize(f).toString()).filter(n -> n.startsWith("io/offsite/") && n.endsWith(".class")).forEach(classes::add);
+                }
+            } else if (entry.endsWith(".jar") && java.nio.file.Files.isRegularFile(path) && path.getFileName().toString().matches("(worker-core|backup-worker|rotation-worker).*")) {
+                try (var jar = new java.util.jar.JarFile(path.toFile())) {
+                    jar.stream().map(java.util.jar.JarEntry::getName).filter(n -> n.startsWith("io/offsite/") && n.endsWith(".class")).forEach(classes::add);
+                }
+            }
+            for (String c : classes) {
+                try {
+                    Class<?> type = Class.forName(c.replace('/', '.').replaceAll("\\.class$", ""), false, FaultProbe.class.getClassLoader());
+                    var annotation = type.getAnnotation(org.springframework.boot.context.properties.ConfigurationProperties.class);
+                    if (annotation != null) {
+                        String prefix = annotation.prefix().isEmpty() ? annotation.value() : annotation.prefix();
+                        collect(prefix, type, names, 0);
+                    }
+                } catch (Throwable ignored) {
+                    // a class that does not load here is not a settings class
+                }
+            }
+        }
+        names.forEach(System.out::println);
+        return 0;
+    }
+
+    private static void collect(String prefix, Class<?> type, java.util.Set<String> names, int depth) {
+        List<java.util.Map.Entry<String, Class<?>>> members = new ArrayList<>();
+        if (type.isRecord()) {
+            for (var c : type.getRecordComponents()) {
+                members.add(Map.entry(c.getName(), c.getType()));
+            }
+        } else {
+            for (var f : type.getDeclaredFields()) {
+                if (!java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+                    members.add(Map.entry(f.getName(), f.getType()));
+                }
+            }
+        }
+        for (var m : members) {
+            String name = prefix + "." + m.getKey().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase();
+            names.add(name);
+            if (depth < 3 && m.getValue().getName().startsWith("io.offsite.") && !m.getValue().isEnum()) {
+                collect(name, m.getValue(), names, depth + 1);
+            }
         }
     }
 
