@@ -151,7 +151,7 @@ secs() { awk -v ms="$1" 'BEGIN { printf "%.1f s", ms / 1000 }'; }
 
 # ---------------------------------------------------------------- demo databases
 cards="${FAULTS_CARDS:-400000}"
-[ "$quick" = 1 ] && cards="${FAULTS_CARDS:-150000}"
+[ "$quick" = 1 ] && cards="${FAULTS_CARDS:-250000}"
 cache="$root/bench/work/faults"; mkdir -p "$cache"
 demo() { # name cards -> path of a cached demo database
   local f="$cache/demo-$2.db"
