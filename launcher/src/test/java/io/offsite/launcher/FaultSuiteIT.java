@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class FaultSuiteIT {
 
-    private static final List<String> QUICK = List.of("duplicate-requests", "poison-records", "worker-kill9", "worker-sigterm");
+    private static final List<String> QUICK = List.of("duplicate-requests", "poison-records", "worker-sigterm");
 
     @Test
     void quickFaultScenariosPass() throws Exception {
