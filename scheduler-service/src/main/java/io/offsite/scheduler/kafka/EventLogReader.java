@@ -111,11 +111,8 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
         SpecificRecord event;
         try {
             event = deserializer.deserialize(record.topic(), record.value());
-        } catch (EventDecodingException e) {
+        } catch (EventDecodingException e) { // decoding is total: whatever the bytes, nothing else comes out
             reject(record, e.reason(), e.getMessage());
-            return;
-        } catch (RuntimeException e) { // decoding is total; this is a last line of defence
-            reject(record, "malformed", e.toString());
             return;
         }
         try {

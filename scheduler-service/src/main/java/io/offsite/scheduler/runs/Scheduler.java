@@ -46,7 +46,7 @@ public final class Scheduler {
         Instant seenAt = clock.instant();
         if (event instanceof JobRequested request) {
             if (!topic.equals(requestTopic(request.getJobType()))) {
-                return Optional.of(new Ignored(Ignored.WRONG_TOPIC, "a JobRequested of type " + abbreviate(request.getJobType())
+                return Optional.of(new Ignored(Ignored.WRONG_TOPIC, "a JobRequested of type " + Ignored.shorten(request.getJobType())
                         + " on " + topic));
             }
             return withMdc(request.getRunId(), request.getJobName(), () -> core.onRequested(request, seenAt));
@@ -81,13 +81,9 @@ public final class Scheduler {
         return "(no request topic)";
     }
 
-    private static String abbreviate(String value) {
-        return value == null || value.length() <= 40 ? value : value.substring(0, 40) + "…";
-    }
-
     private static <T> T withMdc(String runId, String job, java.util.function.Supplier<T> work) {
-        MDC.put("runId", abbreviate(runId));
-        MDC.put("job", abbreviate(job));
+        MDC.put("runId", Ignored.shorten(runId));
+        MDC.put("job", Ignored.shorten(job));
         try {
             return work.get();
         } finally {

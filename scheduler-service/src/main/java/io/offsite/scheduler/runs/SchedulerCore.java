@@ -184,7 +184,7 @@ public final class SchedulerCore {
         String expected = definition.get().type().name();
         if (jobType != null && !expected.equalsIgnoreCase(jobType)) {
             return Optional.of(new Ignored(Ignored.JOB_TYPE_MISMATCH, "job '" + jobName + "' is a " + expected
-                    + " job, the event says " + (jobType.length() > 40 ? jobType.substring(0, 40) + "…" : jobType)));
+                    + " job, the event says " + Ignored.shorten(jobType)));
         }
         return Optional.empty();
     }

@@ -97,10 +97,8 @@ final class CompletionNotifier implements MessageListener<String, byte[]>, Consu
     private SpecificRecord decode(ConsumerRecord<String, byte[]> record) {
         try {
             return deserializer.deserialize(record.topic(), record.value());
-        } catch (EventDecodingException e) {
+        } catch (EventDecodingException e) { // decoding is total: whatever the bytes, nothing else comes out
             rejected.reject(CONSUMER, record.topic(), record.partition(), record.offset(), e.reason(), e.getMessage());
-        } catch (RuntimeException e) { // decoding is total; this is a last line of defence
-            rejected.reject(CONSUMER, record.topic(), record.partition(), record.offset(), "malformed", e.toString());
         }
         return null;
     }

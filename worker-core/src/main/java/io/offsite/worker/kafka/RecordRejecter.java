@@ -2,7 +2,6 @@ package io.offsite.worker.kafka;
 
 import io.offsite.events.Topics;
 import io.offsite.events.serde.EventDecodingException;
-import io.offsite.worker.runtime.CompletionFitter;
 import io.offsite.events.RejectedEvents;
 import io.offsite.worker.runtime.UnpublishableEventException;
 import java.nio.charset.StandardCharsets;
@@ -98,7 +97,7 @@ final class RecordRejecter extends DeadLetterPublishingRecoverer {
         return UNEXPECTED;
     }
 
-    /** The innermost message of the failure, one line and short: it may come from bytes anyone could write. */
+    /** The innermost message of the failure ({@link RejectedEvents} makes it one short line: anyone could write it). */
     private static String describe(Throwable exception) {
         Throwable innermost = exception;
         while (innermost.getCause() != null && innermost.getCause() != innermost) {
@@ -106,6 +105,6 @@ final class RecordRejecter extends DeadLetterPublishingRecoverer {
         }
         String text = innermost instanceof RejectedRecordException || innermost instanceof EventDecodingException
                 ? innermost.getMessage() : innermost.getClass().getSimpleName() + ": " + innermost.getMessage();
-        return CompletionFitter.truncate(String.valueOf(text).replaceAll("\\p{Cntrl}", " "), 500);
+        return String.valueOf(text);
     }
 }
