@@ -292,11 +292,13 @@ class RotationWorkerIT {
     }
 
     /**
-     * One stored file is made immutable ({@code chattr +i}), which stops even root from removing it, so S3Proxy really
-     * fails to delete that key. Skipped where the file system or the process cannot set the attribute.
+     * One stored file is made immutable ({@code chattr +i}), which stops even root from removing it, so the store really
+     * refuses to delete that key (403 AccessDenied for that key inside the DeleteObjects reply, as object lock or a
+     * policy answers): the refusal is reported and counted, every other backup the plan dropped is deleted, and the run
+     * ends PARTIALLY_FAILED without a retry. Skipped where the file system or the process cannot set the attribute.
      */
     @Test
-    void aBackupThatCannotBeDeletedIsReportedAndFailsTheJob() throws Exception {
+    void aBackupTheStoreRefusesToDeleteIsReportedAndTheRestOfThePlanProceeds() throws Exception {
         uploadDaily(LOCKED, "2024-07-01", "2024-07-06");
         String lockedKey = LOCKED + "pokemon-data-2024-07-02T00-00-00.000Z.sqlite3.db.gz";
         Path lockedFile = LocalStack.s3Server().storageRoot().resolve(LocalStack.s3().bucket()).resolve(lockedKey);
@@ -305,24 +307,24 @@ class RotationWorkerIT {
         try {
             JobCompleted done = rotate(Map.of("series", "locked"));
 
-            assertThat(done.getStatus()).as("%s", done).isEqualTo(JobStatus.FAILED);
-            assertThat(done.getRetryable()).isTrue();
-            assertThat(done.getError().getType()).isEqualTo("DELETE_FAILED");
-            assertThat(done.getError().getMessage()).contains(lockedKey);
-            Set<String> left = listing(LOCKED).keySet();
-            assertThat(left).contains(lockedKey, lockedKey + ".sha256",
-                    LOCKED + "pokemon-data-2024-07-06T00-00-00.000Z.sqlite3.db.gz", LOCKED + "pokemon-data-2024-07-05T00-00-00.000Z.sqlite3.db.gz");
-            // every other backup the plan dropped is either gone or named in the report
-            for (String day : List.of("01", "03", "04")) {
-                String key = LOCKED + "pokemon-data-2024-07-" + day + "T00-00-00.000Z.sqlite3.db.gz";
-                assertThat(!left.contains(key) || done.getError().getMessage().contains(key)).as(key).isTrue();
-            }
+            assertThat(done.getStatus()).as("%s", done).isEqualTo(JobStatus.PARTIALLY_FAILED);
+            assertThat(done.getRetryable()).isFalse();
+            assertThat(done.getMessage()).contains("deleted 3 of 4 backups", lockedKey + " (AccessDenied: ");
+            assertThat(done.getStats()).containsEntry("delete_refused", 1L).containsEntry("delete_failed", 0L)
+                    .containsEntry("backups_deleted", 3L).containsEntry("backups_retained", 3L);
+            assertThat(meters.get("rotation_delete_refused").tag("series", "locked").tag("code", "AccessDenied").counter().count())
+                    .isEqualTo(1.0);
+            // the refused backup keeps its checksum; everything else the plan dropped is gone
+            assertThat(listing(LOCKED).keySet()).containsExactlyInAnyOrder(lockedKey, lockedKey + ".sha256",
+                    LOCKED + "pokemon-data-2024-07-06T00-00-00.000Z.sqlite3.db.gz", LOCKED + "pokemon-data-2024-07-06T00-00-00.000Z.sqlite3.db.gz.sha256",
+                    LOCKED + "pokemon-data-2024-07-05T00-00-00.000Z.sqlite3.db.gz", LOCKED + "pokemon-data-2024-07-05T00-00-00.000Z.sqlite3.db.gz.sha256");
         } finally {
             chattr("-i", lockedFile);
         }
-        // once the file can be removed again, the retry finishes the job
-        JobCompleted retry = rotate(Map.of("series", "locked"));
-        assertThat(retry.getStatus()).as("%s", retry).isEqualTo(JobStatus.SUCCEEDED);
+        // once the store allows it, the next rotation deletes it
+        JobCompleted next = rotate(Map.of("series", "locked"));
+        assertThat(next.getStatus()).as("%s", next).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(next.getStats()).containsEntry("delete_refused", 0L).containsEntry("backups_deleted", 1L);
         assertThat(listing(LOCKED).keySet()).containsExactlyInAnyOrder(
                 LOCKED + "pokemon-data-2024-07-06T00-00-00.000Z.sqlite3.db.gz", LOCKED + "pokemon-data-2024-07-06T00-00-00.000Z.sqlite3.db.gz.sha256",
                 LOCKED + "pokemon-data-2024-07-05T00-00-00.000Z.sqlite3.db.gz", LOCKED + "pokemon-data-2024-07-05T00-00-00.000Z.sqlite3.db.gz.sha256");

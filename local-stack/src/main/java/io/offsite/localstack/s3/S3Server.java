@@ -42,7 +42,8 @@ public final class S3Server implements AutoCloseable {
             throw new UncheckedIOException("cannot create the S3 data folder " + root + ": " + e.getMessage(), e);
         }
         URI uri = URI.create("http://" + Ports.LOOPBACK + ":" + port);
-        BlobStore store = new FilesystemNio2BlobStore(root.toString());
+        // a file the file system will not remove is a per-key AccessDenied, as object lock or a policy answers
+        BlobStore store = new UndeletableObjects(new FilesystemNio2BlobStore(root.toString()));
         if (!store.containerExists(bucket)) {
             store.createContainer(bucket);
         }

@@ -139,6 +139,14 @@ class RotationJobHandler implements JobHandler {
         return JobOutcome.succeeded("dry run of " + series.name() + ", nothing deleted: " + describePlan(series, plan)).withStats(stats);
     }
 
+    /**
+     * Deletes what the plan drops and reports every key the store did not delete. A key the store <em>refuses</em>
+     * (object lock or retention, a legal hold, a policy: a WARN line with the key and the store's code, the metric
+     * {@code rotation_delete_refused_total}) stays where it is and the rest of the plan goes on; the run ends
+     * PARTIALLY_FAILED, not retried, since a retry would be refused again: the next scheduled rotation tries again and
+     * deletes it once the store allows. A failure that may pass (the store unreachable or failing) fails the run,
+     * retryable, after the whole plan was tried.
+     */
     private JobOutcome delete(JobContext ctx, Series series, SeriesInventory inventory, RetentionPlan plan, List<StoredBackup> doomed,
                               Map<String, Long> stats) throws InterruptedException {
         ctx.info("Deleting {} old backups", doomed.size());
@@ -149,7 +157,7 @@ class RotationJobHandler implements JobHandler {
         doomed.stream().filter(b -> deleted.contains(b.key())).forEach(b -> b.sidecars().forEach(s -> sidecars.add(s.key())));
         inventory.orphanSidecars().forEach(o -> sidecars.add(o.key()));
         ctx.checkCancelled();
-        DeleteReport sidecarReport = sidecars.isEmpty() ? new DeleteReport(List.of(), Map.of()) : store.delete(sidecars);
+        DeleteReport sidecarReport = sidecars.isEmpty() ? DeleteReport.empty() : store.delete(sidecars);
         Set<String> sidecarsDeleted = Set.copyOf(sidecarReport.deleted());
 
         long freed = 0;
@@ -162,10 +170,30 @@ class RotationJobHandler implements JobHandler {
             }
         }
         freed += inventory.orphanSidecars().stream().filter(o -> sidecarsDeleted.contains(o.key())).mapToLong(ListedObject::size).sum();
+        Map<String, DeleteReport.Failure> refused = new LinkedHashMap<>();
         Map<String, String> failed = new LinkedHashMap<>();
-        doomed.stream().filter(b -> backups.failed().containsKey(b.key())).forEach(b -> failed.put(b.key(), backups.failed().get(b.key())));
-        sidecars.stream().filter(k -> sidecarReport.failed().containsKey(k)).forEach(k -> failed.put(k, sidecarReport.failed().get(k)));
-        failed.forEach((key, reason) -> ctx.warn("  Failed to delete: {} ({})", key, reason));
+        for (DeleteReport report : List.of(backups, sidecarReport)) {
+            report.failures().forEach((key, failure) -> {
+                if (failure.refused()) {
+                    refused.put(key, failure);
+                } else {
+                    failed.put(key, failure.describe());
+                }
+            });
+        }
+        // the report's maps are unordered: name the keys in the plan's order
+        List<String> order = new ArrayList<>(doomed.stream().map(StoredBackup::key).toList());
+        order.addAll(sidecars);
+        Map<String, DeleteReport.Failure> refusedInOrder = new LinkedHashMap<>();
+        order.stream().filter(refused::containsKey).forEach(k -> refusedInOrder.put(k, refused.get(k)));
+        Map<String, String> failedInOrder = new LinkedHashMap<>();
+        order.stream().filter(failed::containsKey).forEach(k -> failedInOrder.put(k, failed.get(k)));
+        refusedInOrder.forEach((key, f) -> {
+            ctx.warn("  Delete refused by the store: {} ({}): kept until the store allows it (retention or lock expired, policy changed)",
+                    key, f.describe());
+            metrics.deleteRefused(series.name(), f.code());
+        });
+        failedInOrder.forEach((key, reason) -> ctx.warn("  Failed to delete: {} ({})", key, reason));
 
         int retained = inventory.backups().size() - backupsDeleted;
         metrics.rotated(series.name(), retained, backupsDeleted, freed);
@@ -175,12 +203,21 @@ class RotationJobHandler implements JobHandler {
         stats.put("backups_deleted", (long) backupsDeleted);
         stats.put("space_freed_bytes", freed);
         stats.put("sidecars_deleted", (long) sidecarsDeleted.size());
-        stats.put("delete_failed", (long) failed.size());
-        if (!failed.isEmpty()) {
+        stats.put("delete_refused", (long) refusedInOrder.size());
+        stats.put("delete_failed", (long) failedInOrder.size());
+        String done = "deleted " + backupsDeleted + " of " + doomed.size() + " backups of " + series.name() + " (" + Sizes.human(freed) + " freed)";
+        String refusals = refusedInOrder.isEmpty() ? "" : "; the store refused to delete " + refusedInOrder.size() + " object(s): "
+                + refusedInOrder.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue().describe() + ")").collect(Collectors.joining(", "));
+        if (!failedInOrder.isEmpty()) {
             // stats travel only with a returned outcome, so the failure message carries the counts and every key
-            throw new JobFailedException("DELETE_FAILED", "deleted " + backupsDeleted + " of " + doomed.size() + " backups ("
-                    + Sizes.human(freed) + " freed) but could not delete " + failed.size() + " object(s): "
-                    + failed.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", ")), true);
+            throw new JobFailedException("DELETE_FAILED", done + " but could not delete " + failedInOrder.size() + " object(s): "
+                    + failedInOrder.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", "))
+                    + refusals, true);
+        }
+        if (!refusedInOrder.isEmpty()) {
+            ctx.info("Rotation completed; {} object(s) kept because the store refused to delete them", refusedInOrder.size());
+            return JobOutcome.partiallyFailed(done + refusals + "; they stay until the store allows it, the next rotation tries again")
+                    .withStats(stats);
         }
         ctx.info("Rotation completed");
         return JobOutcome.succeeded("kept " + retained + " and deleted " + backupsDeleted + " backups of " + series.name()

@@ -11,7 +11,8 @@ import org.springframework.stereotype.Component;
 /**
  * The original's rotation metrics, per series: {@code total_backups} (before rotation), {@code backups_retained},
  * {@code space_freed_bytes} (gauges of the last run) and {@code backups_deleted} (a counter); and
- * {@code rotation_future_dated_backups} (a gauge of the last run).
+ * {@code rotation_future_dated_backups} (a gauge of the last run); and {@code rotation_delete_refused_total} (a counter by
+ * series and store error code).
  */
 @Component
 class RotationMetrics {
@@ -41,6 +42,17 @@ class RotationMetrics {
         gauge("space_freed_bytes", "Bytes freed by the last rotation", "bytes", series).set(freedBytes);
         Counter.builder("backups_deleted").description("Backups removed by rotation").tag("series", series)
                 .register(registry).increment(deleted);
+    }
+
+    /**
+     * {@code rotation_delete_refused_total{series,code}}: objects the plan dropped that the store refused to delete
+     * (object lock or retention, a legal hold, a policy), by the store's error code. Counted at every run that meets
+     * them again, so a steady rise means objects that never become deletable: check the lock's retention against the
+     * policy, or the rotation user's permissions.
+     */
+    void deleteRefused(String series, String code) {
+        Counter.builder("rotation_delete_refused").description("Deletes the object store refused (object lock, retention, policy)")
+                .tag("series", series).tag("code", code).register(registry).increment();
     }
 
     private AtomicLong gauge(String name, String description, String unit, String series) {

@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Lazy;
 
 /**
  * The job runtime, switched on by the presence of a {@link JobHandler} bean: a worker application declares one
@@ -36,7 +37,12 @@ public class WorkerAutoConfiguration {
         return Clock.systemUTC();
     }
 
+    /**
+     * Built when a bean needs it: a worker that never touches the bucket (the replication worker) builds no S3 client
+     * and needs no S3 credentials.
+     */
     @Bean(destroyMethod = "close")
+    @Lazy
     @ConditionalOnMissingBean
     ObjectStore offsiteObjectStore(StorageProperties properties) {
         return new ObjectStore(properties);

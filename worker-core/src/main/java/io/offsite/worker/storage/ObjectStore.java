@@ -7,11 +7,13 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -122,29 +124,62 @@ public class ObjectStore implements AutoCloseable {
                 .metadataDirective(MetadataDirective.REPLACE).metadata(metadata)));
     }
 
-    /** Deletes keys in batches of at most 1000, collecting every failure instead of stopping at the first. */
+    /**
+     * Deletes keys in batches of at most 1000, collecting every failure instead of stopping at the first. The store's
+     * per-key errors are kept with their code; a key the store <em>refuses</em> to delete (object lock, retention, a
+     * policy) is reported as such and never stops the others. A batch the store fails as a whole (some stores answer
+     * one undeletable key with an error for the whole request) is tried again key by key, so only the keys that really
+     * fail are reported. A store that cannot be reached fails the batch's keys as {@code UNREACHABLE}.
+     */
     public DeleteReport delete(Collection<String> keys) {
         List<String> deleted = new ArrayList<>();
-        Map<String, String> failed = new LinkedHashMap<>();
+        Map<String, DeleteReport.Failure> failed = new LinkedHashMap<>();
         List<String> all = List.copyOf(keys);
         for (int from = 0; from < all.size(); from += 1000) {
             List<String> batch = all.subList(from, Math.min(all.size(), from + 1000));
             List<ObjectIdentifier> ids = batch.stream().map(k -> ObjectIdentifier.builder().key(k).build()).toList();
             try {
-                var response = call("delete " + batch.size() + " objects", () -> s3.deleteObjects(b -> b.bucket(bucket())
-                        .delete(Delete.builder().objects(ids).quiet(false).build())));
-                response.deleted().forEach(d -> deleted.add(d.key()));
-                response.errors().forEach(e -> failed.put(e.key(), e.code() + ": " + e.message()));
+                var response = s3.deleteObjects(b -> b.bucket(bucket()).delete(Delete.builder().objects(ids).quiet(false).build()));
+                Set<String> done = new HashSet<>();
+                response.deleted().forEach(d -> {
+                    deleted.add(d.key());
+                    done.add(d.key());
+                });
+                response.errors().forEach(e -> failed.put(e.key(), DeleteReport.Failure.perKey(e.code(), e.message())));
                 for (String key : batch) {
-                    if (!deleted.contains(key) && !failed.containsKey(key)) {
-                        failed.put(key, "not reported as deleted by the store");
+                    if (!done.contains(key) && !failed.containsKey(key)) {
+                        failed.put(key, new DeleteReport.Failure("NOT_REPORTED", "not reported as deleted by the store", false));
                     }
                 }
-            } catch (StorageException e) {
-                batch.forEach(k -> failed.put(k, e.getMessage()));
+            } catch (S3Exception e) {
+                // the whole request failed: ask for each key alone, so one undeletable object does not hold back the rest
+                for (String key : batch) {
+                    deleteOne(key).ifPresentOrElse(f -> failed.put(key, f), () -> deleted.add(key));
+                }
+            } catch (SdkClientException | UncheckedIOException e) {
+                DeleteReport.Failure unreachable = new DeleteReport.Failure("UNREACHABLE", "object store " + properties.endpoint()
+                        + " unreachable (" + rootMessage(e) + ")", false);
+                batch.forEach(k -> failed.put(k, unreachable));
             }
         }
         return new DeleteReport(deleted, failed);
+    }
+
+    /** Deletes one key; empty when deleted (or gone already), else why not. */
+    private Optional<DeleteReport.Failure> deleteOne(String key) {
+        try {
+            s3.deleteObject(b -> b.bucket(bucket()).key(key));
+            return Optional.empty();
+        } catch (S3Exception e) {
+            int status = e.statusCode();
+            String code = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? "HTTP " + status : e.awsErrorDetails().errorCode();
+            String message = e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null ? "" : e.awsErrorDetails().errorMessage();
+            boolean refused = status >= 400 && status < 500 && status != 408 && status != 429 && !DeleteReport.TRANSIENT_CODES.contains(code);
+            return Optional.of(new DeleteReport.Failure(code, message, refused));
+        } catch (SdkClientException | UncheckedIOException e) {
+            return Optional.of(new DeleteReport.Failure("UNREACHABLE", "object store " + properties.endpoint()
+                    + " unreachable (" + rootMessage(e) + ")", false));
+        }
     }
 
     /**

@@ -147,6 +147,59 @@ class ObjectStoreIT {
         assertThat(store.list(prefix)).isEmpty();
     }
 
+    /**
+     * One stored file is made immutable ({@code chattr +i}), so the store really cannot remove it: that key is reported
+     * refused with the store's code and every other key of the batch is deleted. Skipped where the attribute cannot be set.
+     */
+    @Test
+    void aKeyTheStoreRefusesIsReportedWithItsCodeAndTheRestAreDeleted() throws Exception {
+        String prefix = "refused-" + UUID.randomUUID() + "/";
+        List<String> keys = List.of(prefix + "a", prefix + "b", prefix + "c");
+        keys.forEach(k -> store.putSmall(k, new byte[] {1}, "application/octet-stream", Map.of()));
+        Path locked = LocalStack.s3Server().storageRoot().resolve(LocalStack.s3().bucket()).resolve(prefix + "b");
+        org.junit.jupiter.api.Assumptions.assumeTrue(chattr("+i", locked), "cannot make a file immutable here (chattr +i)");
+        DeleteReport report;
+        try {
+            report = store.delete(keys);
+        } finally {
+            chattr("-i", locked);
+        }
+
+        assertThat(report.deleted()).containsExactlyInAnyOrder(prefix + "a", prefix + "c");
+        assertThat(report.failures()).containsOnlyKeys(prefix + "b");
+        assertThat(report.refused()).containsOnlyKeys(prefix + "b");
+        assertThat(report.refused().get(prefix + "b").code()).isEqualTo("AccessDenied");
+        assertThat(report.failed().get(prefix + "b")).startsWith("AccessDenied: ").contains(prefix + "b");
+        assertThat(store.list(prefix)).extracting(StoredObject::key).containsExactly(prefix + "b");
+        assertThat(store.delete(List.of(prefix + "b")).complete()).as("deletable again once the lock is lifted").isTrue();
+    }
+
+    @Test
+    void aStoreThatCannotBeReachedFailsEveryKeyWithoutCallingItRefused() {
+        S3Endpoint s3 = LocalStack.s3();
+        try (ObjectStore nowhere = new ObjectStore(props("http://127.0.0.1:" + Ports.freePort(), s3))) {
+            DeleteReport report = nowhere.delete(List.of("x/1", "x/2"));
+            assertThat(report.deleted()).isEmpty();
+            assertThat(report.failures()).containsOnlyKeys("x/1", "x/2");
+            assertThat(report.refused()).isEmpty();
+            assertThat(report.failures().get("x/1").code()).isEqualTo("UNREACHABLE");
+        }
+    }
+
+    static boolean chattr(String flag, Path file) throws java.io.IOException, InterruptedException {
+        if (!java.nio.file.Files.exists(file)) {
+            return false;
+        }
+        Process p;
+        try {
+            p = new ProcessBuilder("chattr", flag, file.toString()).redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            return false; // no chattr on this machine
+        }
+        p.getInputStream().readAllBytes();
+        return p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
+    }
+
     @Test
     void unreachableStoreIsReportedClearly() {
         S3Endpoint s3 = LocalStack.s3();
