@@ -1,6 +1,6 @@
 # One image recipe for the four services: docker build --build-arg SERVICE=backup-worker .
 # Stage 1 builds the service's executable jar with the Maven wrapper; stage 2 runs it on a JRE.
-FROM eclipse-temurin:17-jdk AS build
+FROM eclipse-temurin:17.0.17_10-jdk AS build
 ARG SERVICE
 WORKDIR /src
 COPY .mvn .mvn
@@ -15,7 +15,7 @@ COPY replication-worker replication-worker
 COPY launcher launcher
 RUN ./mvnw -B -q -DskipTests -pl ${SERVICE} -am package && cp ${SERVICE}/target/${SERVICE}-*-exec.jar /app.jar
 
-FROM eclipse-temurin:17-jre
+FROM eclipse-temurin:17.0.17_10-jre
 ARG EXTRA_PACKAGES=""
 # curl for health checks; the backup worker adds postgresql-client for pg_dump
 RUN apt-get update && apt-get install -y --no-install-recommends curl ${EXTRA_PACKAGES} && rm -rf /var/lib/apt/lists/*

@@ -7,10 +7,15 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,11 +23,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * No Docker engine runs where the tests run, so this checks the compose deployment against what the services
  * really read: every environment variable a service is given appears in its configuration, its port is the one
- * it listens on, health checks and Prometheus look there, and every secret the file uses is in .env.example.
+ * it listens on, health checks and Prometheus look there, and every secret the file uses is in .env.example. It also
+ * holds the deployment to least privilege and a pinned supply chain: every secret is required ({@code ${VAR:?message}}),
+ * every image and base image is pinned to an exact version or digest, each worker's MinIO policy allows only the S3
+ * actions its code uses, and the Maven wrapper checks the distribution it downloads.
  */
 class DeploymentConsistencyTest {
 
@@ -112,8 +122,193 @@ class DeploymentConsistencyTest {
             assertThat(service(name)).as(name).containsKey("healthcheck");
         }
         Map<String, Object> dependsOn = (Map<String, Object>) service("backup-worker").get("depends_on");
-        assertThat(dependsOn).containsKeys("kafka", "create-bucket");
+        assertThat(dependsOn).containsKeys("kafka", "minio-init");
         assertThat(service("backup-worker")).doesNotContainKey("ports");
         assertThat(service("rotation-worker")).doesNotContainKey("ports");
+    }
+
+    /** Names that hold a secret: a password, a secret or access key, a token, the storage root account. */
+    static final Pattern SECRET = Pattern.compile("[A-Z0-9_]*(PASSWORD|SECRET|SECRET_KEY|ACCESS_KEY|TOKEN|ROOT_USER)");
+    /** Every use of a variable in the compose file, with what follows its name ({@code :?message}, {@code :-default}, ...). */
+    static final Pattern USE = Pattern.compile("\\$\\{([A-Z0-9_]+)([^}]*)}");
+
+    @Test
+    void everySecretIsRequiredSoAMissingOneStopsComposeInsteadOfBecomingEmpty() throws IOException {
+        String compose = Files.readString(ROOT.resolve("docker-compose.yml")).replace("$$", "");
+        List<String> unguarded = new ArrayList<>();
+        Set<String> secrets = new TreeSet<>();
+        Matcher m = USE.matcher(compose);
+        while (m.find()) {
+            if (SECRET.matcher(m.group(1)).matches()) {
+                secrets.add(m.group(1));
+                if (!m.group(2).matches(":\\?.+")) {
+                    unguarded.add(m.group());
+                }
+            }
+        }
+        assertThat(secrets).as("secrets the compose file uses").contains("MINIO_ROOT_PASSWORD", "BACKUP_WORKER_S3_SECRET_KEY",
+                "ROTATION_WORKER_S3_SECRET_KEY");
+        assertThat(unguarded).as("secrets without a ${VAR:?message} guard (a missing one would silently become empty)").isEmpty();
+    }
+
+    /** An exact version: three numbers, a MinIO release stamp, or two numbers for images versioned that way. */
+    static final Pattern EXACT_TAG = Pattern.compile("v?\\d+\\.\\d+\\.\\d+([._-][A-Za-z0-9._-]+)?|RELEASE\\.\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}Z");
+    static final Pattern TWO_PART_TAG = Pattern.compile("\\d+\\.\\d+(-[A-Za-z0-9._-]+)?");
+    /** Images whose upstream numbers its releases major.minor (PostgreSQL 16.11, Debian 12.12). */
+    static final Set<String> TWO_PART_VERSIONED = Set.of("postgres", "debian");
+
+    static boolean pinned(String image) {
+        if (image.matches(".+@sha256:[0-9a-f]{64}")) {
+            return true;
+        }
+        int colon = image.lastIndexOf(':');
+        if (colon < 0 || image.indexOf('/', colon) >= 0) {
+            return false;
+        }
+        String name = image.substring(0, colon);
+        String tag = image.substring(colon + 1);
+        return EXACT_TAG.matcher(tag).matches()
+                || (TWO_PART_VERSIONED.contains(name.substring(name.lastIndexOf('/') + 1)) && TWO_PART_TAG.matcher(tag).matches());
+    }
+
+    @Test
+    void pinnedImagesAreRecognised() {
+        assertThat(List.of("postgres:16.11", "apache/kafka:4.1.1", "prom/prometheus:v3.5.0", "eclipse-temurin:17.0.17_10-jre",
+                "offsite-minio:RELEASE.2025-10-15T17-29-55Z", "golang:1.25.3-bookworm", "debian:12.12-slim",
+                "postgres@sha256:" + "a".repeat(64))).allMatch(DeploymentConsistencyTest::pinned);
+        assertThat(List.of("postgres:16", "postgres", "minio/minio:latest", "eclipse-temurin:17-jdk", "apache/kafka:4.1",
+                "localhost:5000/kafka")).noneMatch(DeploymentConsistencyTest::pinned);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyImageAndBaseImageIsPinnedToAnExactVersionOrDigest() throws IOException {
+        Map<String, String> images = new LinkedHashMap<>();
+        ((Map<String, Object>) COMPOSE.get("services")).forEach((name, service) -> {
+            Object image = ((Map<String, Object>) service).get("image");
+            if (image != null) {
+                images.put("service " + name, image.toString());
+            }
+        });
+        List<Path> dockerfiles = new ArrayList<>(List.of(ROOT.resolve("Dockerfile")));
+        try (Stream<Path> deploy = Files.walk(ROOT.resolve("deploy"))) {
+            deploy.filter(f -> f.getFileName().toString().equals("Dockerfile")).forEach(dockerfiles::add);
+        }
+        for (Path dockerfile : dockerfiles) {
+            for (String line : Files.readAllLines(dockerfile)) {
+                Matcher from = Pattern.compile("FROM\\s+(\\S+)(\\s+AS\\s+\\S+)?\\s*", Pattern.CASE_INSENSITIVE).matcher(line.strip());
+                if (from.matches()) {
+                    images.put(ROOT.relativize(dockerfile) + " " + line.strip(), from.group(1));
+                }
+            }
+        }
+        assertThat(images).as("images found").hasSizeGreaterThanOrEqualTo(8);
+        images.forEach((where, image) -> assertThat(pinned(image))
+                .as("%s uses %s: pin an exact version (or a digest), never a floating tag", where, image).isTrue());
+    }
+
+    /** The S3 actions each worker's code uses (worker-core ObjectStore, MultipartUpload, StaleUploads and the workers' jobs). */
+    static final Map<String, Set<String>> ALLOWED_ACTIONS = Map.of(
+            "backup-worker", Set.of("s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:GetObject", "s3:PutObject",
+                    "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:DeleteObject"),
+            "rotation-worker", Set.of("s3:ListBucket", "s3:GetObject", "s3:DeleteObject"));
+    /** Where a worker may delete: the backup worker only its staging objects, never a backup, sidecar or run claim. */
+    static final Map<String, String> DELETE_ONLY_UNDER = Map.of("backup-worker", "arn:aws:s3:::${S3_BUCKET}/_incoming/");
+
+    static Map<String, JsonNode> policies() throws IOException {
+        Map<String, JsonNode> policies = new LinkedHashMap<>();
+        try (Stream<Path> files = Files.list(ROOT.resolve("deploy/minio"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+                String name = file.getFileName().toString().replace(".json", "");
+                // a plain JSON parse: a policy MinIO would refuse as malformed fails here
+                policies.put(name, JsonMapper.builder().build().readTree(Files.readString(file)));
+            }
+        }
+        return policies;
+    }
+
+    static List<String> strings(JsonNode node) {
+        List<String> values = new ArrayList<>();
+        if (node.isArray()) {
+            node.forEach(v -> values.add(v.asString()));
+        } else if (node.isString()) {
+            values.add(node.asString());
+        }
+        return values;
+    }
+
+    @Test
+    void eachWorkerPolicyAllowsOnlyTheActionsItsCodeUses() throws IOException {
+        Map<String, JsonNode> policies = policies();
+        assertThat(policies.keySet()).as("policies in deploy/minio").containsExactlyInAnyOrderElementsOf(ALLOWED_ACTIONS.keySet());
+        policies.forEach((worker, policy) -> {
+            assertThat(policy.path("Version").asString()).as("%s.json Version", worker).isEqualTo("2012-10-17");
+            assertThat(policy.path("Statement").isArray()).as("%s.json Statement", worker).isTrue();
+            Set<String> allowed = new TreeSet<>();
+            for (JsonNode statement : policy.path("Statement")) {
+                String effect = statement.path("Effect").asString();
+                assertThat(effect).as("%s.json Effect", worker).isIn("Allow", "Deny");
+                List<String> actions = strings(statement.path("Action"));
+                List<String> resources = strings(statement.path("Resource"));
+                assertThat(actions).as("%s.json actions", worker).isNotEmpty();
+                assertThat(resources).as("%s.json resources", worker).isNotEmpty()
+                        .allMatch(r -> r.equals("arn:aws:s3:::${S3_BUCKET}") || r.startsWith("arn:aws:s3:::${S3_BUCKET}/"));
+                assertThat(statement.has("NotAction") || statement.has("NotResource")).as("%s.json NotAction/NotResource", worker).isFalse();
+                if (!effect.equals("Allow")) {
+                    continue;
+                }
+                allowed.addAll(actions);
+                for (String action : actions) {
+                    assertThat(ALLOWED_ACTIONS.get(worker)).as("%s may %s", worker, action).contains(action);
+                    boolean bucketLevel = action.equals("s3:ListBucket") || action.equals("s3:ListBucketMultipartUploads");
+                    assertThat(resources).as("%s: %s on %s", worker, action, resources)
+                            .allMatch(r -> bucketLevel == r.equals("arn:aws:s3:::${S3_BUCKET}"));
+                }
+                if (actions.contains("s3:DeleteObject") && DELETE_ONLY_UNDER.containsKey(worker)) {
+                    assertThat(resources).as("%s deletes only under %s", worker, DELETE_ONLY_UNDER.get(worker))
+                            .allMatch(r -> r.startsWith(DELETE_ONLY_UNDER.get(worker)) && r.endsWith("/*"));
+                }
+            }
+            assertThat(allowed).as("%s.json allows what its code needs", worker).containsExactlyInAnyOrderElementsOf(ALLOWED_ACTIONS.get(worker));
+        });
+        assertThat(policies.get("rotation-worker").toString()).as("the rotation worker never writes").doesNotContain("s3:PutObject");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void eachWorkerUsesItsOwnStorageUserAndTheRootAccountOnlyPreparesMinio() throws IOException {
+        String init = Files.readString(ROOT.resolve("deploy/minio/init.sh"));
+        Map<String, Object> initEnv = (Map<String, Object>) service("minio-init").get("environment");
+        for (String worker : ALLOWED_ACTIONS.keySet()) {
+            String prefix = worker.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_S3_";
+            Map<String, Object> env = (Map<String, Object>) service(worker).get("environment");
+            assertThat(String.valueOf(env.get("S3_ACCESS_KEY"))).as("%s S3_ACCESS_KEY", worker).startsWith("${" + prefix + "ACCESS_KEY:?");
+            assertThat(String.valueOf(env.get("S3_SECRET_KEY"))).as("%s S3_SECRET_KEY", worker).startsWith("${" + prefix + "SECRET_KEY:?");
+            assertThat(initEnv).as("minio-init creates the user of %s", worker).containsKeys(prefix + "ACCESS_KEY", prefix + "SECRET_KEY");
+            assertThat(init).contains("setup_user " + worker + " \"$" + prefix + "ACCESS_KEY\" \"$" + prefix + "SECRET_KEY\"");
+        }
+        Map<String, Object> services = (Map<String, Object>) COMPOSE.get("services");
+        services.forEach((name, service) -> {
+            Map<String, Object> env = (Map<String, Object>) ((Map<String, Object>) service).getOrDefault("environment", Map.of());
+            if (!ALLOWED_ACTIONS.containsKey(name)) {
+                assertThat(env).as("%s has no S3 credentials", name).doesNotContainKeys("S3_ACCESS_KEY", "S3_SECRET_KEY");
+            }
+            if (!name.equals("minio") && !name.equals("minio-init")) {
+                assertThat(env.values().toString()).as("%s never sees the MinIO root account", name).doesNotContain("MINIO_ROOT_");
+            }
+        });
+    }
+
+    @Test
+    void theMavenWrapperChecksTheDistributionItDownloads() throws IOException {
+        Properties wrapper = new Properties();
+        try (InputStream in = Files.newInputStream(ROOT.resolve(".mvn/wrapper/maven-wrapper.properties"))) {
+            wrapper.load(in);
+        }
+        assertThat(wrapper.getProperty("distributionUrl")).startsWith("https://");
+        assertThat(wrapper.getProperty("distributionSha256Sum")).as("distributionSha256Sum").matches("[0-9a-f]{64}");
+        if (wrapper.getProperty("wrapperUrl") != null || !"only-script".equals(wrapper.getProperty("distributionType"))) {
+            assertThat(wrapper.getProperty("wrapperSha256Sum")).as("wrapperSha256Sum (the wrapper jar is used)").matches("[0-9a-f]{64}");
+        }
     }
 }

@@ -18,6 +18,7 @@ import io.offsite.worker.job.JobFailedException;
 import io.offsite.worker.job.JobHandler;
 import io.offsite.worker.job.JobOutcome;
 import io.offsite.worker.job.JobRejectedException;
+import io.offsite.worker.storage.DeleteReport;
 import io.offsite.worker.storage.MultipartUpload;
 import io.offsite.worker.storage.ObjectStore;
 import io.offsite.worker.storage.StoredObject;
@@ -265,7 +266,14 @@ class BackupJobHandler implements JobHandler {
                 });
         if (!check.passed()) {
             metrics.verificationFailed(ctx.jobName(), sourceName);
-            store.delete(List.of(stored.key()));
+            DeleteReport removal = store.delete(List.of(stored.key()));
+            if (!removal.complete()) {
+                // a retry would find the object and report it stored: stop here and say who must remove it
+                throw new JobFailedException("VERIFICATION_FAILED", "backup " + stored.key() + " failed verification ("
+                        + check.how() + "): " + check.problem().get() + "; it could not be removed ("
+                        + removal.failed().get(stored.key()) + "; the backup worker's storage user may not delete backups): "
+                        + "remove it with an account that may, then run the job again", false);
+            }
             throw new JobFailedException("VERIFICATION_FAILED", "backup " + stored.key() + " failed verification ("
                     + check.how() + ") and was removed: " + check.problem().get(), true);
         }
