@@ -9,6 +9,8 @@ set -eu
 : "${ROTATION_WORKER_S3_ACCESS_KEY:?}" "${ROTATION_WORKER_S3_SECRET_KEY:?}"
 LOCK_DAYS="${S3_OBJECT_LOCK_DAYS:-}"
 POLICIES="${POLICIES:-/etc/offsite/minio}"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
 
 mc alias set offsite http://minio:9000 "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD" > /dev/null
 
@@ -26,8 +28,8 @@ else
 fi
 
 setup_user() { # worker access-key secret-key
-  sed "s/\${S3_BUCKET}/$S3_BUCKET/g" "$POLICIES/$1.json" > "/tmp/$1.json"
-  mc admin policy create offsite "offsite-$1" "/tmp/$1.json" > /dev/null
+  sed "s/\${S3_BUCKET}/$S3_BUCKET/g" "$POLICIES/$1.json" > "$WORK/$1.json"
+  mc admin policy create offsite "offsite-$1" "$WORK/$1.json" > /dev/null
   mc admin user add offsite "$2" "$3" > /dev/null
   if ! mc admin user info offsite "$2" | grep -q "offsite-$1"; then
     mc admin policy attach offsite "offsite-$1" --user "$2" > /dev/null

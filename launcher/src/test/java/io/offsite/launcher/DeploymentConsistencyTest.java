@@ -311,4 +311,86 @@ class DeploymentConsistencyTest {
             assertThat(wrapper.getProperty("wrapperSha256Sum")).as("wrapperSha256Sum (the wrapper jar is used)").matches("[0-9a-f]{64}");
         }
     }
+
+    /** Stands in for MinIO's client: records every call and keeps what a server would (policies, attachments, rules). */
+    static final String FAKE_MC = """
+            #!/bin/sh
+            echo "$*" >> "$STATE/calls"
+            case "$1 $2 $3" in
+              "admin user info") [ -f "$STATE/user-$5" ] && echo "PolicyName: $(cat "$STATE/user-$5")" ;;
+              "admin policy attach") echo "$5" > "$STATE/user-$7" ;;
+              "admin policy create") cp "$6" "$STATE/$5.json" ;;
+              "ilm rule ls") [ -f "$STATE/ilm" ] || exit 1 ;;
+              "ilm rule add") touch "$STATE/ilm" ;;
+            esac
+            exit 0
+            """;
+
+    /** Runs deploy/minio/init.sh with {@link #FAKE_MC} first on the PATH. */
+    record InitRun(int exit, String output) {
+        static InitRun run(Path dir, Map<String, String> env) throws IOException, InterruptedException {
+            Path bin = Files.createDirectories(dir.resolve("bin"));
+            Path mc = bin.resolve("mc");
+            Files.writeString(mc, FAKE_MC);
+            mc.toFile().setExecutable(true);
+            ProcessBuilder pb = new ProcessBuilder("sh", ROOT.resolve("deploy/minio/init.sh").toString()).redirectErrorStream(true);
+            pb.environment().clear();
+            pb.environment().put("PATH", bin + ":/usr/bin:/bin");
+            pb.environment().put("STATE", Files.createDirectories(dir.resolve("state")).toString());
+            pb.environment().put("POLICIES", ROOT.resolve("deploy/minio").toString());
+            pb.environment().putAll(env);
+            java.lang.Process p = pb.start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("init.sh finished").isTrue();
+            return new InitRun(p.exitValue(), output);
+        }
+    }
+
+    static Map<String, String> initEnv(String lockDays) {
+        Map<String, String> env = new LinkedHashMap<>(Map.of("MINIO_ROOT_USER", "root", "MINIO_ROOT_PASSWORD", "root-secret",
+                "S3_BUCKET", "test-bucket", "BACKUP_WORKER_S3_ACCESS_KEY", "bw", "BACKUP_WORKER_S3_SECRET_KEY", "bw-secret",
+                "ROTATION_WORKER_S3_ACCESS_KEY", "rw", "ROTATION_WORKER_S3_SECRET_KEY", "rw-secret"));
+        env.put("S3_OBJECT_LOCK_DAYS", lockDays);
+        return env;
+    }
+
+    @Test
+    void theInitScriptPreparesBucketPoliciesAndUsersAndCanRunAgain(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        InitRun first = InitRun.run(dir, initEnv("100"));
+        assertThat(first.exit()).as(first.output()).isZero();
+        InitRun again = InitRun.run(dir, Map.of("MINIO_ROOT_USER", "root", "MINIO_ROOT_PASSWORD", "root-secret", "S3_BUCKET", "test-bucket",
+                "BACKUP_WORKER_S3_ACCESS_KEY", "bw", "BACKUP_WORKER_S3_SECRET_KEY", "bw-rotated",
+                "ROTATION_WORKER_S3_ACCESS_KEY", "rw", "ROTATION_WORKER_S3_SECRET_KEY", "rw-secret", "S3_OBJECT_LOCK_DAYS", "100"));
+        assertThat(again.exit()).as(again.output()).isZero();
+
+        List<String> calls = Files.readAllLines(dir.resolve("state/calls"));
+        assertThat(calls).contains("alias set offsite http://minio:9000 root root-secret",
+                "mb --ignore-existing --with-lock offsite/test-bucket", "retention set --default COMPLIANCE 100d offsite/test-bucket",
+                "admin user add offsite bw bw-secret", "admin user add offsite bw bw-rotated", "admin user add offsite rw rw-secret");
+        assertThat(calls).as("one lifecycle rule, one attachment per user, however often it runs")
+                .containsOnlyOnce("ilm rule add --noncurrent-expire-days 100 --expire-delete-marker offsite/test-bucket",
+                        "admin policy attach offsite offsite-backup-worker --user bw", "admin policy attach offsite offsite-rotation-worker --user rw");
+        for (String worker : ALLOWED_ACTIONS.keySet()) {
+            String created = Files.readString(dir.resolve("state/offsite-" + worker + ".json"));
+            assertThat(created).doesNotContain("${").contains("arn:aws:s3:::test-bucket");
+            JsonNode policy = JsonMapper.builder().build().readTree(created);
+            assertThat(policy.path("Statement").size()).isEqualTo(policies().get(worker).path("Statement").size());
+        }
+        assertThat(Files.readString(dir.resolve("state/offsite-backup-worker.json"))).contains("\"arn:aws:s3:::test-bucket/_incoming/*\"");
+    }
+
+    @Test
+    void theInitScriptWithoutObjectLockOrWithoutASecret(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        InitRun plain = InitRun.run(dir.resolve("plain"), initEnv(""));
+        assertThat(plain.exit()).as(plain.output()).isZero();
+        List<String> calls = Files.readAllLines(dir.resolve("plain/state/calls"));
+        assertThat(calls).contains("mb --ignore-existing offsite/test-bucket").noneMatch(c -> c.startsWith("retention") || c.startsWith("ilm"));
+
+        Map<String, String> missing = initEnv("");
+        missing.remove("ROTATION_WORKER_S3_SECRET_KEY");
+        InitRun refused = InitRun.run(dir.resolve("missing"), missing);
+        assertThat(refused.exit()).isNotZero();
+        assertThat(refused.output()).contains("ROTATION_WORKER_S3_SECRET_KEY");
+        assertThat(dir.resolve("missing/state/calls")).doesNotExist();
+    }
 }

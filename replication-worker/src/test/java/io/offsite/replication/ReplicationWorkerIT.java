@@ -47,6 +47,9 @@ class ReplicationWorkerIT {
     @Autowired
     MeterRegistry meters;
 
+    @Autowired
+    org.springframework.context.ConfigurableApplicationContext context;
+
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         pg = LocalStack.freshPostgresDatabase("repl_worker_it");
@@ -115,5 +118,12 @@ class ReplicationWorkerIT {
         assertThat(done.getStatus()).isEqualTo(JobStatus.REJECTED);
         assertThat(done.getError().getType()).isEqualTo("UNKNOWN_SOURCE");
         assertThat(List.of(done.getError().getMessage())).allMatch(m -> m.contains("gone") && m.contains("pokemon-data"));
+    }
+
+    /** The deployment gives this worker no S3 keys: it must never build an S3 client. */
+    @Test
+    void theWorkerNeverBuildsAnS3Client() {
+        assertThat(context.getBeanFactory().containsBeanDefinition("offsiteObjectStore")).isTrue();
+        assertThat(context.getBeanFactory().containsSingleton("offsiteObjectStore")).as("ObjectStore instantiated").isFalse();
     }
 }
