@@ -220,9 +220,10 @@ start_worker() { # name [extra args...]
   disown $! 2>/dev/null || true
   echo $! > "$WORK/pids/worker-$n"
 }
+API_TOKEN="fault-suite-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" # the schedulers' API token, this run only
 start_scheduler() { # number; faults-tick (every 10 s) is configured only while TICK=1
   local n="$1" j=--offsite.scheduler.jobs
-  local args=(--server.port="${SPORT[$n]}" --spring.kafka.bootstrap-servers="127.0.0.1:$KPORT" --spring.main.banner-mode=off
+  local args=(--server.port="${SPORT[$n]}" --server.address=127.0.0.1 --spring.kafka.bootstrap-servers="127.0.0.1:$KPORT" --spring.main.banner-mode=off
     --logging.level.org.apache.kafka=WARN --offsite.scheduler.instance-id="scheduler-$n"
     $j.faults-retry.type=BACKUP $j.faults-retry.timeout=2m $j.faults-retry.retries=1 $j.faults-retry.retry-delay=20s
     $j.faults-retry.parameters.source=flaky
@@ -232,7 +233,7 @@ start_scheduler() { # number; faults-tick (every 10 s) is configured only while 
     args+=("$j.faults-tick.type=BACKUP" "$j.faults-tick.cron=*/10 * * * * *" "$j.faults-tick.zone=UTC" "$j.faults-tick.timeout=1m"
       "$j.faults-tick.parameters.source=small")
   fi
-  setsid $JAVA -Xmx384m -cp "$CP" io.offsite.scheduler.SchedulerApplication "${args[@]}" >> "$WORK/logs/scheduler-$n.log" 2>&1 &
+  OFFSITE_SCHEDULER_API_TOKEN="$API_TOKEN" setsid $JAVA -Xmx384m -cp "$CP" io.offsite.scheduler.SchedulerApplication "${args[@]}" >> "$WORK/logs/scheduler-$n.log" 2>&1 &
   disown $! 2>/dev/null || true
   echo $! > "$WORK/pids/scheduler-$n"
 }
@@ -484,7 +485,7 @@ await_uploading() { # runId -> waits until the worker running it has its snapsho
   await_snapshot_uploading "$(worker_of_pid "$w")" 1
 }
 api_trigger() { # scheduler-number job -> runId
-  curl -s -X POST "http://127.0.0.1:${SPORT[$1]}/api/v1/jobs/$2/runs" | python3 -c 'import json,sys; print(json.load(sys.stdin)["runId"])'
+  curl -s -X POST -H "Authorization: Bearer $API_TOKEN" "http://127.0.0.1:${SPORT[$1]}/api/v1/jobs/$2/runs" | python3 -c 'import json,sys; print(json.load(sys.stdin)["runId"])'
 }
 
 s_scheduler_retry_kill9() {

@@ -24,7 +24,8 @@ final class Demo {
         try (EventProbe probe = new EventProbe(options.bootstrapServers())) {
             out.println("Demo: backup-database, then rotate-backups (its dependency), then replicate-to-primary (after sync-missing-cards)");
             int backup = new RunCommand(out, System.err).run(List.of("backup-database", "--timeout", "5m",
-                    "--api", "http://127.0.0.1:" + options.schedulerPort(), "--kafka", options.bootstrapServers()));
+                    "--api", "http://127.0.0.1:" + options.schedulerPort(), "--kafka", options.bootstrapServers(),
+                    "--token-file", options.dataDir().resolve(ApiToken.FILE_NAME).toString()));
             if (backup != 0) {
                 out.println("Demo: backup-database did not succeed; stopping the demo");
                 return false;

@@ -34,6 +34,7 @@ final class LocalSystem implements AutoCloseable {
 
     private final LocalOptions options;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private String tokenSource = "not yet created";
 
     LocalSystem(LocalOptions options) {
         this.options = options;
@@ -63,7 +64,12 @@ final class LocalSystem implements AutoCloseable {
                 "--spring.main.register-shutdown-hook=false",
                 "--spring.main.banner-mode=off",
                 "--spring.main.log-startup-info=false");
-        startService("scheduler-service", SchedulerApplication::application, common, options.schedulerPort());
+        Path tokenFile = data.resolve(ApiToken.FILE_NAME);
+        String token = ApiToken.forLocalSystem(tokenFile);
+        tokenSource = System.getenv(ApiToken.VARIABLE) != null && !System.getenv(ApiToken.VARIABLE).isBlank()
+                ? "from " + ApiToken.VARIABLE : "in " + tokenFile + " (bin/offsite run sends it)";
+        startService("scheduler-service", SchedulerApplication::application, common, options.schedulerPort(),
+                "--offsite.scheduler.api-token=" + token);
         startService("backup-worker", BackupWorkerApplication::application, common, options.backupPort(),
                 "--offsite.backup.temp-dir=" + data.resolve("tmp"));
         if (postgres == null) {
@@ -95,6 +101,7 @@ final class LocalSystem implements AutoCloseable {
     private void startService(String name, Supplier<SpringApplication> application, List<String> common, int port, String... extra) {
         List<String> args = new ArrayList<>(common);
         args.add("--server.port=" + port);
+        args.add("--server.address=127.0.0.1"); // never reachable from other machines
         args.addAll(List.of(extra));
         long begin = System.nanoTime();
         ConfigurableApplicationContext context = application.get().run(args.toArray(String[]::new));
@@ -108,6 +115,7 @@ final class LocalSystem implements AutoCloseable {
 
                 Offsite is running (data in %s). Ctrl-C stops it.
                   Scheduler API   http://127.0.0.1:%d/api/v1/jobs
+                  API token       %s
                   Kafka           %s
                   S3 (S3Proxy)    %s  bucket offsite-backups, access key offsite, secret offsite-secret
                   PostgreSQL      %s  database pokemon_tcg, user pokemon, password pokemon
@@ -116,7 +124,7 @@ final class LocalSystem implements AutoCloseable {
 
                 Try:  bin/offsite run backup-database
 
-                """, options.dataDir(), options.schedulerPort(), options.bootstrapServers(), options.s3Endpoint(), postgres,
+                """, options.dataDir(), options.schedulerPort(), tokenSource, options.bootstrapServers(), options.s3Endpoint(), postgres,
                 options.schedulerPort(), options.backupPort(), options.rotationPort(), options.replicationPort(),
                 options.dataDir().resolve("pokemon-data.sqlite3.db"));
     }

@@ -16,7 +16,7 @@ public final class OffsiteCli {
 
               local [--demo] [--data DIR] [--kafka-port N] [--s3-port N] [--postgres-port N] [--http-port N]
                                     run everything in one JVM on embedded infrastructure
-              run <job> [--param k=v]... [--no-wait] [--timeout 10m]
+              run <job> [--param k=v]... [--no-wait] [--timeout 10m] [--token-file FILE]
                                     trigger a job through the scheduler and wait for its completion
               request <type> <job> [--param k=v]... [--no-wait] [--timeout 10m]
                                     publish a job request straight to Kafka, as another system would

@@ -9,6 +9,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,7 +21,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code offsite run <job> [--param k=v]... [--no-wait] [--timeout 10m]}: triggers a run through the scheduler's API
- * and waits on the event topic until it ends — through the scheduler's retries — exiting 0 on success.
+ * and waits on the event topic until it ends — through the scheduler's retries — exiting 0 on success. The API token
+ * is {@code OFFSITE_SCHEDULER_API_TOKEN}, else the content of {@code --token-file} (default
+ * {@code $OFFSITE_DATA_DIR/api-token}, i.e. {@code data/api-token}, which {@code offsite local} writes).
  */
 final class RunCommand {
 
@@ -37,13 +41,14 @@ final class RunCommand {
 
     int run(List<String> args) throws Exception {
         if (args.isEmpty() || args.get(0).startsWith("--")) {
-            throw new UsageException("usage: offsite run <job> [--param key=value]... [--no-wait] [--timeout DURATION]");
+            throw new UsageException("usage: offsite run <job> [--param key=value]... [--no-wait] [--timeout DURATION] [--token-file FILE]");
         }
         String job = args.get(0);
         Map<String, String> parameters = new LinkedHashMap<>();
         boolean wait = true;
         Duration timeout = Duration.ofMinutes(45);
         String api = LocalOptions.env("OFFSITE_API", "http://127.0.0.1:8080");
+        Path tokenFile = Path.of(LocalOptions.env("OFFSITE_DATA_DIR", "data")).resolve(ApiToken.FILE_NAME);
         String kafka = LocalOptions.env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
         for (int i = 1; i < args.size(); i++) {
             switch (args.get(i)) {
@@ -52,14 +57,16 @@ final class RunCommand {
                 case "--timeout" -> timeout = Durations.parse(LocalOptions.value(args, ++i, "--timeout"));
                 case "--api" -> api = LocalOptions.value(args, ++i, "--api");
                 case "--kafka" -> kafka = LocalOptions.value(args, ++i, "--kafka");
+                case "--token-file" -> tokenFile = Path.of(LocalOptions.value(args, ++i, "--token-file"));
                 default -> throw new UsageException("unknown option for 'run': " + args.get(i));
             }
         }
+        String token = ApiToken.forCommand(tokenFile);
         EventProbe probe = wait ? new EventProbe(kafka) : null;
         try {
-            JsonNode accepted = trigger(api, job, parameters);
+            JsonNode accepted = trigger(api, token, tokenFile, job, parameters);
             String runId = accepted.path("runId").asString();
-            int maxAttempts = maxAttempts(api, job);
+            int maxAttempts = maxAttempts(api, token, job);
             out.println("Requested " + job + ": run " + runId);
             if (!wait) {
                 return 0;
@@ -72,15 +79,15 @@ final class RunCommand {
         }
     }
 
-    private JsonNode trigger(String api, String job, Map<String, String> parameters) throws Exception {
+    private JsonNode trigger(String api, String token, Path tokenFile, String job, Map<String, String> parameters)
+            throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         String body = json.writeValueAsString(Map.of("parameters", parameters));
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + "/api/v1/jobs/" + job + "/runs"))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
-        String token = System.getenv("OFFSITE_SCHEDULER_API_TOKEN");
-        if (token != null && !token.isBlank()) {
+        if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
         HttpResponse<String> response;
@@ -88,6 +95,12 @@ final class RunCommand {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
             throw new UsageException("the scheduler does not answer at " + api + ": is Offsite running? Start it with 'bin/offsite local'.");
+        }
+        if (response.statusCode() == 401) {
+            throw new UsageException("the scheduler at " + api + " refused " + (token == null ? "a call without its API token"
+                    : "the API token") + " (HTTP 401): set " + ApiToken.VARIABLE + " to the scheduler's token, or point "
+                    + "--token-file at the api-token file 'bin/offsite local' writes into its data folder (tried " + tokenFile
+                    + (Files.exists(tokenFile) ? "" : ", which does not exist") + ")");
         }
         if (response.statusCode() != 202) {
             JsonNode problem = parse(response.body());
@@ -98,10 +111,13 @@ final class RunCommand {
     }
 
     /** Attempts the scheduler makes for a job (1 + its retries), from its job list; 1 when it cannot tell. */
-    private int maxAttempts(String api, String job) {
+    private int maxAttempts(String api, String token, String job) {
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api + "/api/v1/jobs"))
-                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + "/api/v1/jobs")).timeout(Duration.ofSeconds(10)).GET();
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
             for (JsonNode node : parse(response.body())) {
                 if (job.equals(node.path("name").asString())) {
                     return 1 + node.path("retries").asInt(0);

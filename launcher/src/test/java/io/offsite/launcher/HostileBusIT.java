@@ -236,7 +236,8 @@ class HostileBusIT {
             assertThat(counter(metrics(options.replicationPort()), "offsite-replication-workers", Topics.REQUESTS_REPLICATION,
                     "malformed")).isGreaterThanOrEqualTo(1);
             HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + options.schedulerPort() + "/actuator/health/scheduler")).build(), HttpResponse.BodyHandlers.ofString());
+                    + options.schedulerPort() + "/actuator/health/scheduler")).header("Authorization", bearer()).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
             assertThat(health.body()).contains("\"leader\":true");
         }
@@ -257,13 +258,18 @@ class HostileBusIT {
                 .append('"').append(k).append("\":\"").append(v).append('"'));
         body.append("}}");
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + options.schedulerPort()
-                        + "/api/v1/jobs/" + job + "/runs")).header("Content-Type", "application/json")
+                        + "/api/v1/jobs/" + job + "/runs")).header("Content-Type", "application/json").header("Authorization", bearer())
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).timeout(Duration.ofSeconds(10))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("trigger %s: %s", job, response.body()).isEqualTo(202);
         Matcher runId = Pattern.compile("\"runId\"\\s*:\\s*\"([^\"]+)\"").matcher(response.body());
         assertThat(runId.find()).isTrue();
         return runId.group(1);
+    }
+
+    /** The credential {@code offsite local} created in its data folder. */
+    private static String bearer() {
+        return "Bearer " + ApiToken.forCommand(data.resolve(ApiToken.FILE_NAME));
     }
 
     private String metrics(int port) throws Exception {

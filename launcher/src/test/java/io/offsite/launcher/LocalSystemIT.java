@@ -1,6 +1,8 @@
 package io.offsite.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.offsite.localstack.Ports;
 import io.offsite.localstack.s3.S3Endpoint;
@@ -11,10 +13,21 @@ import io.offsite.worker.storage.StoredObject;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Collections;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -55,7 +68,7 @@ class LocalSystemIT {
 
         int exit = new RunCommand(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
                 .run(List.of("backup-database", "--timeout", "3m", "--api", "http://127.0.0.1:" + options.schedulerPort(),
-                        "--kafka", options.bootstrapServers()));
+                        "--kafka", options.bootstrapServers(), "--token-file", data.resolve(ApiToken.FILE_NAME).toString()));
 
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(exit).as("exit code; stdout %s stderr %s", printed, err).isZero();
@@ -139,9 +152,78 @@ class LocalSystemIT {
     void unknownJobIsAnsweredClearly() throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit = OffsiteCli.run(List.of("run", "no-such-job", "--api", "http://127.0.0.1:" + options.schedulerPort(),
-                "--kafka", options.bootstrapServers()), new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+                "--kafka", options.bootstrapServers(), "--token-file", data.resolve(ApiToken.FILE_NAME).toString()), new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("no-such-job").contains("404");
+    }
+
+    @Test
+    void theApiWantsTheTokenFromTheDataFolderAndRunSendsIt() throws Exception {
+        assumeTrue(System.getenv(ApiToken.VARIABLE) == null, ApiToken.VARIABLE + " is set: the data folder holds no token");
+        Path tokenFile = data.resolve(ApiToken.FILE_NAME);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile))).isEqualTo("rw-------");
+        String token = Files.readString(tokenFile).strip();
+        assertThat(token).hasSizeGreaterThanOrEqualTo(40);
+        URI jobs = URI.create("http://127.0.0.1:" + options.schedulerPort() + "/api/v1/jobs");
+        HttpClient http = HttpClient.newHttpClient();
+        assertThat(http.send(HttpRequest.newBuilder(jobs).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        assertThat(http.send(HttpRequest.newBuilder(jobs).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+
+        // run without the token file, and with a wrong token: a clear refusal, no run
+        for (String content : new String[] {null, "not-the-token-0123456789"}) {
+            Path file = data.resolve("elsewhere-" + (content == null ? "missing" : "wrong"));
+            if (content != null) {
+                Files.writeString(file, content);
+            }
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int exit = OffsiteCli.run(List.of("run", "backup-database", "--no-wait", "--api", "http://127.0.0.1:" + options.schedulerPort(),
+                    "--token-file", file.toString()), new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertThat(exit).isEqualTo(2);
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("(HTTP 401): set OFFSITE_SCHEDULER_API_TOKEN")
+                    .contains(content == null ? "refused a call without its API token" : "refused the API token")
+                    .contains(file.toString());
+        }
+    }
+
+    @Test
+    void everyServiceListensOnLoopbackOnly() throws Exception {
+        int[] ports = {options.schedulerPort(), options.backupPort(), options.rotationPort(), options.replicationPort()};
+        for (int port : ports) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2_000);
+            }
+        }
+        InetAddress outside = reachableNonLoopbackAddress();
+        assumeTrue(outside != null, "this machine has no non-loopback address to check the binding from");
+        for (int port : ports) {
+            assertThatThrownBy(() -> {
+                try (Socket socket = new Socket()) {
+                    socket.connect(new InetSocketAddress(outside, port), 2_000);
+                }
+            }).as("port %d on %s", port, outside.getHostAddress()).isInstanceOf(ConnectException.class);
+        }
+    }
+
+    /** A non-loopback address of this machine on which a socket listening on all interfaces is reachable, or null. */
+    private static InetAddress reachableNonLoopbackAddress() throws Exception {
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (!nic.isUp() || nic.isLoopback()) {
+                continue;
+            }
+            for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                if (address.isLoopbackAddress() || address.isLinkLocalAddress()) {
+                    continue;
+                }
+                try (ServerSocket everywhere = new ServerSocket(0); Socket probe = new Socket()) {
+                    probe.connect(new InetSocketAddress(address, everywhere.getLocalPort()), 2_000);
+                    return address;
+                } catch (java.io.IOException e) {
+                    // not usable from here; try the next
+                }
+            }
+        }
+        return null;
     }
 
     @Test

@@ -2,10 +2,12 @@ package io.offsite.scheduler.api;
 
 import io.offsite.scheduler.kafka.PublishFailedException;
 import io.offsite.scheduler.runs.UnknownJobException;
-import org.springframework.http.HttpHeaders;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
@@ -13,6 +15,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 /** Every API error as an RFC 9457 problem detail. */
 @RestControllerAdvice
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
     @ExceptionHandler(UnknownJobException.class)
     ProblemDetail unknownJob(UnknownJobException e) {
@@ -26,19 +30,28 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(BadRequestException.class)
     ProblemDetail badRequest(BadRequestException e) {
-        return problem(HttpStatus.BAD_REQUEST, "Bad request", e.getMessage());
-    }
-
-    @ExceptionHandler(UnauthorizedException.class)
-    ResponseEntity<ProblemDetail> unauthorized(UnauthorizedException e) {
-        return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
-                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"offsite\"")
-                .body(problem(HttpStatus.UNAUTHORIZED, "Unauthorized", e.getMessage()));
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "Bad request", e.getMessage());
+        e.properties().forEach(problem::setProperty);
+        return problem;
     }
 
     @ExceptionHandler(PublishFailedException.class)
     ProblemDetail unavailable(PublishFailedException e) {
         return problem(HttpStatus.SERVICE_UNAVAILABLE, "Kafka unavailable", e.getMessage());
+    }
+
+    /**
+     * Anything else: 500 with an error id, and the stack trace under that id in the log at ERROR. The body says
+     * nothing about the cause, so no internals (class names, paths, SQL, addresses) reach the caller.
+     */
+    @ExceptionHandler(Exception.class)
+    ProblemDetail unexpected(Exception e, HttpServletRequest request) {
+        String errorId = UUID.randomUUID().toString();
+        log.error("Unexpected error {} answering {} {}", errorId, request.getMethod(), request.getRequestURI(), e);
+        ProblemDetail problem = problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
+                "the scheduler failed unexpectedly; its log has the details under error id " + errorId);
+        problem.setProperty("errorId", errorId);
+        return problem;
     }
 
     private static ProblemDetail problem(HttpStatus status, String title, String detail) {

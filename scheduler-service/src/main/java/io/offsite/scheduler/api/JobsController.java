@@ -1,10 +1,12 @@
 package io.offsite.scheduler.api;
 
+import io.offsite.scheduler.jobs.JobCatalog;
 import io.offsite.scheduler.jobs.JobDefinition;
 import io.offsite.scheduler.runs.JobView;
 import io.offsite.scheduler.runs.RunSummary;
 import io.offsite.scheduler.runs.Scheduler;
 import io.offsite.scheduler.runs.TriggerResult;
+import io.offsite.scheduler.runs.UnknownJobException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,20 +28,35 @@ import org.springframework.web.bind.annotation.RestController;
 class JobsController {
 
     private final Scheduler scheduler;
+    private final JobCatalog catalog;
+    private final CallerParameters callerParameters;
 
-    JobsController(Scheduler scheduler) {
+    JobsController(Scheduler scheduler, JobCatalog catalog, CallerParameters callerParameters) {
         this.scheduler = scheduler;
+        this.catalog = catalog;
+        this.callerParameters = callerParameters;
     }
 
     @GetMapping
     List<JobResponse> jobs() {
-        return scheduler.jobs().stream().map(JobResponse::of).toList();
+        return scheduler.jobs().stream().map(view -> JobResponse.of(view, callerParameters.allowedFor(view.definition().name())))
+                .toList();
     }
 
+    /**
+     * Triggers {@code name}; the body, {@code {"parameters": {...}}}, may set only the job's {@code caller-parameters}
+     * (read strictly by {@link TriggerBody}). The scheduler merges them over the job's configured parameters.
+     */
     @PostMapping("/{name}/runs")
-    ResponseEntity<?> trigger(@PathVariable String name, @RequestBody(required = false) TriggerRequest body,
+    ResponseEntity<?> trigger(@PathVariable String name, @RequestBody(required = false) String body,
             @RequestHeader(name = "X-Requested-By", required = false) String requestedBy) {
-        Map<String, String> parameters = body == null || body.parameters() == null ? Map.of() : body.parameters();
+        Map<String, String> parameters = TriggerBody.parameters(body);
+        if (!parameters.isEmpty()) {
+            if (catalog.find(name).isEmpty()) {
+                throw new UnknownJobException(name);
+            }
+            callerParameters.check(name, parameters);
+        }
         TriggerResult result = scheduler.trigger(name, parameters, requestedBy == null ? "api" : "api:" + requestedBy);
         URI location = URI.create("/api/v1/runs/" + result.runId());
         if (!result.dispatched()) {
@@ -51,9 +68,6 @@ class JobsController {
         }
         return ResponseEntity.accepted().location(location)
                 .body(new TriggerResponse(result.runId(), name, "REQUESTED", location.toString()));
-    }
-
-    record TriggerRequest(Map<String, String> parameters) {
     }
 
     record TriggerResponse(String runId, String job, String status, String href) {
@@ -71,18 +85,19 @@ class JobsController {
             List<String> dependsOn,
             boolean enabled,
             Map<String, String> parameters,
+            List<String> callerParameters,
             Instant nextFireAt,
             Instant lastFireAt,
             Instant lastSuccessAt,
             RunSummary lastRun) {
 
-        static JobResponse of(JobView view) {
+        static JobResponse of(JobView view, List<String> callerParameters) {
             JobDefinition d = view.definition();
             return new JobResponse(d.name(), d.type().name(),
                     d.schedule() == null ? null : d.schedule().expression(),
                     d.schedule() == null ? null : d.schedule().zone().getId(),
                     d.timeout(), d.retries(), d.retryDelay(), d.exclusive(), d.dependsOn(), d.enabled(), d.parameters(),
-                    view.nextFireAt(), view.lastFireAt(), view.lastSuccessAt(), view.lastRun());
+                    callerParameters, view.nextFireAt(), view.lastFireAt(), view.lastSuccessAt(), view.lastRun());
         }
     }
 }

@@ -14,7 +14,9 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Everything the scheduler reads from configuration, under {@code offsite.scheduler}.
  *
- * @param apiToken               when set, mutating HTTP endpoints require {@code Authorization: Bearer <token>}
+ * @param apiToken               the secret every HTTP API call must present as {@code Authorization: Bearer <token>};
+ *                               required (at least 16 characters) unless {@code apiAuth} is {@code DISABLED}
+ * @param apiAuth                {@code REQUIRED} (default): no start without a token; {@code DISABLED}: the API is open
  * @param tickInterval           how often the leader evaluates cron fires, retries and deadlines
  * @param missedFireGrace        a cron fire or dependency trigger later than this is skipped and reported
  * @param timeoutGrace           how long after a run's deadline the scheduler declares it TIMED_OUT
@@ -34,6 +36,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("offsite.scheduler")
 public record SchedulerProperties(
         String apiToken,
+        @NotNull @DefaultValue("REQUIRED") ApiAuth apiAuth,
         @NotNull @DefaultValue("PT1S") Duration tickInterval,
         @NotNull @DefaultValue("PT10M") Duration missedFireGrace,
         @NotNull @DefaultValue("PT30S") Duration timeoutGrace,
@@ -54,8 +57,15 @@ public record SchedulerProperties(
         jobs = jobs == null ? Map.of() : Map.copyOf(jobs);
     }
 
+    /** Whether the HTTP API checks the bearer token. */
+    public enum ApiAuth {
+        REQUIRED,
+        DISABLED
+    }
+
     /** One job as configured; validated into a {@code JobDefinition} at start-up.
      *
+     * @param callerParameters parameters an API caller may set when triggering the job; none by default
      * @param maxAge BACKUP and VERIFY jobs: the oldest the last success may be before the job's health is DOWN;
      *               default twice the cron schedule's interval, no check for a job without cron
      */
@@ -70,7 +80,12 @@ public record SchedulerProperties(
             List<String> dependsOn,
             Boolean enabled,
             Map<String, String> parameters,
-            Duration maxAge) {
+            Duration maxAge,
+            List<String> callerParameters) {
+
+        public Job {
+            callerParameters = callerParameters == null ? List.of() : List.copyOf(callerParameters);
+        }
     }
 
     /**

@@ -48,7 +48,34 @@ final class WebhookClient {
 
     /** The URL without path, query and credentials, which may hold secrets: for logs and health details. */
     static String redacted(URI url) {
+        if (url.getScheme() == null || url.getHost() == null) {
+            return redacted(url.toString());
+        }
         return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort());
+    }
+
+    /**
+     * {@link #redacted(URI)} of text that may not even parse as a URL: scheme and host as far as they can be told
+     * apart, never user info, path, query or fragment.
+     */
+    static String redacted(String url) {
+        String text = url == null ? "" : url.strip();
+        int schemeEnd = text.indexOf("://");
+        if (schemeEnd < 0) {
+            return "(no scheme://host)";
+        }
+        String scheme = text.substring(0, schemeEnd);
+        String rest = text.substring(schemeEnd + 3);
+        int end = rest.length();
+        for (char stop : new char[] {'/', '?', '#', '\\'}) {
+            int at = rest.indexOf(stop);
+            if (at >= 0 && at < end) {
+                end = at;
+            }
+        }
+        String authority = rest.substring(0, end);
+        String host = authority.substring(authority.lastIndexOf('@') + 1);
+        return (scheme.matches("[A-Za-z][A-Za-z0-9+.-]*") ? scheme : "?") + "://" + host;
     }
 
     String target() {

@@ -5,6 +5,7 @@ import io.offsite.events.Topics;
 import io.offsite.scheduler.config.SchedulerProperties;
 import io.offsite.scheduler.jobs.JobCatalog;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -53,9 +54,12 @@ class WebhookConfiguration {
         SchedulerProperties.Webhook webhook = properties.webhook();
         URI url;
         try {
-            url = URI.create(webhook.url().trim());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("offsite.scheduler.webhook.url is not a valid URL", e);
+            url = new URI(webhook.url().trim());
+        } catch (URISyntaxException e) {
+            // neither the message nor the cause may carry the URL: its user info, path or query may hold a secret
+            throw new IllegalArgumentException("offsite.scheduler.webhook.url is not a valid URL (" + e.getReason()
+                    + " at index " + e.getIndex() + " of the URL " + WebhookClient.redacted(webhook.url())
+                    + "; its user info, path and query are not shown)");
         }
         WebhookClient client = new WebhookClient(url, webhook.timeout(), webhook.attempts(), webhook.backoff(),
                 webhook.headers(), duration -> Thread.sleep(duration.toMillis()));

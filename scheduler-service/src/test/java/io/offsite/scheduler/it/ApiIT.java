@@ -32,7 +32,7 @@ class ApiIT {
         try (var tail = new TopicTail(LocalStack.kafka().bootstrapServers(), List.of(Topics.REQUESTS_BACKUP, Topics.JOB_EVENTS));
                 var sender = new EventSender();
                 var scheduler = SchedulerInstance.start("api", "it-api-" + UUID.randomUUID(),
-                        "--offsite.scheduler.api-token=s3cret", "--offsite.scheduler.timeout-grace=1s",
+                        "--offsite.scheduler.timeout-grace=1s",
                         b + "type=BACKUP", b + "exclusive=true", b + "timeout=1m", b + "parameters.source=series-" + suffix,
                         s + "type=BACKUP", s + "exclusive=true", s + "timeout=1s", s + "retries=0")) {
             // job listing: the shipped jobs plus ours, with next fire times
@@ -52,18 +52,18 @@ class ApiIT {
             });
 
             // the token protects triggers
-            var denied = scheduler.post("/api/v1/jobs/" + backup + "/runs", null);
+            var denied = scheduler.request("POST", "/api/v1/jobs/" + backup + "/runs", null);
             assertThat(denied.status()).isEqualTo(401);
             assertThat(denied.contentType()).contains("application/problem+json");
             var wrong = scheduler.post("/api/v1/jobs/" + backup + "/runs", null, "Authorization", "Bearer nope");
             assertThat(wrong.status()).isEqualTo(401);
-            var accepted = scheduler.post("/api/v1/jobs/" + backup + "/runs", null, "Authorization", "Bearer s3cret");
+            var accepted = scheduler.post("/api/v1/jobs/" + backup + "/runs", null);
             assertThat(accepted.status()).isEqualTo(202);
             String runId = accepted.json().get("runId").asString();
 
             // an exclusive job that is running: 409 and a SKIPPED completion on the event topic
             Thread.sleep(5);
-            var conflict = scheduler.post("/api/v1/jobs/" + backup + "/runs", null, "Authorization", "Bearer s3cret");
+            var conflict = scheduler.post("/api/v1/jobs/" + backup + "/runs", null);
             assertThat(conflict.status()).isEqualTo(409);
             String skippedRunId = conflict.json().get("runId").asString();
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(tail.all(JobCompleted.class))
@@ -104,7 +104,7 @@ class ApiIT {
             assertThat(scheduler.get("/api/v1/runs/nope@never").status()).isEqualTo(404);
 
             // no completion by deadline + grace: the scheduler publishes TIMED_OUT itself
-            String slowRun = scheduler.post("/api/v1/jobs/" + slow + "/runs", null, "Authorization", "Bearer s3cret")
+            String slowRun = scheduler.post("/api/v1/jobs/" + slow + "/runs", null)
                     .json().get("runId").asString();
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(tail.all(JobCompleted.class))
                     .anySatisfy(c -> {

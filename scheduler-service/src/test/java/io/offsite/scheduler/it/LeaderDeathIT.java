@@ -71,9 +71,11 @@ class LeaderDeathIT {
                 "--offsite.scheduler.instance-id=child", "--offsite.scheduler.leadership-group=" + group,
                 "--offsite.scheduler.tick-interval=200ms", "--offsite.scheduler.leadership-session-timeout=6s"));
         command.addAll(jobArgs);
+        ProcessBuilder child = new ProcessBuilder(command);
+        child.environment().put("OFFSITE_SCHEDULER_API_TOKEN", SchedulerInstance.TOKEN);
         Path log = Path.of(System.getProperty("offsite.test.data", "target"), "leader-death-child.log");
         Files.createDirectories(log.getParent());
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return child.redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     private static List<JobRequested> fires(TopicTail tail, String job) {

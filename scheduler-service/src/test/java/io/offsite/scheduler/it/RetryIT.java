@@ -23,7 +23,7 @@ class RetryIT {
     private static String[] job(String name, String retryDelay) {
         String p = "--offsite.scheduler.jobs." + name + ".";
         return new String[] {p + "type=BACKUP", p + "timeout=1m", p + "retries=2", p + "retry-delay=" + retryDelay,
-                p + "exclusive=true", p + "parameters.source=it-" + name};
+                p + "exclusive=true", p + "parameters.source=it-" + name, p + "caller-parameters=dryRun"};
     }
 
     private static List<JobRequested> attempts(TopicTail tail, String runId) {

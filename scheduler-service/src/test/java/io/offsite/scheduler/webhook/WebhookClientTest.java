@@ -84,4 +84,16 @@ class WebhookClientTest {
         assertThat(WebhookClient.redacted(URI.create("https://user:pw@hooks.example.com:8443/T000/B000/secret?x=1")))
                 .isEqualTo("https://hooks.example.com:8443");
     }
+
+    @Test
+    void textThatIsNoUrlIsShownAsSchemeAndHostAtMost() {
+        assertThat(WebhookClient.redacted("https://user:p@ss word@hooks.example.com/T0/secret?token=a b#frag"))
+                .isEqualTo("https://hooks.example.com");
+        assertThat(WebhookClient.redacted("  http://hooks.example.com?token=x y")).isEqualTo("http://hooks.example.com");
+        assertThat(WebhookClient.redacted("hooks.example.com/secret path")).isEqualTo("(no scheme://host)");
+        assertThat(WebhookClient.redacted("ht tp://user:pw@h/x")).isEqualTo("?://h");
+        // a URI that parses but has no host (an underscore makes the authority registry-based)
+        assertThatThrownBy(() -> client(URI.create("https://user:secret@my_host/path-secret"), Duration.ofSeconds(1)))
+                .hasMessage("webhook url must be an absolute http(s) URL, was https://my_host");
+    }
 }
