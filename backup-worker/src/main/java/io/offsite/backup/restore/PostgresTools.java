@@ -211,6 +211,44 @@ public final class PostgresTools {
         }
     }
 
+    /**
+     * Refuses a role that could make the server run programs or touch its files for a restored dump: a superuser, a
+     * role with CREATEROLE (before PostgreSQL 16 it can grant itself anything but superuser), or a member of
+     * {@code pg_execute_server_program}, {@code pg_read_server_files} or {@code pg_write_server_files}.
+     *
+     * @param setting the setting that names the role, for the message
+     */
+    public static void requireUnprivileged(PgConnection db, String setting) throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT rolsuper, rolcreaterole,"
+                     + " pg_has_role(current_user, 'pg_execute_server_program', 'USAGE'),"
+                     + " pg_has_role(current_user, 'pg_read_server_files', 'USAGE'),"
+                     + " pg_has_role(current_user, 'pg_write_server_files', 'USAGE')"
+                     + " FROM pg_roles WHERE rolname = current_user")) {
+            if (!rs.next()) {
+                throw new PrivilegedRoleException("role " + db.user() + " is not in pg_roles");
+            }
+            List<String> privileges = new ArrayList<>();
+            if (rs.getBoolean(1)) {
+                privileges.add("SUPERUSER");
+            }
+            if (rs.getBoolean(2)) {
+                privileges.add("CREATEROLE");
+            }
+            String[] members = {"pg_execute_server_program", "pg_read_server_files", "pg_write_server_files"};
+            for (int i = 0; i < members.length; i++) {
+                if (!rs.getBoolean(1) && rs.getBoolean(3 + i)) {
+                    privileges.add("member of " + members[i]);
+                }
+            }
+            if (!privileges.isEmpty()) {
+                throw new PrivilegedRoleException("role " + db.user() + " is " + String.join(", ", privileges) + ": a dump restored as it could run"
+                        + " programs or read files on the server (COPY ... TO PROGRAM); set " + setting + " to a role with CREATEDB only,"
+                        + " e.g. CREATE ROLE offsite_verify LOGIN CREATEDB PASSWORD '...'");
+            }
+        }
+    }
+
     /** Creates {@code name} anew (dropping it first, with its sessions) through a maintenance connection. */
     public static PgConnection recreateDatabase(PgConnection maintenance, String name) throws SQLException {
         dropDatabase(maintenance, name);
@@ -287,6 +325,13 @@ public final class PostgresTools {
     private static String tail(String text) {
         String trimmed = text.strip();
         return trimmed.length() <= 2000 ? trimmed : "..." + trimmed.substring(trimmed.length() - 2000);
+    }
+
+    /** A role too privileged to restore untrusted dumps as. */
+    public static final class PrivilegedRoleException extends RestoreException {
+        PrivilegedRoleException(String message) {
+            super(message);
+        }
     }
 
     /** A tool ran and reported failure; its output is in the message. */

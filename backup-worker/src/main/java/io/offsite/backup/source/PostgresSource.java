@@ -124,6 +124,10 @@ public final class PostgresSource implements SnapshotSource {
         if (format == Format.CUSTOM) {
             // the custom format compresses by itself; the pipeline compresses, so store it uncompressed
             command.add("--compress=0");
+        } else {
+            // like pg_restore --no-owner for the custom format: a restore (or verification's scratch restore, as a role
+            // that is not a superuser) makes its own role the owner instead of failing on ALTER ... OWNER TO
+            command.add("--no-owner");
         }
         return command;
     }
