@@ -57,6 +57,8 @@ public final class PlainDumpCheck {
     /** The statement's text outside quotes and comments, while it may be a COPY. */
     private final StringBuilder statement = new StringBuilder();
     private boolean statementMayBeCopy = true;
+    /** Whether the statement being read has begun (anything but blanks and comments since the last one ended). */
+    private boolean statementStarted;
     private boolean firstWordSeen;
     private boolean copyTooLong;
     /** The last characters read outside table data, lower case, to spot settings that change how psql reads. */
@@ -206,11 +208,26 @@ public final class PlainDumpCheck {
 
     private void normal(int c) throws IOException {
         boolean identChar = isIdentStart(c) || isDigit(c) || c == '$';
+        if (token == 'n' && c == '.' && word.indexOf(".") < 0 && word.indexOf("e") < 0 && word.indexOf("E") < 0 && peek(0) != '.') {
+            word.append('.'); // 1.5, 1.e5: one number, as psql reads it
+            return;
+        }
         if (token != 0 && !identChar) {
             endToken();
         }
+        boolean startedBefore = statementStarted;
+        if (!Character.isWhitespace(c) && !(c == '-' && peek(0) == '-') && !(c == '/' && peek(0) == '*')) {
+            statementStarted = true;
+        }
+        if (c == '.' && isDigit(peek(0))) {
+            token = 'n';
+            word.setLength(0);
+            word.append('.');
+            return;
+        }
         if (c == '\\') {
-            if (lineStart.length() == 1) {
+            // between statements only: elsewhere psql's state around the meta-command is not worth guessing
+            if (lineStart.length() == 1 && !startedBefore && parenDepth == 0 && beginDepth == 0) {
                 String rest = restOfLine();
                 if (ALLOWED_META.matcher(rest).matches()) {
                     lineStart.append(rest, 1, rest.length());
@@ -305,6 +322,17 @@ public final class PlainDumpCheck {
                     keep("/");
                 }
             }
+            case ':' -> {
+                if (peek(0) == ':') {
+                    lineStart.append((char) next());
+                    keep("::");
+                } else if (isIdentStart(peek(0))) {
+                    // psql replaces :name by the value of its variable, and reads that value again as SQL
+                    throw defect("a psql variable reference (':" + printable(peek(0)).replace("'", "") + "...')");
+                } else {
+                    keep(":");
+                }
+            }
             case '(' -> {
                 parenDepth++;
                 keep("(");
@@ -359,6 +387,7 @@ public final class PlainDumpCheck {
     }
 
     private void endStatement() throws IOException {
+        statementStarted = false;
         boolean copyFromStdin = false;
         if (statementMayBeCopy && firstWordSeen) {
             if (copyTooLong) {

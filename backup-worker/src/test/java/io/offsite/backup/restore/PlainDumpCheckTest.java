@@ -46,6 +46,7 @@ class PlainDumpCheckTest {
                 /* a block \\! comment /* nested */ still comment */
                 -- Data for Name: t; Type: TABLE DATA; Schema: public; Owner: x \\!
                 ALTER TABLE public.t ALTER COLUMN id SET DEFAULT 1e10;
+                CREATE VIEW public.v AS SELECT (ARRAY[1, 2, 3])[1:2] AS a, 'x'::text AS b, .5 AS c, 1.5e-3 AS d;
 
                 COPY public.t (id, note, "we;ird") FROM stdin;
                 1\t\\N\ttab\\there
@@ -91,5 +92,12 @@ class PlainDumpCheckTest {
         refused("SELECT 1xend;\n", "number glued to a word");
         refused("SELECT 1$a$ \\! $a$;\n", "number glued");
         refused("SELECT 1;\0 '\n\\! touch\n", "NUL byte");
+        // psql substitutes (and reads again) variables: :end is no END to psql, so the body below would go on
+        refused("CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT :end; COPY t FROM stdin;\n\\t `touch x`\n\\.\n",
+                "psql variable reference");
+        // 1.e5 is one number to psql: no identifier e5 in front of CREATE to switch off the tracking of BEGIN ... END
+        refused("1.e5 CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; COPY t FROM stdin;\n\\t `touch x`\n\\.\n",
+                "meta-command");
+        refused("SELECT 1\n\\restrict abc\n;\n", "meta-command");
     }
 }

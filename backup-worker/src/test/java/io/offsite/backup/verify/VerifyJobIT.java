@@ -264,7 +264,7 @@ class VerifyJobIT {
         Assumptions.assumeTrue(LocalStack.postgresServer().isPresent(), "the scratch role is the embedded server's");
         String real = backup("planted", Instant.parse("2025-07-03T00:00:00Z"));
         String planted = real.replace("2025-07-03T00-00-00", "2025-07-04T00-00-00");
-        StoredObjects.putSnapshot(store, planted, StoredObjects.plainDump("COPY (SELECT 1) TO PROGRAM 'touch " + pwned("program") + "';\n"));
+        StoredObjects.putSnapshot(store, planted, StoredObjects.plainDump("COPY (SELECT 1) TO PROGRAM 'touch " + pwned("program") + "; cat >/dev/null';\n"));
 
         JobCompleted done = verify(Map.of("series", "planted", "key", planted));
 
@@ -274,7 +274,7 @@ class VerifyJobIT {
         assertThat(pwned("program")).doesNotExist();
         // the same dump restored as a superuser would have run the program: the role is what stops it
         try (Connection c = LocalStack.postgresServer().get().superuser().connect(); Statement s = c.createStatement()) {
-            s.execute("COPY (SELECT 1) TO PROGRAM 'touch " + pwned("superuser") + "'");
+            s.execute("COPY (SELECT 1) TO PROGRAM 'touch " + pwned("superuser") + "; cat >/dev/null'");
         }
         assertThat(pwned("superuser")).exists();
     }
