@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #verifier()} ({@code offsite_verify}): CREATEDB only, for the scratch restores of verification, so that
  *       what a planted dump asks of the server ({@code COPY ... TO PROGRAM}, reading server files) is refused;</li>
  *   <li>{@link #replicator()} ({@code offsite_replication}): may create tables in the default database's
- *       {@code public} schema and owns the tables it created there (the replica), nothing else.</li>
+ *       {@code public} schema and owns the tables it created there (the replica), nothing else; the default user
+ *       keeps every privilege but DDL on them.</li>
  * </ul>
  */
 public final class PostgresServer implements AutoCloseable {
@@ -46,6 +47,8 @@ public final class PostgresServer implements AutoCloseable {
     public static final String REPLICATION_USER = "offsite_replication";
     public static final String REPLICATION_PASSWORD = "offsite-replication";
     static final String SUPERUSER_PASSWORD_FILE = "postgres.superuser-password";
+    /** What the default user (the application) may do with the replica tables the replication role owns: all but DDL. */
+    static final String APP_TABLE_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER";
 
     private final EmbeddedPostgres postgres;
     private final PostgresEndpoint endpoint;
@@ -188,6 +191,10 @@ public final class PostgresServer implements AutoCloseable {
         }
         try (Connection c = superuser.withDatabase(database).connect(); Statement s = c.createStatement()) {
             s.execute("GRANT USAGE, CREATE ON SCHEMA public TO " + REPLICATION_USER);
+            // the application keeps reading and writing the replica it does not own
+            String app = "\"" + user.replace("\"", "\"\"") + "\"";
+            s.execute("ALTER DEFAULT PRIVILEGES FOR ROLE " + REPLICATION_USER + " IN SCHEMA public GRANT " + APP_TABLE_PRIVILEGES + " ON TABLES TO " + app);
+            s.execute("ALTER DEFAULT PRIVILEGES FOR ROLE " + REPLICATION_USER + " IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO " + app);
             List<String> handOver = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = 'public' AND tableowner = ?"
                     + " AND ?")) {
@@ -201,6 +208,7 @@ public final class PostgresServer implements AutoCloseable {
             }
             for (String table : handOver) {
                 s.execute("ALTER TABLE public." + table + " OWNER TO " + REPLICATION_USER);
+                s.execute("GRANT " + APP_TABLE_PRIVILEGES + " ON TABLE public." + table + " TO \"" + user.replace("\"", "\"\"") + "\"");
             }
             if (!handOver.isEmpty()) {
                 log.info("Handed the replica tables {} over to role {}", handOver, REPLICATION_USER);

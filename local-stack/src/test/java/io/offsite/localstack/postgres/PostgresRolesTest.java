@@ -46,8 +46,12 @@ class PostgresRolesTest {
             assertThat(superuser(server.verifier())).isFalse();
             assertThat(superuser(server.replicator())).isFalse();
             try (Connection c = server.replicator().connect(); Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE replica_probe (id int)");
+                s.execute("CREATE TABLE replica_probe (id serial, note text)");
                 assertThatThrownBy(() -> s.execute("CREATE DATABASE not_for_replication")).hasMessageContaining("permission denied");
+            }
+            try (Connection c = server.endpoint().connect(); Statement s = c.createStatement()) {
+                s.execute("INSERT INTO replica_probe (note) VALUES ('the application still writes the replica')");
+                assertThatThrownBy(() -> s.execute("DROP TABLE replica_probe")).hasMessageContaining("must be owner");
             }
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve(PostgresServer.SUPERUSER_PASSWORD_FILE))))
                     .isEqualTo("rw-------");
