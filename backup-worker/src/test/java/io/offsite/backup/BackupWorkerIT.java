@@ -436,7 +436,7 @@ class BackupWorkerIT {
         }
         Path sql = gunzipWithCli(gz);
         PostgresEndpoint scratch = LocalStack.freshPostgresDatabase("restore_plain");
-        exec(scratch, "psql", "--quiet", "--set=ON_ERROR_STOP=1", "--dbname=" + scratch.database(), "--file=" + sql);
+        exec(scratch, "psql", "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1", "--dbname=" + scratch.database(), "--file=" + sql);
         assertThat(rows(scratch, "orders")).isEqualTo(1200);
     }
 

@@ -35,6 +35,8 @@ final class LocalSystem implements AutoCloseable {
     private final LocalOptions options;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private String tokenSource = "not yet created";
+    /** The role the replication worker writes as. */
+    private PostgresEndpoint replication;
 
     LocalSystem(LocalOptions options) {
         this.options = options;
@@ -78,7 +80,7 @@ final class LocalSystem implements AutoCloseable {
         startService("rotation-worker", RotationWorkerApplication::application, common, options.rotationPort());
         startService("replication-worker", ReplicationWorkerApplication::application, common, options.replicationPort(),
                 "--POSTGRES_HOST=" + postgres.host(), "--POSTGRES_PORT=" + postgres.port(), "--POSTGRES_DB=" + postgres.database(),
-                "--POSTGRES_USER=" + postgres.user(), "--POSTGRES_PASSWORD=" + postgres.password());
+                "--POSTGRES_USER=" + replication.user(), "--POSTGRES_PASSWORD=" + replication.password());
     }
 
     private PostgresEndpoint startPostgres(Path data) {
@@ -91,10 +93,12 @@ final class LocalSystem implements AutoCloseable {
                     LocalOptions.env("POSTGRES_DB", PostgresEndpoint.DEFAULT_DATABASE), LocalOptions.env("POSTGRES_USER", PostgresEndpoint.DEFAULT_USER),
                     LocalOptions.env("POSTGRES_PASSWORD", PostgresEndpoint.DEFAULT_PASSWORD));
             log.info("Using the PostgreSQL server at {}", external);
+            replication = external;
             return external;
         }
         PostgresServer server = PostgresServer.start(data, options.postgresPort());
         started.push(server);
+        replication = server.replicator(); // not a superuser: creates and owns the replica tables only
         return server.endpoint();
     }
 

@@ -31,7 +31,7 @@ public final class OffsiteCli {
               generate-demo <file> [--cards N] [--sets N]
                                     write a demo SQLite database (15,000 cards by default)
               restore [--series S] [--key K | --latest | --as-of INSTANT] (--to PATH | --to-postgres JDBC_URL)
-                      [--force] [--safety-dir DIR] [--temp-dir DIR]
+                      [--password-file FILE] [--force] [--safety-dir DIR] [--temp-dir DIR]
                                     check a backup and restore it; the current database is kept as <name>.pre-restore-<instant>
               backups [--series S]  list backups with size, age, checksum and verification state
             """;

@@ -2,6 +2,7 @@ package io.offsite.launcher;
 
 import io.offsite.backup.restore.BackupCatalog;
 import io.offsite.backup.restore.PgConnection;
+import io.offsite.backup.restore.PgPass;
 import io.offsite.backup.restore.PostgresTools;
 import io.offsite.backup.restore.Report;
 import io.offsite.backup.restore.RestoreException;
@@ -28,8 +29,10 @@ import java.util.Map;
  */
 final class RestoreCommand {
 
-    static final String USAGE = "usage: offsite restore [--series S] [--key K | --latest | --as-of INSTANT] (--to PATH | --to-postgres JDBC_URL)"
-            + " [--force] [--safety-dir DIR] [--temp-dir DIR]";
+    static final String USAGE = "usage: offsite restore [--series S] [--key K | --latest | --as-of INSTANT] (--to PATH | --to-postgres JDBC_URL"
+            + " [--password-file FILE]) [--force] [--safety-dir DIR] [--temp-dir DIR]\n"
+            + "  the PostgreSQL password: --password-file, else PGPASSWORD, else ~/.pgpass (PGPASSFILE); a password in the URL is visible in ps\n"
+            + "  --safety-dir: where the current database is dumped first (default $XDG_STATE_HOME/offsite/safety, i.e. ~/.local/state/offsite/safety)";
     static final String DEFAULT_SERIES = "backup-database";
 
     private final PrintStream out;
@@ -54,7 +57,8 @@ final class RestoreCommand {
         Path to = null;
         String toPostgres = null;
         boolean force = false;
-        Path safetyDir = Path.of(".");
+        Path safetyDir = null;
+        Path passwordFile = null;
         Path tempDir = Path.of(System.getProperty("java.io.tmpdir"));
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -67,6 +71,7 @@ final class RestoreCommand {
                 case "--to-postgres" -> toPostgres = LocalOptions.value(args, ++i, arg);
                 case "--force" -> force = true;
                 case "--safety-dir" -> safetyDir = Path.of(LocalOptions.value(args, ++i, arg));
+                case "--password-file" -> passwordFile = Path.of(LocalOptions.value(args, ++i, arg));
                 case "--temp-dir" -> tempDir = Path.of(LocalOptions.value(args, ++i, arg));
                 default -> throw new UsageException("unknown option for 'restore': " + arg + "\n" + USAGE);
             }
@@ -77,13 +82,20 @@ final class RestoreCommand {
         if (selection == null) {
             selection = new Selection.Latest();
         }
+        if (passwordFile != null && toPostgres == null) {
+            throw new UsageException("--password-file is for --to-postgres\n" + USAGE);
+        }
         PgConnection postgres = null;
         if (toPostgres != null) {
             try {
-                postgres = PgConnection.parse(toPostgres, env.get("PGUSER"), env.get("PGPASSWORD"));
+                postgres = PgConnection.parse(toPostgres, env.get("PGUSER"), null);
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
+            postgres = withPassword(postgres, toPostgres, passwordFile);
+        }
+        if (safetyDir == null) {
+            safetyDir = defaultSafetyDir(env);
         }
         String chosenSeries = series != null ? series : DEFAULT_SERIES;
         try (ObjectStore store = openStore(env)) {
@@ -104,9 +116,50 @@ final class RestoreCommand {
             return 1;
         } catch (SQLException e) {
             err.println("offsite restore: cannot use database " + postgres + ": " + e.getMessage()
-                    + "; check the JDBC URL, the user and PGPASSWORD (or password= in the URL)");
+                    + "; check the JDBC URL, the user and the password (--password-file, PGPASSWORD or ~/.pgpass)");
             return 1;
         }
+    }
+
+    /**
+     * The password of the target: in the URL (warned about: {@code ps} and the shell history show it), else from
+     * {@code --password-file}, {@code PGPASSWORD}, or the password file {@code PGPASSFILE} / {@code ~/.pgpass}.
+     */
+    private PgConnection withPassword(PgConnection target, String url, Path passwordFile) throws java.io.IOException {
+        if (PgConnection.hasPassword(url)) {
+            if (passwordFile != null) {
+                throw new UsageException("give the password once: in --password-file (better) or in the URL, not both");
+            }
+            err.println("offsite restore: warning: the password in the --to-postgres URL is visible to other users in ps and stays in your"
+                    + " shell history; use PGPASSWORD, ~/.pgpass or --password-file instead");
+            return target;
+        }
+        if (passwordFile != null) {
+            try {
+                List<String> lines = java.nio.file.Files.readAllLines(passwordFile);
+                return target.withPassword(lines.isEmpty() ? "" : lines.get(0));
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new UsageException("--password-file " + passwordFile + " does not exist");
+            }
+        }
+        String fromEnv = env.get("PGPASSWORD");
+        if (fromEnv != null && !fromEnv.isEmpty()) {
+            return target.withPassword(fromEnv);
+        }
+        String home = envValue(env, "HOME", System.getProperty("user.home"));
+        Path pgpass = env.get("PGPASSFILE") != null && !env.get("PGPASSFILE").isBlank() ? Path.of(env.get("PGPASSFILE")) : Path.of(home, ".pgpass");
+        List<String> warnings = new java.util.ArrayList<>();
+        java.util.Optional<String> found = PgPass.lookup(pgpass, target, warnings);
+        warnings.forEach(w -> err.println("offsite restore: warning: " + w));
+        return found.map(target::withPassword).orElse(target);
+    }
+
+    /** Where the safety dump of a PostgreSQL target goes by default: {@code $XDG_STATE_HOME/offsite/safety} (never the current folder). */
+    static Path defaultSafetyDir(Map<String, String> env) {
+        String state = env.get("XDG_STATE_HOME");
+        Path base = state != null && !state.isBlank() ? Path.of(state)
+                : Path.of(envValue(env, "HOME", System.getProperty("user.home")), ".local", "state");
+        return base.resolve("offsite").resolve("safety");
     }
 
     private static Selection only(Selection current, Selection next) {

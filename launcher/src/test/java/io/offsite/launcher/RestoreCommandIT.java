@@ -162,6 +162,23 @@ class RestoreCommandIT {
     }
 
     @Test
+    void aPasswordInTheUrlIsWarnedAboutAndAPasswordFileIsRead() throws Exception {
+        Run inUrl = restore("--series", "no-such-series", "--to-postgres", "jdbc:postgresql://127.0.0.1:1/x?user=u&password=visible");
+        assertThat(inUrl.err()).contains("warning: the password in the --to-postgres URL is visible to other users in ps")
+                .contains("--password-file");
+
+        Path passwordFile = dir.resolve("password");
+        Files.writeString(passwordFile, "from-the-file\n");
+        Run fromFile = restore("--series", "no-such-series", "--to-postgres", "jdbc:postgresql://127.0.0.1:1/x?user=u",
+                "--password-file", passwordFile.toString());
+        assertThat(fromFile.err()).doesNotContain("warning");
+        assertThatThrownBy(() -> restore("--to-postgres", "jdbc:postgresql://127.0.0.1:1/x?password=p", "--password-file", passwordFile.toString()))
+                .isInstanceOf(UsageException.class).hasMessageContaining("give the password once");
+        assertThat(RestoreCommand.defaultSafetyDir(Map.of("HOME", "/home/me"))).isEqualTo(Path.of("/home/me/.local/state/offsite/safety"));
+        assertThat(RestoreCommand.defaultSafetyDir(Map.of("XDG_STATE_HOME", "/state"))).isEqualTo(Path.of("/state/offsite/safety"));
+    }
+
+    @Test
     void backupsListsSizeAgeChecksumAndVerificationState() throws Exception {
         String key = "cli-cards/pokemon-data-2025-01-03T00-00-00.000Z.sqlite3.db.gz";
         new BackupCatalog(store).record(VerificationRecord.ok(key, Instant.parse("2025-01-03T02:00:00Z"), "0".repeat(64), "1".repeat(64),

@@ -17,7 +17,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -25,7 +24,7 @@ import java.util.Optional;
  * Downloads a backup in one streaming pass and proves it is the one that was stored: the stored bytes are hashed
  * as they arrive and compared with the recorded SHA-256 (object metadata, cross-checked with the {@code .sha256}
  * sidecar), the decompressed snapshot is written to a file and compared with the recorded snapshot SHA-256.
- * Nothing but {@code destination} is written; on any defect the destination is deleted and
+ * Nothing but {@code destination} is written, readable by this user alone from its creation; on any defect the destination is deleted and
  * {@link BackupDefectException} says what did not match.
  */
 public final class CheckedDownload {
@@ -159,7 +158,7 @@ public final class CheckedDownload {
                         // the stored stream is drained and closed below
                     }
                 };
-                try (OutputStream out = new Destination(Files.newOutputStream(destination, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+                try (OutputStream out = new Destination(OwnerOnly.create(destination));
                      InputStream decompressed = expected.compression().decompress(keepOpen)) {
                     HashingInputStream snapshot = new HashingInputStream(new CappedInputStream(decompressed, limit, head.key(), limitReason));
                     copy(snapshot, out);

@@ -40,6 +40,27 @@ public record PgConnection(String host, int port, String database, String user, 
                 query.getOrDefault("password", defaultPassword == null ? "" : defaultPassword));
     }
 
+    /** Whether a JDBC URL carries a password ({@code password=} in its query), which {@code ps} and shell history then show. */
+    public static boolean hasPassword(String jdbcUrl) {
+        if (jdbcUrl == null) {
+            return false;
+        }
+        int query = jdbcUrl.indexOf('?');
+        if (query < 0) {
+            return false;
+        }
+        for (String pair : jdbcUrl.substring(query + 1).split("&")) {
+            if (pair.startsWith("password=") && pair.length() > "password=".length()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public PgConnection withPassword(String newPassword) {
+        return new PgConnection(host, port, database, user, newPassword);
+    }
+
     public PgConnection withDatabase(String name) {
         return new PgConnection(host, port, name, user, password);
     }

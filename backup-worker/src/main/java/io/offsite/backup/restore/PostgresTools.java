@@ -1,10 +1,12 @@
 package io.offsite.backup.restore;
 
+import io.offsite.worker.process.ChildEnvironment;
 import io.offsite.worker.process.ChildProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -21,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * PostgreSQL dumps and databases through the standard tools ({@code pg_restore}, {@code psql}, {@code pg_dump}) and
- * JDBC. Passwords go to the tools' environment ({@code PGPASSWORD}), never to their command lines.
+ * JDBC. Passwords go to the tools' environment ({@code PGPASSWORD}), never to their command lines; a tool gets only the
+ * minimal environment of {@link ChildEnvironment} (no secret of this process).
  *
  * <p>A tool runs as a {@link ChildProcess}: when the calling thread is interrupted (a verification stopped at its
  * deadline) or the tool overruns its timeout, the tool and anything it started are ended (a termination signal first,
@@ -55,7 +58,7 @@ public final class PostgresTools {
     public List<String> list(Path archive) throws IOException, InterruptedException {
         String output;
         try {
-            output = run(List.of(pgRestore, "--list", archive.toString()), null, "read the archive with pg_restore --list");
+            output = run(List.of(pgRestore, "--list", archive.toString()), null, Map.of(), "read the archive with pg_restore --list");
         } catch (ToolFailedException e) {
             throw new BackupDefectException("the archive is not readable: " + e.getMessage() + "; use another backup", e);
         }
@@ -75,7 +78,10 @@ public final class PostgresTools {
         return tables;
     }
 
-    /** Checks a plain SQL dump is non-empty text ending with pg_dump's trailer (so it was not cut short). */
+    /**
+     * Checks a plain SQL dump is non-empty text ending with pg_dump's trailer (so it was not cut short) and holds no psql
+     * meta-command ({@link PlainDumpCheck}): a dump that would run anything on this machine is a defect.
+     */
     public static void checkPlain(Path script) throws IOException {
         try (RandomAccessFile file = new RandomAccessFile(script.toFile(), "r")) {
             long length = file.length();
@@ -91,23 +97,35 @@ public final class PostgresTools {
                 throw new BackupDefectException("the SQL dump does not end with '" + PLAIN_TRAILER + "': it was cut short; use another backup");
             }
         }
+        try (InputStream in = Files.newInputStream(script)) {
+            PlainDumpCheck.check(in);
+        }
     }
 
-    /** Restores a dump into an existing database in one transaction, stopping at the first error. */
+    /**
+     * Restores a dump into an existing database in one transaction, stopping at the first error. A plain SQL dump is
+     * checked first ({@link #checkPlain}) and run by {@code psql} without reading any {@code psqlrc}, with
+     * {@code standard_conforming_strings} on and a UTF-8 client encoding from the start, as the check reads it.
+     */
     public void restore(Path dump, SnapshotKind kind, PgConnection target) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
+        Map<String, String> env = new LinkedHashMap<>();
         if (kind == SnapshotKind.POSTGRES_CUSTOM) {
             command.add(pgRestore);
             command.addAll(target.toolOptions());
             command.addAll(List.of("--no-owner", "--exit-on-error", "--single-transaction", dump.toString()));
         } else if (kind == SnapshotKind.POSTGRES_PLAIN) {
+            checkPlain(dump);
             command.add(psql);
+            command.add("--no-psqlrc");
             command.addAll(target.toolOptions());
             command.addAll(List.of("--quiet", "--set=ON_ERROR_STOP=1", "--single-transaction", "--file=" + dump));
+            env.put("PGOPTIONS", "-c standard_conforming_strings=on");
+            env.put("PGCLIENTENCODING", "UTF8");
         } else {
             throw new IllegalArgumentException("a " + kind.description() + " cannot be restored into PostgreSQL");
         }
-        run(command, target.password(), "restore into " + target);
+        run(command, target.password(), env, "restore into " + target);
     }
 
     /** Dumps a database in custom format into {@code file} (the safety copy taken before a restore replaces it). */
@@ -115,7 +133,7 @@ public final class PostgresTools {
         List<String> command = new ArrayList<>(List.of(pgDump));
         command.addAll(source.toolOptions());
         command.addAll(List.of("--format=custom", "--lock-wait-timeout=" + DUMP_LOCK_WAIT.toMillis(), "--file=" + file));
-        run(command, source.password(), "dump " + source);
+        run(command, source.password(), Map.of(), "dump " + source);
     }
 
     /** Rows of every ordinary table outside the system schemas, as {@code schema.table} (just {@code table} in {@code public}). */
@@ -193,6 +211,44 @@ public final class PostgresTools {
         }
     }
 
+    /**
+     * Refuses a role that could make the server run programs or touch its files for a restored dump: a superuser, a
+     * role with CREATEROLE (before PostgreSQL 16 it can grant itself anything but superuser), or a member of
+     * {@code pg_execute_server_program}, {@code pg_read_server_files} or {@code pg_write_server_files}.
+     *
+     * @param setting the setting that names the role, for the message
+     */
+    public static void requireUnprivileged(PgConnection db, String setting) throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT rolsuper, rolcreaterole,"
+                     + " pg_has_role(current_user, 'pg_execute_server_program', 'USAGE'),"
+                     + " pg_has_role(current_user, 'pg_read_server_files', 'USAGE'),"
+                     + " pg_has_role(current_user, 'pg_write_server_files', 'USAGE')"
+                     + " FROM pg_roles WHERE rolname = current_user")) {
+            if (!rs.next()) {
+                throw new PrivilegedRoleException("role " + db.user() + " is not in pg_roles");
+            }
+            List<String> privileges = new ArrayList<>();
+            if (rs.getBoolean(1)) {
+                privileges.add("SUPERUSER");
+            }
+            if (rs.getBoolean(2)) {
+                privileges.add("CREATEROLE");
+            }
+            String[] members = {"pg_execute_server_program", "pg_read_server_files", "pg_write_server_files"};
+            for (int i = 0; i < members.length; i++) {
+                if (!rs.getBoolean(1) && rs.getBoolean(3 + i)) {
+                    privileges.add("member of " + members[i]);
+                }
+            }
+            if (!privileges.isEmpty()) {
+                throw new PrivilegedRoleException("role " + db.user() + " is " + String.join(", ", privileges) + ": a dump restored as it could run"
+                        + " programs or read files on the server (COPY ... TO PROGRAM); set " + setting + " to a role with CREATEDB only,"
+                        + " e.g. CREATE ROLE offsite_verify LOGIN CREATEDB PASSWORD '...'");
+            }
+        }
+    }
+
     /** Creates {@code name} anew (dropping it first, with its sessions) through a maintenance connection. */
     public static PgConnection recreateDatabase(PgConnection maintenance, String name) throws SQLException {
         dropDatabase(maintenance, name);
@@ -216,11 +272,15 @@ public final class PostgresTools {
      * Runs a tool to its end within the timeout; its output is returned, or quoted in the failure. Interrupted, it ends
      * the tool (and its children) and throws {@link InterruptedException}.
      */
-    private String run(List<String> command, String password, String what) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    private String run(List<String> command, String password, Map<String, String> settings, String what) throws IOException, InterruptedException {
+        Map<String, String> env = new LinkedHashMap<>(settings);
         if (password != null && !password.isEmpty()) {
-            builder.environment().put("PGPASSWORD", password);
+            env.put("PGPASSWORD", password);
         }
+        env.put("PGCONNECT_TIMEOUT", "10");
+        env.put("PGAPPNAME", "offsite-restore");
+        // only what the tool needs: never this process's secrets (S3_SECRET_KEY ...)
+        ProcessBuilder builder = ChildEnvironment.apply(new ProcessBuilder(command).redirectErrorStream(true), env);
         ChildProcess process;
         try {
             process = ChildProcess.start(builder, TERMINATION_GRACE);
@@ -265,6 +325,13 @@ public final class PostgresTools {
     private static String tail(String text) {
         String trimmed = text.strip();
         return trimmed.length() <= 2000 ? trimmed : "..." + trimmed.substring(trimmed.length() - 2000);
+    }
+
+    /** A role too privileged to restore untrusted dumps as. */
+    public static final class PrivilegedRoleException extends RestoreException {
+        PrivilegedRoleException(String message) {
+            super(message);
+        }
     }
 
     /** A tool ran and reported failure; its output is in the message. */

@@ -11,6 +11,8 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -87,9 +89,22 @@ public final class Restorer {
         return BackupChoice.latest(backups, series);
     }
 
-    /** Restores {@code backup} over the SQLite file {@code target}. */
+    /**
+     * Restores {@code backup} over the SQLite file {@code target}. A symbolic link is followed: the file it points to
+     * is replaced (the link stays), and the report names both. The restored file gets the mode and owner of the file
+     * it replaces ({@code 0600} when there was none); until then it is readable by this user alone.
+     */
     public Result toSqlite(StoredBackup backup, Path target, boolean force) throws IOException, SQLException {
-        Path file = target.toAbsolutePath().normalize();
+        Path given = target.toAbsolutePath().normalize();
+        Path file = given;
+        if (Files.isSymbolicLink(given)) {
+            try {
+                file = given.toRealPath();
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new RestoreException(given + " is a symbolic link to " + Files.readSymbolicLink(given)
+                        + ", which does not exist: restore into the real path, or fix the link");
+            }
+        }
         Path folder = file.getParent();
         if (Files.isDirectory(file)) {
             throw new RestoreException(file + " is a folder: name the database file to restore, e.g. --to " + file.resolve("data.db"));
@@ -104,6 +119,9 @@ public final class Restorer {
             throw new RestoreException(file + " exists: add --force to replace it (the current file is kept as " + safety.getFileName() + ")");
         }
         refuseIfInUse(file);
+        if (!file.equals(given)) {
+            report.line("Restoring into {} (via symlink {})", file, given);
+        }
         report.line("Restoring {} ({}) to {}", backup.key(), Sizes.human(backup.size()), file);
         StoredObject head = catalog.head(backup);
         CheckedDownload download = new CheckedDownload(catalog.store(), report);
@@ -123,6 +141,7 @@ public final class Restorer {
             refuseIfInUse(file);
             Optional<Path> kept = Optional.empty();
             if (Files.exists(file)) {
+                takeOverAccess(file, temp);
                 keep(file, safety);
                 kept = Optional.of(safety);
                 report.line("Kept the current database as {}", safety);
@@ -130,7 +149,7 @@ public final class Restorer {
             replace(temp, file);
             Map<String, Long> tables = new SqliteDatabase(file).rowCounts();
             report.line("Rows: {}", rows(tables));
-            report.line("Restored {} from {}", file, backup.key());
+            report.line("Restored {} from {}{}", file, backup.key(), file.equals(given) ? "" : " (via symlink " + given + ")");
             return new Result(backup, file.toString(), kept, tables);
         } finally {
             SqliteDatabase.deleteWithJournals(temp);
@@ -184,9 +203,12 @@ public final class Restorer {
             }
             Optional<Path> kept = Optional.empty();
             if (!current.isEmpty()) {
-                Files.createDirectories(safety.getParent());
-                // written under a partial name and renamed when complete: a killed restore leaves no dump that looks whole
+                OwnerOnly.createFolders(safety.getParent());
+                // written under a partial name and renamed when complete: a killed restore leaves no dump that looks whole;
+                // created 0600 before pg_dump writes into it (pg_dump keeps the mode of a file it truncates)
                 Path partial = safety.resolveSibling(safety.getFileName() + ".partial");
+                Files.deleteIfExists(partial);
+                OwnerOnly.createFile(partial);
                 try {
                     postgres.dump(target, partial);
                     Files.move(partial, safety, StandardCopyOption.ATOMIC_MOVE);
@@ -230,6 +252,31 @@ public final class Restorer {
         Optional<String> inUse = new SqliteDatabase(file).inUse();
         if (inUse.isPresent()) {
             throw new RestoreException(inUse.get() + ": stop the application using it, then run the restore again");
+        }
+    }
+
+    /**
+     * Gives the restored file the mode, owner and group of the file it replaces. An owner this process may not give
+     * (not root) is reported, and the restored file stays this user's.
+     */
+    private void takeOverAccess(Path current, Path restored) throws IOException {
+        PosixFileAttributeView view = Files.getFileAttributeView(restored, PosixFileAttributeView.class);
+        if (view == null) {
+            return;
+        }
+        PosixFileAttributes was = Files.readAttributes(current, PosixFileAttributes.class);
+        view.setPermissions(was.permissions());
+        PosixFileAttributes now = view.readAttributes();
+        try {
+            if (!now.owner().equals(was.owner())) {
+                view.setOwner(was.owner());
+            }
+            if (!now.group().equals(was.group())) {
+                view.setGroup(was.group());
+            }
+        } catch (IOException e) {
+            report.line("Cannot give the restored file the owner {}:{} of {} ({}); it belongs to {}:{}", was.owner().getName(), was.group().getName(),
+                    current, e.getMessage(), now.owner().getName(), now.group().getName());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.offsite.backup.source;
 
 import io.offsite.worker.job.JobFailedException;
+import io.offsite.worker.process.ChildEnvironment;
 import io.offsite.worker.process.ChildProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +17,8 @@ import java.util.Optional;
 /**
  * One database of a PostgreSQL server, dumped with {@code pg_dump} (custom format or plain SQL) and streamed
  * from the process: nothing is written to disk. The password goes to the process environment
- * ({@code PGPASSWORD}), never to its command line or to logs.
+ * ({@code PGPASSWORD}), never to its command line or to logs; pg_dump gets only the minimal environment of
+ * {@link ChildEnvironment}, none of this process's secrets.
  *
  * <p>{@code pg_dump} waits at most the lock wait timeout ({@code --lock-wait-timeout}, never longer than the run has
  * left) for the shared locks it takes on every table at the start; a table locked exclusively by another session fails
@@ -121,6 +124,10 @@ public final class PostgresSource implements SnapshotSource {
         if (format == Format.CUSTOM) {
             // the custom format compresses by itself; the pipeline compresses, so store it uncompressed
             command.add("--compress=0");
+        } else {
+            // like pg_restore --no-owner for the custom format: a restore (or verification's scratch restore, as a role
+            // that is not a superuser) makes its own role the owner instead of failing on ALTER ... OWNER TO
+            command.add("--no-owner");
         }
         return command;
     }
@@ -136,11 +143,12 @@ public final class PostgresSource implements SnapshotSource {
             throw new IllegalStateException("take() on a multi-database source; back up each of units()");
         }
         Duration lockWait = lockWait(remaining);
-        ProcessBuilder builder = new ProcessBuilder(command(lockWait));
-        Map<String, String> env = builder.environment();
+        Map<String, String> env = new LinkedHashMap<>();
         env.put("PGPASSWORD", connection.password() == null ? "" : connection.password());
         env.put("PGCONNECT_TIMEOUT", "10");
         env.put("PGAPPNAME", "offsite-backup");
+        // only what pg_dump needs: never this process's secrets (S3_SECRET_KEY, Kafka credentials ...)
+        ProcessBuilder builder = ChildEnvironment.apply(new ProcessBuilder(command(lockWait)), env);
         ChildProcess process;
         try {
             process = ChildProcess.start(builder, TERMINATION_GRACE);

@@ -119,6 +119,7 @@ public final class BackupVerifier {
             return Map.of();
         }
         PgConnection maintenance = settings.scratch().get();
+        PostgresTools.requireUnprivileged(maintenance, "offsite.verify.scratch.user");
         PgConnection scratch = PostgresTools.recreateDatabase(maintenance, settings.scratchDatabase());
         try {
             report.line("Restoring into scratch database {}...", scratch);

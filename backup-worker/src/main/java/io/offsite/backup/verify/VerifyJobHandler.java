@@ -83,6 +83,9 @@ class VerifyJobHandler implements JobHandler {
             VerificationRecord record;
             try {
                 record = verifier.verify(candidate, ctx::info);
+            } catch (PostgresTools.PrivilegedRoleException e) {
+                // a setting to change, not the backup's fault: retrying cannot help
+                throw new JobFailedException("SCRATCH_ROLE_PRIVILEGED", "cannot verify " + candidate.key() + ": " + e.getMessage(), false, e);
             } catch (TempSpace.InsufficientSpaceException | InsufficientDiskSpaceException e) {
                 // not the backup's fault, and space may be freed before the next attempt (another job's files removed)
                 throw new JobFailedException(InsufficientDiskSpaceException.REASON, "cannot verify " + candidate.key() + ": " + e.getMessage(), true, e);
@@ -161,7 +164,9 @@ class VerifyJobHandler implements JobHandler {
             BackupProperties.Postgres pg = backup.postgres();
             String url = properties.scratch().jdbcUrl() != null ? properties.scratch().jdbcUrl()
                     : "jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/postgres";
-            scratch = Optional.of(PgConnection.parse(url, pg.user(), pg.password()));
+            VerifyProperties.Scratch settings = properties.scratch();
+            scratch = Optional.of(settings.user() != null ? PgConnection.parse(url, settings.user(), settings.password())
+                    : PgConnection.parse(url, pg.user(), pg.password()));
         }
         return new BackupVerifier.Settings(temp.in(properties.tempDir() != null ? properties.tempDir() : backup.tempDir()),
                 properties.tempReserveBytes() > 0 ? properties.tempReserveBytes() : backup.tempReserveBytes(),

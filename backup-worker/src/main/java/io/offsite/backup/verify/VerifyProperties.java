@@ -34,23 +34,33 @@ public record VerifyProperties(Path tempDir, long tempReserveBytes, String sampl
         pgRestorePath = pgRestorePath == null ? "pg_restore" : pgRestorePath;
         psqlPath = psqlPath == null ? "psql" : psqlPath;
         toolTimeout = toolTimeout == null ? Duration.ofHours(1) : toolTimeout;
-        scratch = scratch == null ? new Scratch(false, null, null) : scratch;
+        scratch = scratch == null ? new Scratch(false, null, null, null, null) : scratch;
     }
 
     /**
+     * A restored dump runs whatever SQL it holds, so the scratch restore uses a role that is not a superuser, cannot
+     * create roles and is no member of {@code pg_execute_server_program}, {@code pg_read_server_files} or
+     * {@code pg_write_server_files} (a dump's {@code COPY ... TO PROGRAM} then fails): CREATEDB is all it needs. A
+     * privileged role is refused before anything is restored.
+     *
      * @param enabled restore PostgreSQL dumps for real (off by default: it needs a server and the CREATEDB privilege)
-     * @param jdbcUrl a maintenance database of that server, e.g. {@code jdbc:postgresql://127.0.0.1:5432/postgres?user=..&password=..};
+     * @param jdbcUrl a maintenance database of that server, e.g. {@code jdbc:postgresql://127.0.0.1:5432/postgres};
      *        by default the backup sources' server ({@code offsite.backup.postgres}) and its {@code postgres} database
-     * @param database the scratch database, dropped and created for each check, dropped after it
+     * @param database the scratch database, created by (so owned by) the scratch role for each check, dropped after it
+     * @param user the scratch role, e.g. {@code offsite_verify} ({@code CREATE ROLE offsite_verify LOGIN CREATEDB PASSWORD '...'});
+     *        by default a {@code user=} in the URL, else the backup sources' user
+     * @param password its password (a {@code password=} in the URL wins)
      */
-    public record Scratch(boolean enabled, String jdbcUrl, String database) {
+    public record Scratch(boolean enabled, String jdbcUrl, String database, String user, String password) {
         public Scratch {
             database = database == null ? "offsite_verify_scratch" : database;
+            user = user == null || user.isBlank() ? null : user;
+            password = password == null || password.isEmpty() ? null : password;
         }
 
         @Override
         public String toString() {
-            return "Scratch[enabled=" + enabled + ", database=" + database + "]";
+            return "Scratch[enabled=" + enabled + ", database=" + database + ", user=" + user + "]";
         }
     }
 }

@@ -24,7 +24,9 @@ import java.io.PrintStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -78,6 +80,7 @@ class RestoreIT {
         registry.add("offsite.backup.sources.pokemon-data.path", () -> dir.resolve("source.db").toString());
         registry.add("offsite.backup.sources.pokemon-data.series", () -> "restore-cards");
         WorkerInfrastructure.sqliteSource(registry, "future", dir.resolve("source.db"), "restore-future", "pokemon-data");
+        WorkerInfrastructure.sqliteSource(registry, "modes", dir.resolve("source.db"), "restore-modes", "pokemon-data");
         registry.add("offsite.backup.postgres.host", pg::host);
         registry.add("offsite.backup.postgres.port", pg::port);
         registry.add("offsite.backup.postgres.user", pg::user);
@@ -89,6 +92,11 @@ class RestoreIT {
             registry.add("offsite.backup.sources.shop-" + format + ".series", () -> "restore-shop-" + format);
             registry.add("offsite.backup.sources.shop-" + format + ".file-prefix", () -> "shop");
         }
+        registry.add("offsite.backup.sources.planted.type", () -> "postgres");
+        registry.add("offsite.backup.sources.planted.databases", () -> "restore_source");
+        registry.add("offsite.backup.sources.planted.format", () -> "plain");
+        registry.add("offsite.backup.sources.planted.series", () -> "restore-planted");
+        registry.add("offsite.backup.sources.planted.file-prefix", () -> "shop");
     }
 
     @BeforeAll
@@ -287,9 +295,89 @@ class RestoreIT {
             Restorer.Result forced = restorer().toPostgres(latest, connection, dir, dir, true);
             assertThat(forced.safetyCopy()).hasValueSatisfying(p -> assertThat(p).exists()
                     .hasFileName("restore_target_" + format + ".pre-restore-2025-06-01T12-00-00.000Z.dump"));
+            assertThat(mode(forced.safetyCopy().get())).as("the safety dump is the owner's alone").isEqualTo("rw-------");
             assertThat(pgDigest(target)).isEqualTo(pgDigest(source));
             Files.delete(forced.safetyCopy().get());
         }
+    }
+
+    static String mode(Path file) throws Exception {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
+    void theRestoredFileTakesTheModeOfTheOneItReplacesAndASymlinkIsFollowed() throws Exception {
+        String key = backup("modes", Instant.parse("2025-05-05T00:00:00Z"));
+        StoredBackup backup = catalog.find(key).orElseThrow();
+        Path folder = Files.createDirectories(dir.resolve("modes"));
+
+        // an owner-only original stays owner-only; a new file is owner-only
+        Path secret = folder.resolve("secret.db");
+        Files.copy(dir.resolve("source.db"), secret);
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        restorer().toSqlite(backup, secret, true);
+        assertThat(mode(secret)).isEqualTo("rw-------");
+        Path fresh = folder.resolve("fresh.db");
+        restorer().toSqlite(backup, fresh, false);
+        assertThat(mode(fresh)).isEqualTo("rw-------");
+        // a group-readable original stays group-readable (the mode is taken over, not reset)
+        Path shared = folder.resolve("shared.db");
+        Files.copy(dir.resolve("source.db"), shared);
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rw-r-----"));
+        restorer().toSqlite(backup, shared, true);
+        assertThat(mode(shared)).isEqualTo("rw-r-----");
+
+        // a symlinked target: the real file is replaced, the link stays, the report names both
+        Path real = Files.createDirectories(folder.resolve("real")).resolve("cards.db");
+        Files.copy(dir.resolve("source.db"), real);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + real); Statement s = c.createStatement()) {
+            s.execute("DELETE FROM pokemon_cards");
+        }
+        Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rw-------"));
+        Path link = Files.createSymbolicLink(folder.resolve("link.db"), real);
+        printed.reset();
+
+        Restorer.Result result = restorer().toSqlite(backup, link, true);
+
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Files.readSymbolicLink(link)).isEqualTo(real);
+        assertThat(sqliteDigest(real)).isEqualTo(sqliteDigest(dir.resolve("source.db")));
+        assertThat(mode(real)).isEqualTo("rw-------");
+        assertThat(result.target()).isEqualTo(real.toString());
+        assertThat(result.safetyCopy()).contains(real.resolveSibling("cards.db.pre-restore-2025-06-01T12-00-00.000Z"));
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("Restoring into " + real + " (via symlink " + link + ")");
+        try (var files = Files.list(folder)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+        }
+    }
+
+    @Test
+    void aDownloadedSnapshotIsTheOwnersAloneFromItsCreation() throws Exception {
+        String key = backup("modes", Instant.parse("2025-05-06T00:00:00Z"));
+        Path file = dir.resolve("downloaded.tmp");
+        CheckedDownload download = new CheckedDownload(store, Report.to(new PrintStream(printed, true, StandardCharsets.UTF_8)));
+
+        download.fetch(catalog.head(catalog.find(key).orElseThrow()), file);
+
+        // created 0600 (not chmod-ed later): under the usual umask a file created without a mode would be 0644
+        assertThat(mode(file)).isEqualTo("rw-------");
+        Files.delete(file);
+    }
+
+    @Test
+    void aPlantedDumpWithAShellEscapeIsRefusedAndRunsNothing() throws Exception {
+        String real = backup("planted", Instant.parse("2025-05-07T00:00:00Z"));
+        String planted = real.replace("2025-05-07T00-00-00", "2025-05-08T00-00-00");
+        Path pwned = dir.resolve("pwned-by-restore");
+        StoredObjects.putSnapshot(store, planted, StoredObjects.plainDump("\\! touch " + pwned + "\n"));
+        PostgresEndpoint target = LocalStack.freshPostgresDatabase("restore_planted");
+        PgConnection connection = new PgConnection(target.host(), target.port(), target.database(), target.user(), target.password());
+
+        assertThatThrownBy(() -> restorer().toPostgres(catalog.find(planted).orElseThrow(), connection, dir, dir, false))
+                .isInstanceOf(BackupDefectException.class).hasMessageContaining("psql meta-command '\\! touch");
+
+        assertThat(pwned).doesNotExist();
+        assertThat(PostgresTools.rowCounts(connection)).as("nothing was restored").isEmpty();
     }
 
     /** Row count and a SHA-256 over every row of every table, in rowid order. */

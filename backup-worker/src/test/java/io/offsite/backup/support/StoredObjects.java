@@ -43,6 +43,52 @@ public final class StoredObjects {
         return bytes.length;
     }
 
+    /**
+     * A snapshot stored the way the worker stores one (gzip, with every checksum and size recorded and the
+     * {@code .sha256} sidecar), as anyone able to write to the bucket could: its checksums all match.
+     */
+    public static void putSnapshot(ObjectStore store, String key, byte[] snapshot) {
+        ByteArrayOutputStream stored = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(stored)) {
+            gzip.write(snapshot);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        byte[] bytes = stored.toByteArray();
+        String sha256 = sha256(bytes);
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("sha256", sha256);
+        metadata.put("source-sha256", sha256(snapshot));
+        metadata.put("source-bytes", Long.toString(snapshot.length));
+        metadata.put("compression", "gzip");
+        store.putSmall(key, bytes, "application/gzip", metadata);
+        store.putSmall(key + ".sha256", (sha256 + "  " + key.substring(key.lastIndexOf('/') + 1) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "text/plain", Map.of());
+    }
+
+    /** A plain SQL dump in pg_dump's shape (header settings and trailer) around {@code statements}. */
+    public static byte[] plainDump(String statements) {
+        return ("""
+                --
+                -- PostgreSQL database dump
+                --
+
+                SET statement_timeout = 0;
+                SET client_encoding = 'UTF8';
+                SET standard_conforming_strings = on;
+                SELECT pg_catalog.set_config('search_path', '', false);
+
+                CREATE TABLE public.planted (id integer);
+
+                """ + statements + """
+
+                --
+                -- PostgreSQL database dump complete
+                --
+
+                """).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Copies an object with its metadata to another key (as a replayed or forged request would have stored it). */
     public static void copy(ObjectStore store, String from, String to) {
         StoredObject head = store.head(from).orElseThrow();

@@ -3,6 +3,7 @@ package io.offsite.backup.verify;
 import io.offsite.backup.support.StoredObjects;
 import io.offsite.backup.support.WorkerInfrastructure;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.offsite.backup.BackupWorkerApplication;
@@ -18,6 +19,10 @@ import io.offsite.localstack.LocalStack;
 import io.offsite.localstack.demo.DemoDatabase;
 import io.offsite.localstack.kafka.EventProbe;
 import io.offsite.localstack.postgres.PostgresEndpoint;
+import io.offsite.localstack.postgres.PostgresServer;
+import io.offsite.backup.restore.PgConnection;
+import io.offsite.backup.restore.PostgresTools;
+import org.junit.jupiter.api.Assumptions;
 import io.offsite.worker.storage.ObjectStore;
 import java.io.RandomAccessFile;
 import java.net.URLEncoder;
@@ -88,13 +93,21 @@ class VerifyJobIT {
         registry.add("offsite.backup.sources.store-sql.format", () -> "plain");
         registry.add("offsite.backup.sources.store-sql.series", () -> "verify-store-sql");
         registry.add("offsite.backup.sources.store-sql.file-prefix", () -> "store");
+        registry.add("offsite.backup.sources.planted.type", () -> "postgres");
+        registry.add("offsite.backup.sources.planted.databases", () -> "verify_store");
+        registry.add("offsite.backup.sources.planted.format", () -> "plain");
+        registry.add("offsite.backup.sources.planted.series", () -> "verify-planted");
+        registry.add("offsite.backup.sources.planted.file-prefix", () -> "store");
         WorkerInfrastructure.sqliteSource(registry, "bomb", dir.resolve("cards.db"), "verify-bomb", "bomb");
         WorkerInfrastructure.sqliteSource(registry, "keys", dir.resolve("cards.db"), "verify-keys", "keys");
         WorkerInfrastructure.sqliteSource(registry, "future", dir.resolve("cards.db"), "verify-future", "future");
         registry.add("offsite.verify.max-restore-bytes", () -> Long.toString(8L * 1024 * 1024));
         registry.add("offsite.verify.scratch.enabled", () -> "true");
-        registry.add("offsite.verify.scratch.jdbc-url", () -> pg.jdbcUrl() + "?user=" + pg.user() + "&password="
-                + URLEncoder.encode(pg.password(), StandardCharsets.UTF_8));
+        // the embedded server's role for scratch restores: CREATEDB only (an external test server: its configured user)
+        PostgresEndpoint scratch = LocalStack.postgresServer().map(PostgresServer::verifier).orElse(pg);
+        registry.add("offsite.verify.scratch.jdbc-url", () -> "jdbc:postgresql://" + scratch.host() + ":" + scratch.port() + "/" + pg.database());
+        registry.add("offsite.verify.scratch.user", scratch::user);
+        registry.add("offsite.verify.scratch.password", scratch::password);
     }
 
     @BeforeAll
@@ -223,6 +236,60 @@ class VerifyJobIT {
             rs.next();
             assertThat(rs.getLong(1)).as("the scratch database is dropped").isZero();
         }
+    }
+
+    /** Where a planted dump would leave its mark if anything it holds ran. */
+    static Path pwned(String name) {
+        return dir.resolve("pwned-" + name);
+    }
+
+    @Test
+    void aPlantedDumpWithAShellEscapeIsADefectAndRunsNothing() throws Exception {
+        String real = backup("planted", Instant.parse("2025-07-01T00:00:00Z"));
+        String planted = real.replace("2025-07-01T00-00-00", "2025-07-02T00-00-00");
+        assertThat(planted).isNotEqualTo(real);
+        StoredObjects.putSnapshot(store, planted, StoredObjects.plainDump("\\! touch " + pwned("shell") + "\n"));
+
+        JobCompleted done = verify(Map.of("series", "planted", "key", planted));
+
+        assertThat(done.getStatus()).as("%s", done).isEqualTo(JobStatus.FAILED);
+        assertThat(done.getError().getType()).isEqualTo("VERIFICATION_FAILED");
+        assertThat(done.getError().getMessage()).contains(planted).contains("psql meta-command '\\! touch").contains("use another backup");
+        assertThat(sidecar(planted).outcome()).isEqualTo(VerificationRecord.Outcome.FAILED);
+        assertThat(pwned("shell")).doesNotExist();
+    }
+
+    @Test
+    void aPlantedCopyToProgramFailsUnderTheScratchRole() throws Exception {
+        Assumptions.assumeTrue(LocalStack.postgresServer().isPresent(), "the scratch role is the embedded server's");
+        String real = backup("planted", Instant.parse("2025-07-03T00:00:00Z"));
+        String planted = real.replace("2025-07-03T00-00-00", "2025-07-04T00-00-00");
+        StoredObjects.putSnapshot(store, planted, StoredObjects.plainDump("COPY (SELECT 1) TO PROGRAM 'touch " + pwned("program") + "; cat >/dev/null';\n"));
+
+        JobCompleted done = verify(Map.of("series", "planted", "key", planted));
+
+        assertThat(done.getStatus()).as("%s", done).isEqualTo(JobStatus.FAILED);
+        assertThat(done.getError().getType()).isEqualTo("VERIFICATION_FAILED");
+        assertThat(done.getError().getMessage()).contains("a restore into a scratch database failed").contains("pg_execute_server_program");
+        assertThat(pwned("program")).doesNotExist();
+        // the same dump restored as a superuser would have run the program: the role is what stops it
+        try (Connection c = LocalStack.postgresServer().get().superuser().connect(); Statement s = c.createStatement()) {
+            s.execute("COPY (SELECT 1) TO PROGRAM 'touch " + pwned("superuser") + "; cat >/dev/null'");
+        }
+        assertThat(pwned("superuser")).exists();
+    }
+
+    @Test
+    void aSuperuserAsScratchRoleIsRefusedBeforeAnythingIsRestored() throws Exception {
+        Assumptions.assumeTrue(LocalStack.postgresServer().isPresent(), "needs the embedded server's superuser");
+        PgConnection superuser = PgConnection.parse(LocalStack.postgresServer().get().superuser().jdbcUrl(), "postgres",
+                LocalStack.postgresServer().get().superuser().password());
+
+        assertThatThrownBy(() -> PostgresTools.requireUnprivileged(superuser, "offsite.verify.scratch.user"))
+                .isInstanceOf(PostgresTools.PrivilegedRoleException.class)
+                .hasMessageContaining("role postgres is SUPERUSER").hasMessageContaining("CREATEDB only");
+        PostgresEndpoint verifier = LocalStack.postgresServer().get().verifier();
+        PostgresTools.requireUnprivileged(PgConnection.parse(verifier.jdbcUrl(), verifier.user(), verifier.password()), "offsite.verify.scratch.user");
     }
 
     @Test

@@ -150,8 +150,8 @@ class ReplicationJobHandlerIT {
     }
 
     /**
-     * A role whose password the server checks. The embedded server trusts loopback logins, so this adds a
-     * password rule for one dedicated role; an external test server checks passwords already.
+     * A role whose password the server checks (the embedded server checks every password; the rule added for the
+     * dedicated role keeps it so whatever the rest of the file says); an external test server checks passwords already.
      */
     static PostgresEndpoint passwordCheckedRole() throws Exception {
         PostgresEndpoint base = LocalStack.postgres();
@@ -159,7 +159,7 @@ class ReplicationJobHandlerIT {
             return base;
         }
         String role = "offsite_password_check";
-        PostgresEndpoint superuser = new PostgresEndpoint(base.host(), base.port(), base.database(), "postgres", "postgres");
+        PostgresEndpoint superuser = LocalStack.postgresServer().get().superuser();
         Path hba = LocalStack.dataDir().resolve("postgres").resolve("pg_hba.conf");
         String rule = "host all " + role + " 127.0.0.1/32 scram-sha-256\n";
         if (!Files.readString(hba).startsWith(rule)) {
