@@ -163,7 +163,7 @@ class RotationWorkerIT {
 
     static RetentionPlan plan(RetentionPolicy policy, Set<String> keys) {
         List<Backup> backups = keys.stream().map(k -> new Backup(k,
-                io.offsite.rotation.policy.BackupNames.timestamp(k).orElseThrow())).toList();
+                io.offsite.worker.artifact.BackupNames.timestamp(k).orElseThrow())).toList();
         return policy.apply(backups);
     }
 
