@@ -14,7 +14,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** One running scheduler on the test broker, on a free port, with short test timings. */
+/** One running scheduler on the test broker and S3 store, on a free port, with short test timings. */
 final class SchedulerInstance implements AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -38,7 +38,11 @@ final class SchedulerInstance implements AutoCloseable {
                 "--offsite.scheduler.leadership-group=" + group,
                 "--offsite.scheduler.tick-interval=200ms",
                 "--offsite.scheduler.leadership-session-timeout=6s",
-                "--offsite.scheduler.publish-timeout=5s"));
+                "--offsite.scheduler.publish-timeout=5s",
+                "--offsite.s3.endpoint=" + LocalStack.s3().endpoint(),
+                "--offsite.s3.access-key=" + LocalStack.s3().accessKey(),
+                "--offsite.s3.secret-key=" + LocalStack.s3().secretKey(),
+                "--offsite.s3.bucket=" + LocalStack.s3().bucket()));
         args.addAll(List.of(extraArgs));
         return new SchedulerInstance(name, SchedulerApplication.application().run(args.toArray(String[]::new)));
     }
