@@ -119,8 +119,9 @@ public final class BucketLister implements AutoCloseable {
             inventory.listed(series.name(), startedAt, new Listing(fold.backups(), verdict, fold.ignored()));
             long took = System.nanoTime() - started;
             listingTimer.tag("series", series.name()).register(meters).record(took, TimeUnit.NANOSECONDS);
-            boolean recovered = Boolean.TRUE.equals(lastFailed.put(series.name(), false));
-            if (recovered || relist.isPresent() || log.isDebugEnabled()) {
+            Boolean failedBefore = lastFailed.put(series.name(), false);
+            boolean recovered = Boolean.TRUE.equals(failedBefore);
+            if (failedBefore == null || recovered || relist.isPresent() || log.isDebugEnabled()) {
                 log.info("Listed series {} ({}): {} backups, {} other objects in {} ms{}", series.name(), series.prefix(),
                         fold.backups().size(), fold.ignored(), TimeUnit.NANOSECONDS.toMillis(took),
                         relist.map(r -> " (listed again: " + r + ")").orElse(recovered ? " (the store answers again)" : ""));
