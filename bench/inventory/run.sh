@@ -6,6 +6,7 @@
 #   bench/inventory/run.sh [objects] [rounds]     # default 100000 objects, 3 rounds after one warm-up round
 #
 # S3Proxy's files go to a tmpfs folder (/dev/shm) so the disk does not dominate; it is removed at the end.
+# Maven options (e.g. offline, another local repository) go in MAVEN_ARGS, which Maven reads itself.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
@@ -19,5 +20,5 @@ trap 'rm -rf "$data"' EXIT
   -Dmdep.outputFile=target/test.classpath -Dmdep.includeScope=test >&2
 cd scheduler-service
 java -Xmx512m -cp "target/test-classes:target/classes:$(cat target/test.classpath)" -Doffsite.test.data="$data" \
-  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-  io.offsite.scheduler.inventory.bench.InventoryBenchmark "$objects" "$rounds" 2>/dev/null | grep -v -E '^\S+ +(INFO|DEBUG|WARN) '
+  io.offsite.scheduler.inventory.bench.InventoryBenchmark "$objects" "$rounds" 2>/dev/null \
+  | grep -E '^(java|setup|round|median|heap) '
