@@ -21,4 +21,4 @@ trap 'rm -rf "$data"' EXIT
 cd scheduler-service
 java -Xmx512m -cp "target/test-classes:target/classes:$(cat target/test.classpath)" -Doffsite.test.data="$data" \
   io.offsite.scheduler.inventory.bench.InventoryBenchmark "$objects" "$rounds" 2>/dev/null \
-  | grep -E '^(java|setup|round|median|heap) '
+  | grep -E '^(java|setup|fold|round|median|heap) '

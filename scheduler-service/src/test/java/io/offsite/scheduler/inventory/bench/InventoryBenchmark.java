@@ -5,10 +5,13 @@ import io.offsite.localstack.LocalStack;
 import io.offsite.localstack.s3.S3Endpoint;
 import io.offsite.localstack.s3.S3Server;
 import io.offsite.scheduler.inventory.BackupInventory;
+import io.offsite.scheduler.inventory.ListingFold;
 import io.offsite.scheduler.inventory.SeriesView;
 import io.offsite.scheduler.inventory.TrackedSeries;
 import io.offsite.scheduler.inventory.listing.BucketLister;
 import io.offsite.scheduler.inventory.listing.InventoryProperties;
+import io.offsite.worker.artifact.ListedObject;
+import io.offsite.worker.artifact.SeriesListing;
 import io.offsite.worker.storage.ObjectStore;
 import io.offsite.worker.storage.StorageProperties;
 import java.nio.charset.StandardCharsets;
@@ -60,6 +63,8 @@ public final class InventoryBenchmark {
         Instant newest = write(server.storageRoot().resolve(endpoint.bucket()).resolve(folder), folder, backups);
         System.out.printf(Locale.ROOT, "setup: %,d objects written into S3Proxy's folder in %.1f s%n", backups * 2,
                 (System.nanoTime() - setup) / 1e9);
+
+        foldAlone(folder, backups);
 
         try (ObjectStore store = new ObjectStore(StorageProperties.of(endpoint.endpoint(), endpoint.accessKey(), endpoint.secretKey(),
                 endpoint.bucket()));
@@ -138,6 +143,34 @@ public final class InventoryBenchmark {
         // the .verified makes one object more than N; the reference counts it too
         Files.deleteIfExists(dir.resolve(last + ".sha256"));
         return t;
+    }
+
+    /** The fold's own cost: the same objects, already listed, sorted and folded without S3 (median of 5 after 5). */
+    private static void foldAlone(String folder, int backups) {
+        List<ListedObject> listed = new ArrayList<>(backups * 2);
+        Instant t = Instant.parse("2014-01-01T00:00:00Z");
+        for (int i = 0; i < backups; i++) {
+            t = t.plusSeconds(3600);
+            String key = folder + "/db-" + STAMP.format(t) + ".sqlite3.db.gz";
+            listed.add(new ListedObject(key, 64, t));
+            listed.add(new ListedObject(key + ".sha256", 90, t));
+        }
+        List<Double> times = new ArrayList<>();
+        for (int run = 0; run < 10; run++) {
+            long start = System.nanoTime();
+            ListingFold fold = new ListingFold();
+            for (ListedObject o : listed) {
+                SeriesListing.classify(folder + "/", o, fold);
+            }
+            if (fold.backups().size() != backups) {
+                throw new IllegalStateException("folded " + fold.backups().size());
+            }
+            if (run >= 5) {
+                times.add((System.nanoTime() - start) / 1e6);
+            }
+        }
+        System.out.printf(Locale.ROOT, "fold alone of %,d listed objects: %.0f ms (%.2f us an object)%n", listed.size(),
+                median(times), median(times) * 1000 / listed.size());
     }
 
     private static long usedHeap() {
