@@ -1,12 +1,13 @@
 #!/bin/sh
 # Prepares MinIO for Offsite with the root account, then never uses it again: the bucket (with object lock and a
-# default retention when S3_OBJECT_LOCK_DAYS is set), one policy and one user per worker that talks to the bucket.
+# default retention when S3_OBJECT_LOCK_DAYS is set), one policy and one user per service that talks to the bucket.
 # Every step is idempotent: run again after changing a key in .env to rotate it (the user's secret is replaced).
 set -eu
 
 : "${MINIO_ROOT_USER:?}" "${MINIO_ROOT_PASSWORD:?}" "${S3_BUCKET:?}"
 : "${BACKUP_WORKER_S3_ACCESS_KEY:?}" "${BACKUP_WORKER_S3_SECRET_KEY:?}"
 : "${ROTATION_WORKER_S3_ACCESS_KEY:?}" "${ROTATION_WORKER_S3_SECRET_KEY:?}"
+: "${SCHEDULER_SERVICE_S3_ACCESS_KEY:?}" "${SCHEDULER_SERVICE_S3_SECRET_KEY:?}"
 LOCK_DAYS="${S3_OBJECT_LOCK_DAYS:-}"
 POLICIES="${POLICIES:-/etc/offsite/minio}"
 WORK="$(mktemp -d)"
@@ -39,4 +40,6 @@ setup_user() { # worker access-key secret-key
 
 setup_user backup-worker "$BACKUP_WORKER_S3_ACCESS_KEY" "$BACKUP_WORKER_S3_SECRET_KEY"
 setup_user rotation-worker "$ROTATION_WORKER_S3_ACCESS_KEY" "$ROTATION_WORKER_S3_SECRET_KEY"
+# the scheduler lists the bucket for backup statistics and health, and reads nothing but .verified sidecars
+setup_user scheduler-service "$SCHEDULER_SERVICE_S3_ACCESS_KEY" "$SCHEDULER_SERVICE_S3_SECRET_KEY"
 echo "bucket $S3_BUCKET ready${LOCK_DAYS:+ (object lock, COMPLIANCE ${LOCK_DAYS} days)}"

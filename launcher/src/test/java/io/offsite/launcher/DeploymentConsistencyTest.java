@@ -211,7 +211,8 @@ class DeploymentConsistencyTest {
     static final Map<String, Set<String>> ALLOWED_ACTIONS = Map.of(
             "backup-worker", Set.of("s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:GetObject", "s3:PutObject",
                     "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:DeleteObject"),
-            "rotation-worker", Set.of("s3:ListBucket", "s3:GetObject", "s3:DeleteObject"));
+            "rotation-worker", Set.of("s3:ListBucket", "s3:GetObject", "s3:DeleteObject"),
+            "scheduler-service", Set.of("s3:ListBucket", "s3:GetObject"));
     /** Where a worker may delete: the backup worker only its staging objects, never a backup, sidecar or run claim. */
     static final Map<String, String> DELETE_ONLY_UNDER = Map.of("backup-worker", "arn:aws:s3:::${S3_BUCKET}/_incoming/");
 
@@ -272,6 +273,8 @@ class DeploymentConsistencyTest {
             assertThat(allowed).as("%s.json allows what its code needs", worker).containsExactlyInAnyOrderElementsOf(ALLOWED_ACTIONS.get(worker));
         });
         assertThat(policies.get("rotation-worker").toString()).as("the rotation worker never writes").doesNotContain("s3:PutObject");
+        assertThat(policies.get("scheduler-service").toString()).as("the scheduler only lists and reads sidecars")
+                .doesNotContain("s3:PutObject", "s3:DeleteObject").contains("*.verified");
     }
 
     @Test
@@ -350,6 +353,8 @@ class DeploymentConsistencyTest {
         Map<String, String> env = new LinkedHashMap<>(Map.of("MINIO_ROOT_USER", "root", "MINIO_ROOT_PASSWORD", "root-secret",
                 "S3_BUCKET", "test-bucket", "BACKUP_WORKER_S3_ACCESS_KEY", "bw", "BACKUP_WORKER_S3_SECRET_KEY", "bw-secret",
                 "ROTATION_WORKER_S3_ACCESS_KEY", "rw", "ROTATION_WORKER_S3_SECRET_KEY", "rw-secret"));
+        env.put("SCHEDULER_SERVICE_S3_ACCESS_KEY", "sc");
+        env.put("SCHEDULER_SERVICE_S3_SECRET_KEY", "sc-secret");
         env.put("S3_OBJECT_LOCK_DAYS", lockDays);
         return env;
     }
@@ -360,7 +365,8 @@ class DeploymentConsistencyTest {
         assertThat(first.exit()).as(first.output()).isZero();
         InitRun again = InitRun.run(dir, Map.of("MINIO_ROOT_USER", "root", "MINIO_ROOT_PASSWORD", "root-secret", "S3_BUCKET", "test-bucket",
                 "BACKUP_WORKER_S3_ACCESS_KEY", "bw", "BACKUP_WORKER_S3_SECRET_KEY", "bw-rotated",
-                "ROTATION_WORKER_S3_ACCESS_KEY", "rw", "ROTATION_WORKER_S3_SECRET_KEY", "rw-secret", "S3_OBJECT_LOCK_DAYS", "100"));
+                "ROTATION_WORKER_S3_ACCESS_KEY", "rw", "ROTATION_WORKER_S3_SECRET_KEY", "rw-secret", "S3_OBJECT_LOCK_DAYS", "100",
+                "SCHEDULER_SERVICE_S3_ACCESS_KEY", "sc", "SCHEDULER_SERVICE_S3_SECRET_KEY", "sc-secret"));
         assertThat(again.exit()).as(again.output()).isZero();
 
         List<String> calls = Files.readAllLines(dir.resolve("state/calls"));

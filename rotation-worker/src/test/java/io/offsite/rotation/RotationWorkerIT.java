@@ -163,7 +163,7 @@ class RotationWorkerIT {
 
     static RetentionPlan plan(RetentionPolicy policy, Set<String> keys) {
         List<Backup> backups = keys.stream().map(k -> new Backup(k,
-                io.offsite.rotation.policy.BackupNames.timestamp(k).orElseThrow())).toList();
+                io.offsite.worker.artifact.BackupNames.timestamp(k).orElseThrow())).toList();
         return policy.apply(backups);
     }
 
@@ -195,6 +195,14 @@ class RotationWorkerIT {
                 .containsEntry("backups_deleted", 353L).containsEntry("space_freed_bytes", freed)
                 .containsEntry("sidecars_deleted", 353L).containsEntry("ignored_objects", 2L).containsEntry("kept_daily", 7L)
                 .containsEntry("kept_weekly", 4L).containsEntry("kept_monthly", 3L).containsEntry("dry_run", 0L);
+        List<String> deletedKeys = new ArrayList<>();
+        plan.deleted().forEach(b -> {
+            deletedKeys.add(b.id());
+            deletedKeys.add(b.id() + ".sha256");
+        });
+        assertThat(done.getDeletedKeys()).as("every key the run deleted, for readers that keep a view of the bucket")
+                .containsExactlyInAnyOrderElementsOf(deletedKeys);
+        assertThat(done.getStats()).doesNotContainKey(io.offsite.events.DeletedKeys.TRUNCATED_STAT);
         assertThat(meters.get("total_backups").tag("series", "pokemon-data").gauge().value()).isEqualTo(366.0);
         assertThat(meters.get("backups_retained").tag("series", "pokemon-data").gauge().value()).isEqualTo(13.0);
         assertThat(meters.get("space_freed_bytes").tag("series", "pokemon-data").gauge().value()).isEqualTo((double) freed);
@@ -204,6 +212,7 @@ class RotationWorkerIT {
         JobCompleted again = rotate(Map.of("series", "pokemon-data"));
         assertThat(again.getStatus()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(again.getStats()).containsEntry("backups_deleted", 0L).containsEntry("backups_retained", 13L);
+        assertThat(again.getDeletedKeys()).isEmpty();
         assertThat(listing(YEAR).keySet()).containsExactlyInAnyOrderElementsOf(expected);
     }
 

@@ -18,7 +18,7 @@ class ArchitectureTest {
             "System.currentTimeMillis()", "Clock.systemUTC()");
 
     @ParameterizedTest
-    @ValueSource(strings = {"cron", "jobs", "runs", "health"})
+    @ValueSource(strings = {"cron", "jobs", "runs", "health", "inventory"})
     void corePackagesImportNoFrameworkAndReadNoClock(String pkg) throws IOException {
         Path dir = Path.of("src/main/java/io/offsite/scheduler", pkg);
         assertThat(dir).isDirectory();

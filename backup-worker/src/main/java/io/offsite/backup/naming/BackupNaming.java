@@ -21,7 +21,7 @@ public final class BackupNaming {
      * Folder of run claims: {@code _runs/<sha256 of the run id>} records the keys a run stores, so that one run id
      * produces at most one backup. Outside every series: no listing of a series sees it, and rotation never deletes it.
      */
-    public static final String RUNS_PREFIX = "_runs/";
+    public static final String RUNS_PREFIX = io.offsite.worker.artifact.BackupKeys.RUNS_PREFIX;
 
     private BackupNaming() {
     }

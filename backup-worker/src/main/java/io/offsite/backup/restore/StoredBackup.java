@@ -1,11 +1,10 @@
 package io.offsite.backup.restore;
 
-import io.offsite.backup.naming.BackupNaming;
+import io.offsite.worker.artifact.BackupKeys;
+import io.offsite.worker.artifact.BackupNames;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A backup object in the bucket, as a listing shows it: its key, size, and the instant its name carries
@@ -16,13 +15,11 @@ import java.util.regex.Pattern;
 public record StoredBackup(String key, long size, Instant takenAt, String series) {
 
     /** Suffix of the checksum sidecar written next to each backup ({@code sha256sum} format). */
-    public static final String SHA256_SIDECAR = ".sha256";
+    public static final String SHA256_SIDECAR = BackupKeys.SHA256_SUFFIX;
     /** Suffix of the verification sidecar written by the verify job. */
-    public static final String VERIFIED_SIDECAR = ".verified";
+    public static final String VERIFIED_SIDECAR = BackupKeys.VERIFIED_SUFFIX;
     /** Folder of uploads still in progress: never a backup. */
-    public static final String STAGING_PREFIX = "_incoming/";
-
-    private static final Pattern STAMP = Pattern.compile("(\\d{4}-\\d{2}-\\d{2})T(\\d{2})-(\\d{2})-(\\d{2})(\\.\\d{1,9})?Z");
+    public static final String STAGING_PREFIX = BackupKeys.STAGING_PREFIX;
 
     public StoredBackup {
         Objects.requireNonNull(key, "key");
@@ -32,7 +29,7 @@ public record StoredBackup(String key, long size, Instant takenAt, String series
 
     /** The backup behind a key, or empty when the key is a sidecar, a staging object, a run claim or carries no timestamp. */
     public static Optional<StoredBackup> fromKey(String key, long size) {
-        if (key.startsWith(STAGING_PREFIX) || key.startsWith(BackupNaming.RUNS_PREFIX) || key.endsWith(SHA256_SIDECAR) || key.endsWith(VERIFIED_SIDECAR) || key.endsWith("/")) {
+        if (BackupKeys.isInternal(key) || BackupKeys.isSidecar(key) || key.endsWith("/")) {
             return Optional.empty();
         }
         return timestampOf(key).map(at -> new StoredBackup(key, size, at, seriesOf(key)));
@@ -40,20 +37,12 @@ public record StoredBackup(String key, long size, Instant takenAt, String series
 
     /** The instant in the file name of a key (the last timestamp in it), if there is one. */
     public static Optional<Instant> timestampOf(String key) {
-        String name = key.substring(key.lastIndexOf('/') + 1);
-        Matcher m = STAMP.matcher(name);
-        Instant found = null;
-        while (m.find()) {
-            String fraction = m.group(5) == null ? "" : m.group(5);
-            found = Instant.parse(m.group(1) + "T" + m.group(2) + ":" + m.group(3) + ":" + m.group(4) + fraction + "Z");
-        }
-        return Optional.ofNullable(found);
+        return BackupNames.timestamp(BackupKeys.fileNameOf(key));
     }
 
     /** The folder part of a key ({@code ""} for a key at the top of the bucket). */
     public static String seriesOf(String key) {
-        int slash = key.lastIndexOf('/');
-        return slash < 0 ? "" : key.substring(0, slash);
+        return BackupKeys.folderOf(key);
     }
 
     /** The file name part of the key. */

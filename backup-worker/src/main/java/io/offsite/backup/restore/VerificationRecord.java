@@ -1,5 +1,6 @@
 package io.offsite.backup.restore;
 
+import io.offsite.worker.artifact.VerifiedSidecar;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -11,7 +12,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The result of verifying one backup by restoring it, kept next to it as {@code <key>.verified}: a small JSON
- * document the rotation worker reads so it never deletes the newest verified backup.
+ * document the rotation worker reads so it never deletes the newest verified backup. The fields every reader needs
+ * (outcome, time, reason) are read by {@link VerifiedSidecar}, in worker-core.
  *
  * <pre>{"key":"...","verifiedAt":"2025-01-15T02:00:03.120Z","outcome":"OK","reason":null,"sha256":"...",
  *  "sourceSha256":"...","kind":"SQLITE","tables":{"sets":150,"pokemon_cards":15000}}</pre>
@@ -47,10 +49,10 @@ public record VerificationRecord(String key, Instant verifiedAt, Outcome outcome
 
     public byte[] toJson() {
         ObjectNode node = JSON.createObjectNode();
-        node.put("key", key);
-        node.put("verifiedAt", verifiedAt.toString());
-        node.put("outcome", outcome.name());
-        node.put("reason", reason);
+        node.put(VerifiedSidecar.FIELD_KEY, key);
+        node.put(VerifiedSidecar.FIELD_VERIFIED_AT, verifiedAt.toString());
+        node.put(VerifiedSidecar.FIELD_OUTCOME, outcome.name());
+        node.put(VerifiedSidecar.FIELD_REASON, reason);
         node.put("sha256", sha256);
         node.put("sourceSha256", sourceSha256);
         node.put("kind", kind == null ? null : kind.name());
@@ -68,8 +70,9 @@ public record VerificationRecord(String key, Instant verifiedAt, Outcome outcome
             tables.put(e.getKey(), e.getValue().asLong());
         }
         String kind = text(node, "kind");
-        return new VerificationRecord(text(node, "key"), Instant.parse(text(node, "verifiedAt")), Outcome.valueOf(text(node, "outcome")),
-                text(node, "reason"), text(node, "sha256"), text(node, "sourceSha256"), kind == null ? null : SnapshotKind.valueOf(kind), tables);
+        return new VerificationRecord(text(node, VerifiedSidecar.FIELD_KEY), Instant.parse(text(node, VerifiedSidecar.FIELD_VERIFIED_AT)),
+                Outcome.valueOf(text(node, VerifiedSidecar.FIELD_OUTCOME)),
+                text(node, VerifiedSidecar.FIELD_REASON), text(node, "sha256"), text(node, "sourceSha256"), kind == null ? null : SnapshotKind.valueOf(kind), tables);
     }
 
     private static String text(JsonNode node, String field) {

@@ -1,7 +1,7 @@
 package io.offsite.rotation.cli;
 
 import io.offsite.rotation.policy.Backup;
-import io.offsite.rotation.policy.BackupNames;
+import io.offsite.worker.artifact.BackupNames;
 import io.offsite.rotation.policy.Decision;
 import io.offsite.rotation.policy.RetentionDuration;
 import io.offsite.rotation.policy.RetentionPlan;

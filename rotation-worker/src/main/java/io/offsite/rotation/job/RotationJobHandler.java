@@ -3,9 +3,11 @@ package io.offsite.rotation.job;
 import io.offsite.events.Topics.JobType;
 import io.offsite.rotation.config.RotationProperties;
 import io.offsite.rotation.config.RotationProperties.Series;
-import io.offsite.rotation.inventory.ListedObject;
-import io.offsite.rotation.inventory.SeriesInventory;
-import io.offsite.rotation.inventory.StoredBackup;
+import io.offsite.worker.artifact.ListedObject;
+import io.offsite.worker.artifact.SeriesInventory;
+import io.offsite.worker.artifact.SeriesListing;
+import io.offsite.worker.artifact.VerifiedSidecar;
+import io.offsite.worker.artifact.StoredBackup;
 import io.offsite.rotation.policy.Backup;
 import io.offsite.rotation.policy.Decision;
 import io.offsite.rotation.policy.RetentionPlan;
@@ -32,7 +34,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Runs ROTATION requests: lists the named series, plans with its policy, deletes what the plan drops (backups
@@ -47,7 +48,6 @@ class RotationJobHandler implements JobHandler {
     private static final Set<String> PARAMETERS = Set.of(PARAM_SERIES, PARAM_DRY_RUN);
 
     private final RotationProperties properties;
-    private static final JsonMapper VERIFICATION_JSON = JsonMapper.builder().build();
 
     private final ObjectStore store;
     private final RotationMetrics metrics;
@@ -78,9 +78,10 @@ class RotationJobHandler implements JobHandler {
 
         ctx.info("Starting backup rotation{}", dryRun ? " (dry run: nothing will be deleted)" : "");
         // a failed or cut listing throws: never plan on part of a series
-        List<ListedObject> listing = store.list(series.prefix()).stream().map(o -> new ListedObject(o.key(), o.size())).toList();
+        SeriesInventory.Builder listing = new SeriesInventory.Builder(series.prefix());
+        SeriesListing.list(store, series.prefix(), listing);
         Instant listedAt = ctx.clock().instant();
-        SeriesInventory inventory = SeriesInventory.of(series.prefix(), listing);
+        SeriesInventory inventory = listing.build();
         metrics.listed(series.name(), inventory.backups().size());
         ctx.info("Found {} backups totaling {}", inventory.backups().size(), Sizes.human(inventory.totalBytes()));
         for (SeriesInventory.Ignored ignored : inventory.ignored()) {
@@ -220,8 +221,10 @@ class RotationJobHandler implements JobHandler {
                     .withStats(stats);
         }
         ctx.info("Rotation completed");
+        List<String> deletedKeys = new ArrayList<>(backups.deleted());
+        deletedKeys.addAll(sidecarReport.deleted());
         return JobOutcome.succeeded("kept " + retained + " and deleted " + backupsDeleted + " backups of " + series.name()
-                + ", freed " + Sizes.human(freed)).withStats(stats);
+                + ", freed " + Sizes.human(freed)).withStats(stats).withDeletedKeys(deletedKeys);
     }
 
     /** The policy never drops the newest backup; this refuses to act on a plan that would, whatever the cause. */
@@ -242,14 +245,14 @@ class RotationJobHandler implements JobHandler {
             if (sidecar.isEmpty()) {
                 continue;
             }
-            String outcome;
+            VerifiedSidecar outcome;
             try (InputStream in = store.open(sidecar.get().key())) {
-                outcome = VERIFICATION_JSON.readTree(in).path("outcome").asString("");
+                outcome = VerifiedSidecar.read(in);
             } catch (IOException | RuntimeException e) {
                 throw new JobFailedException("UNREADABLE_VERIFICATION", "cannot read the verification result "
                         + sidecar.get().key() + ": " + e.getMessage(), true, e);
             }
-            if ("OK".equalsIgnoreCase(outcome)) {
+            if (outcome.ok()) {
                 ctx.info("Newest verified backup: {}", backup.key());
                 return backup.key();
             }

@@ -2,8 +2,8 @@ package io.offsite.rotation.bench;
 
 import io.offsite.localstack.LocalStack;
 import io.offsite.localstack.s3.S3Endpoint;
-import io.offsite.rotation.inventory.ListedObject;
-import io.offsite.rotation.inventory.SeriesInventory;
+import io.offsite.worker.artifact.ListedObject;
+import io.offsite.worker.artifact.SeriesInventory;
 import io.offsite.rotation.policy.Backup;
 import io.offsite.rotation.policy.RetentionPlan;
 import io.offsite.rotation.policy.RetentionPolicy;

@@ -2,8 +2,7 @@ package io.offsite.scheduler.actuator;
 
 import io.offsite.scheduler.health.BackupCheck;
 import io.offsite.scheduler.health.BackupChecks;
-import io.offsite.scheduler.runs.EventLogStatus;
-import io.offsite.scheduler.runs.Scheduler;
+import io.offsite.scheduler.inventory.BackupInventory;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -22,14 +21,14 @@ class BackupHealthConfiguration {
     private static final Logger log = LoggerFactory.getLogger(BackupHealthConfiguration.class);
 
     @Bean
-    HealthContributor backupsHealthContributor(BackupChecks checks, Scheduler scheduler, EventLogStatus eventLog,
-            Clock clock) {
+    HealthContributor backupsHealthContributor(BackupChecks checks, BackupInventory inventory, Clock clock) {
         Instant startedAt = clock.instant();
         Map<String, HealthContributor> indicators = new LinkedHashMap<>();
         for (BackupCheck check : checks.checks()) {
-            indicators.put(check.job(), new BackupHealthIndicator(check, scheduler, eventLog, startedAt, clock));
-            log.info("Health of {} ({}, series {}): DOWN when its last success is older than {} ({})", check.job(),
-                    check.type(), check.series(), check.maxAge(), check.maxAgeOrigin());
+            indicators.put(check.job(), new BackupHealthIndicator(check, inventory, startedAt, clock));
+            log.info("Health of {} ({}, series {}): DOWN when the newest {} in the bucket is older than {} ({})", check.job(),
+                    check.type(), check.series(), check.type().name().equals("VERIFY") ? "verification" : "backup",
+                    check.maxAge(), check.maxAgeOrigin());
         }
         if (!checks.unchecked().isEmpty()) {
             log.info("Health of {} not checked: no cron schedule and no max-age", checks.unchecked());

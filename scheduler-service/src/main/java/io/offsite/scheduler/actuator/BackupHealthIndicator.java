@@ -2,38 +2,37 @@ package io.offsite.scheduler.actuator;
 
 import io.offsite.scheduler.health.BackupCheck;
 import io.offsite.scheduler.health.BackupHealth;
-import io.offsite.scheduler.runs.EventLogStatus;
-import io.offsite.scheduler.runs.Scheduler;
+import io.offsite.scheduler.inventory.BackupInventory;
+import io.offsite.scheduler.inventory.SeriesView;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 
-/** One job's {@link BackupCheck} against what this replica has read from the event log. */
+/** One job's {@link BackupCheck} against the inventory of what the bucket holds. */
 final class BackupHealthIndicator implements HealthIndicator {
 
     private final BackupCheck check;
-    private final Scheduler scheduler;
-    private final EventLogStatus eventLog;
+    private final BackupInventory inventory;
     private final Instant startedAt;
     private final Clock clock;
 
-    BackupHealthIndicator(BackupCheck check, Scheduler scheduler, EventLogStatus eventLog, Instant startedAt, Clock clock) {
+    BackupHealthIndicator(BackupCheck check, BackupInventory inventory, Instant startedAt, Clock clock) {
         this.check = check;
-        this.scheduler = scheduler;
-        this.eventLog = eventLog;
+        this.inventory = inventory;
         this.startedAt = startedAt;
         this.clock = clock;
     }
 
     @Override
     public Health health() {
-        if (!eventLog.isCaughtUp()) {
-            return Health.unknown().withDetail("reason", "still reading the event log up to its start-up position").build();
+        Optional<SeriesView> view = inventory.view(check.series());
+        if (view.isEmpty()) {
+            return Health.unknown().withDetail("reason", "series '" + check.series() + "' has no inventory").build();
         }
-        BackupHealth verdict = check.evaluate(scheduler.lastSuccess(check.job()), scheduler.lastVerification(check.series()),
-                startedAt, clock.instant());
+        BackupHealth verdict = check.evaluate(view.get(), startedAt, clock.instant());
         Status status = switch (verdict.state()) {
             case UP -> Status.UP;
             case DOWN -> Status.DOWN;

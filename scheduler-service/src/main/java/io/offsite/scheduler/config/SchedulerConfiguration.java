@@ -1,6 +1,7 @@
 package io.offsite.scheduler.config;
 
 import io.offsite.scheduler.health.BackupChecks;
+import io.offsite.scheduler.inventory.BackupInventory;
 import io.offsite.scheduler.jobs.JobCatalog;
 import io.offsite.scheduler.jobs.JobDefinition;
 import io.offsite.scheduler.jobs.JobDraft;
@@ -45,8 +46,8 @@ class SchedulerConfiguration {
 
     @Bean
     Scheduler scheduler(JobCatalog catalog, SchedulerPolicy policy, EventPublisher publisher, SchedulerObserver observer,
-            Clock clock) {
-        return new Scheduler(new SchedulerCore(catalog, policy), publisher, observer, clock);
+            Clock clock, BackupInventory inventory) {
+        return new Scheduler(new SchedulerCore(catalog, policy, inventory::concluded), publisher, observer, clock);
     }
 
     @Bean

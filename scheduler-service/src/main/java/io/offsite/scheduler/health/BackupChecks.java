@@ -14,7 +14,8 @@ import java.util.Objects;
 
 /**
  * The health checks of a catalog: one per BACKUP and VERIFY job that has a cron schedule or a configured
- * maximum age. Without a configured one, the maximum age is twice the schedule's interval (its longest gap
+ * maximum age, judged against the inventory of the bucket (the newest backup, or verification, of the job's
+ * series). Without a configured one, the maximum age is twice the schedule's interval (its longest gap
  * between consecutive fires); a job with neither is not checked.
  *
  * <p>Verification jobs are tied to backup jobs by series: a VERIFY job checks the series named by its

@@ -208,16 +208,8 @@ public final class Scheduler {
         return core.run(runId);
     }
 
-    public synchronized List<SeriesStats> backupStats() {
-        return core.backupStats();
-    }
-
     public synchronized Optional<java.time.Instant> lastSuccess(String job) {
         return core.lastSuccess(job);
-    }
-
-    public synchronized Optional<VerificationOutcome> lastVerification(String series) {
-        return core.lastVerification(series);
     }
 
     /** The job catalog; immutable, so no lock is needed. */

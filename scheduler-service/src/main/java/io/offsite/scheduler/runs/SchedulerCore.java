@@ -2,7 +2,6 @@ package io.offsite.scheduler.runs;
 
 import io.offsite.events.EventTrust;
 import io.offsite.events.RequestLimits;
-import io.offsite.events.v1.Artifact;
 import io.offsite.events.v1.JobCompleted;
 import io.offsite.events.v1.JobError;
 import io.offsite.events.v1.JobRequested;
@@ -48,10 +47,6 @@ public final class SchedulerCore {
     private static final int MISSED_COUNT_LIMIT = 10_000;
     /** Most runs of one job that are active at once; a flood of requests for one job forgets the oldest. */
     static final int ACTIVE_RUNS_PER_JOB_LIMIT = 100;
-    /** Most stored backups remembered for the statistics (oldest forgotten first). */
-    static final int BACKUPS_LIMIT = 100_000;
-    /** Most verified series remembered for health; a series named by no configured job cannot grow it further. */
-    static final int SERIES_LIMIT = 1_000;
     /** Highest attempt number accepted for an external job, whose retries are not configured here. */
     static final int EXTERNAL_ATTEMPTS_LIMIT = 100;
     /** How far after the instant it is seen a fire may be dated: replicas' clocks differ by a little. */
@@ -68,12 +63,17 @@ public final class SchedulerCore {
     private final TreeMap<String, PendingTrigger> pendingDependencies = new TreeMap<>();
     private final Map<String, Instant> lastSuccess = new HashMap<>();
     private final Map<String, String> lastRunOfJob = new HashMap<>();
-    private final Map<String, BackupArtifact> backups = new LinkedHashMap<>();
-    private final Map<String, VerificationOutcome> lastVerification = new HashMap<>();
+    private final ConclusionListener conclusions;
 
     public SchedulerCore(JobCatalog catalog, SchedulerPolicy policy) {
+        this(catalog, policy, ConclusionListener.NONE);
+    }
+
+    /** A core that tells {@code conclusions} of every run it concludes (the backup inventory keeps its view with them). */
+    public SchedulerCore(JobCatalog catalog, SchedulerPolicy policy, ConclusionListener conclusions) {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.policy = Objects.requireNonNull(policy, "policy");
+        this.conclusions = Objects.requireNonNull(conclusions, "conclusions");
     }
 
     public JobCatalog catalog() {
@@ -213,12 +213,14 @@ public final class SchedulerCore {
     private void conclude(Run run, Attempt attempt, JobCompleted completion) {
         attempt.concluded = true;
         Optional<JobDefinition> definition = catalog.find(run.jobName);
-        recordVerification(run, completion, definition);
+        // a run requested elsewhere, whose request we did not see, ran with its job's configured parameters
+        Map<String, String> parameters = run.firstRequest() != null ? run.parameters()
+                : definition.map(JobDefinition::parameters).orElse(Map.of());
+        conclusions.concluded(run.jobName, run.jobType != null ? run.jobType : completion.getJobType(), parameters, completion);
         switch (completion.getStatus()) {
             case SUCCEEDED -> {
                 run.retryDueAt = null;
                 lastSuccess.merge(run.jobName, completion.getFinishedAt(), (a, b) -> a.isAfter(b) ? a : b);
-                recordBackups(run, completion);
                 owedByDependents(run, completion);
             }
             case FAILED, TIMED_OUT -> {
@@ -243,43 +245,6 @@ public final class SchedulerCore {
                 pendingDependencies.put(runId, new PendingTrigger(
                         runId, dependent.name(), run.runId, scheduledFor, completion.getFinishedAt()));
             }
-        }
-    }
-
-    private void recordBackups(Run run, JobCompleted completion) {
-        if (!"BACKUP".equals(completion.getJobType())) {
-            return;
-        }
-        String series = Series.ofBackup(run.jobName, run.parameters());
-        Instant at = run.scheduledFor != null ? run.scheduledFor : completion.getFinishedAt();
-        for (Artifact artifact : completion.getArtifacts()) {
-            backups.put(artifact.getBucket() + "/" + artifact.getKey(), new BackupArtifact(series, artifact.getSizeBytes(), at));
-        }
-        Iterator<String> oldest = backups.keySet().iterator();
-        while (backups.size() > BACKUPS_LIMIT && oldest.hasNext()) {
-            oldest.next();
-            oldest.remove();
-        }
-    }
-
-    private void recordVerification(Run run, JobCompleted completion, Optional<JobDefinition> definition) {
-        String type = run.jobType != null ? run.jobType : completion.getJobType();
-        JobStatus status = completion.getStatus();
-        if (!"VERIFY".equals(type)
-                || (status != JobStatus.SUCCEEDED && status != JobStatus.FAILED && status != JobStatus.PARTIALLY_FAILED)) {
-            return;
-        }
-        // a run requested elsewhere, whose request we did not see, verified what its job is configured to verify
-        Map<String, String> parameters = run.firstRequest() != null ? run.parameters()
-                : definition.map(JobDefinition::parameters).orElse(Map.of());
-        String series = Series.ofVerification(run.jobName, parameters);
-        String message = completion.getMessage() != null ? completion.getMessage()
-                : completion.getError() != null ? completion.getError().getType() + ": " + completion.getError().getMessage()
-                : null;
-        VerificationOutcome outcome = new VerificationOutcome(series, run.jobName, run.runId, status.name(),
-                completion.getFinishedAt(), message);
-        if (lastVerification.containsKey(series) || lastVerification.size() < SERIES_LIMIT) {
-            lastVerification.merge(series, outcome, (a, b) -> b.finishedAt().isBefore(a.finishedAt()) ? a : b);
         }
     }
 
@@ -541,11 +506,6 @@ public final class SchedulerCore {
         return Optional.ofNullable(lastSuccess.get(job));
     }
 
-    /** The latest conclusive verification of {@code series} (by finish time), if any was seen. */
-    public Optional<VerificationOutcome> lastVerification(String series) {
-        return Optional.ofNullable(lastVerification.get(series));
-    }
-
     public boolean running(String job) {
         return !activeRuns.getOrDefault(job, Set.of()).isEmpty();
     }
@@ -598,17 +558,6 @@ public final class SchedulerCore {
         return Optional.of(new RunDetail(summary(run), Map.copyOf(run.parameters()), run.retryDueAt, attempts));
     }
 
-    public List<SeriesStats> backupStats() {
-        Map<String, SeriesStats> bySeries = new TreeMap<>();
-        for (BackupArtifact b : backups.values()) {
-            bySeries.merge(b.series(), new SeriesStats(b.series(), 1, b.sizeBytes(), b.at(), b.at()), (x, y) -> new SeriesStats(
-                    x.series(), x.count() + y.count(), x.totalSizeBytes() + y.totalSizeBytes(),
-                    x.oldest().isBefore(y.oldest()) ? x.oldest() : y.oldest(),
-                    x.newest().isAfter(y.newest()) ? x.newest() : y.newest()));
-        }
-        return List.copyOf(bySeries.values());
-    }
-
     private RunSummary summary(Run run) {
         Attempt first = run.attempts.isEmpty() ? null : run.attempts.firstEntry().getValue();
         Attempt latest = run.latest();
@@ -624,8 +573,5 @@ public final class SchedulerCore {
                 first != null && first.request != null ? first.request.getRequestedAt() : run.firstSeen,
                 latest != null && latest.completion != null ? latest.completion.getFinishedAt() : null,
                 run.gaveUp);
-    }
-
-    private record BackupArtifact(String series, long sizeBytes, Instant at) {
     }
 }

@@ -4,8 +4,9 @@ import java.util.Map;
 
 /**
  * The backup series a run concerns, read from its parameters. A backup names the series it writes
- * with {@code source} (as the backup statistics count it); a verification, like a rotation, names the
- * series it reads with {@code series}. Either falls back to the other parameter, then to the job name.
+ * with {@code source}; a verification, like a rotation, names the series it reads with {@code series}.
+ * Either falls back to the other parameter, then to the job name. The inventory of the bucket keeps one
+ * view per series so named, each in its folder ({@code offsite.scheduler.inventory.prefixes}).
  */
 public final class Series {
 

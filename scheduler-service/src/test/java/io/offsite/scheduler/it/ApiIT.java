@@ -76,9 +76,13 @@ class ApiIT {
             // a worker reports success with an artifact: history and stats show it
             JobRequested request = await().atMost(Duration.ofSeconds(15)).until(() -> tail.all(JobRequested.class).stream()
                     .filter(r -> r.getRunId().equals(runId)).findFirst(), java.util.Optional::isPresent).orElseThrow();
+            String key = "series-" + suffix + "/one-" + request.getScheduledFor().toString().replace(':', '-') + ".gz";
+            try (var store = new io.offsite.worker.storage.ObjectStore(io.offsite.worker.storage.StorageProperties.of(
+                    LocalStack.s3().endpoint(), LocalStack.s3().accessKey(), LocalStack.s3().secretKey(), LocalStack.s3().bucket()))) {
+                store.putSmall(key, new byte[1234], "application/gzip", java.util.Map.of());
+            }
             sender.completed(JobCompleted.newBuilder(EventSender.completionOf(request, JobStatus.SUCCEEDED, false))
-                    .setArtifacts(List.of(new Artifact("backups", "series-" + suffix + "/one.gz", 1234L, "ab12", 5000L,
-                            "gzip", null)))
+                    .setArtifacts(List.of(new Artifact(LocalStack.s3().bucket(), key, 1234L, "ab12", 5000L, "gzip", null)))
                     .build());
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
                 JsonNode run = scheduler.get("/api/v1/runs/" + runId).json();

@@ -5,21 +5,29 @@ import static org.awaitility.Awaitility.await;
 
 import io.offsite.events.EventTrust;
 import io.offsite.events.Topics;
+import io.offsite.events.v1.Artifact;
 import io.offsite.events.v1.JobCompleted;
 import io.offsite.events.v1.JobError;
 import io.offsite.events.v1.JobRequested;
 import io.offsite.events.v1.JobStatus;
 import io.offsite.localstack.LocalStack;
 import io.offsite.localstack.kafka.EventProbe;
+import io.offsite.worker.storage.ObjectStore;
+import io.offsite.worker.storage.StorageProperties;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
 
-/** Backup health from completions other systems publish: fresh success, ageing past the maximum, failed verification. */
+/**
+ * Backup health between two listings of the bucket (the interval is an hour here): completions other systems publish
+ * keep it current — a fresh backup, ageing past the maximum, a failed verification.
+ */
 @Timeout(120)
 class BackupHealthIT {
 
@@ -36,6 +44,13 @@ class BackupHealthIT {
                 .build();
     }
 
+    /** Stores a backup of {@code series} taken for {@code at}, as the backup worker names it, and returns its artifact. */
+    private static Artifact stored(ObjectStore store, String series, Instant at) {
+        String key = series + "/pokemon-data-" + at.toString().replace(':', '-') + ".sqlite3.db.gz";
+        store.putSmall(key, new byte[100], "application/gzip", Map.of());
+        return new Artifact(LocalStack.s3().bucket(), key, 100L, "ab", 400L, "gzip", null);
+    }
+
     private static JsonNode component(SchedulerInstance scheduler, String job) {
         return scheduler.get("/actuator/health/backups/" + job).json();
     }
@@ -48,7 +63,10 @@ class BackupHealthIT {
         String daily = "it-health-daily-" + id;
         String series = "it-series-" + id;
         try (var probe = new EventProbe(LocalStack.kafka().bootstrapServers());
+                var store = new ObjectStore(StorageProperties.of(LocalStack.s3().endpoint(), LocalStack.s3().accessKey(),
+                        LocalStack.s3().secretKey(), LocalStack.s3().bucket()));
                 var scheduler = SchedulerInstance.start("health", "it-health-" + UUID.randomUUID(),
+                        "--offsite.scheduler.inventory.interval=1h",
                         "--offsite.scheduler.jobs." + backup + ".type=BACKUP",
                         "--offsite.scheduler.jobs." + backup + ".max-age=4s",
                         "--offsite.scheduler.jobs." + backup + ".parameters.source=" + series,
@@ -64,16 +82,20 @@ class BackupHealthIT {
             JsonNode fresh = component(scheduler, daily);
             assertThat(fresh.get("status").asString()).isEqualTo("UNKNOWN");
             assertThat(fresh.get("details").get("maxAge").asString()).isEqualTo("PT48H");
-            assertThat(fresh.get("details").get("lastSuccessAt").asString()).isEqualTo("never");
+            assertThat(fresh.get("details").get("newestBackupAt").asString()).isEqualTo("none");
             assertThat(scheduler.get("/actuator/health/backups").json().get("components").has(verify))
                     .as("a verify job without cron or max-age is not checked").isFalse();
 
+            await().atMost(Duration.ofSeconds(20)).until(() -> !"never".equals(component(scheduler, backup).get("details")
+                    .get("listedAt").asString()));
             JobCompleted success = completion(backup, "BACKUP", JobStatus.SUCCEEDED, null);
+            success.setArtifacts(List.of(stored(store, series, success.getScheduledFor())));
             probe.send(Topics.REQUESTS_BACKUP, backup, EventSender.requestOf(success));
             probe.send(Topics.JOB_EVENTS, backup, success);
             await().atMost(Duration.ofSeconds(10)).until(() -> "UP".equals(component(scheduler, backup).get("status").asString()));
             JsonNode up = component(scheduler, backup).get("details");
-            assertThat(up.get("lastSuccessAt").asString()).isEqualTo(success.getFinishedAt().toString());
+            assertThat(up.get("newestBackupAt").asString()).isEqualTo(success.getScheduledFor().toString());
+            assertThat(up.get("backups").asInt()).isEqualTo(1);
             assertThat(up.get("maxAge").asString()).isEqualTo("PT4S");
             assertThat(up.get("series").asString()).isEqualTo(series);
             assertThat(up.get("verifiedBy").get(0).asString()).isEqualTo(verify);
@@ -91,6 +113,7 @@ class BackupHealthIT {
                     .as("stale backups are no reason to restart the scheduler").isEqualTo(200);
 
             JobCompleted again = completion(backup, "BACKUP", JobStatus.SUCCEEDED, null);
+            again.setArtifacts(List.of(stored(store, series, again.getScheduledFor())));
             probe.send(Topics.REQUESTS_BACKUP, backup, EventSender.requestOf(again));
             probe.send(Topics.JOB_EVENTS, backup, again);
             await().atMost(Duration.ofSeconds(3)).until(() -> "UP".equals(component(scheduler, backup).get("status").asString()));
@@ -106,9 +129,9 @@ class BackupHealthIT {
             JsonNode down = component(scheduler, backup);
             assertThat(down.get("status").asString()).isEqualTo("DOWN");
             assertThat(down.get("details").get("reason").asString()).startsWith("last verification of series '" + series
-                    + "' FAILED (" + failedVerification.getRunId());
+                    + "' FAILED (run " + failedVerification.getRunId() + " of " + verify);
             JsonNode verification = down.get("details").get("lastVerification");
-            assertThat(verification.get("job").asString()).isEqualTo(verify);
+            assertThat(verification.get("source").asString()).isEqualTo("run " + failedVerification.getRunId() + " of " + verify);
             assertThat(verification.get("status").asString()).isEqualTo("FAILED");
             assertThat(verification.get("message").asString())
                     .isEqualTo("CHECKSUM_MISMATCH: stored object differs from its recorded sha256");

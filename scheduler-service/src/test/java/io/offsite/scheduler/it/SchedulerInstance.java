@@ -15,7 +15,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** One running scheduler on the test broker, on a free port, with short test timings. */
+/** One running scheduler on the test broker and S3 store, on a free port, with short test timings. */
 final class SchedulerInstance implements AutoCloseable {
 
     /** The API token of every instance unless a test sets {@code api-token} or {@code api-auth} itself. */
@@ -42,7 +42,11 @@ final class SchedulerInstance implements AutoCloseable {
                 "--offsite.scheduler.leadership-group=" + group,
                 "--offsite.scheduler.tick-interval=200ms",
                 "--offsite.scheduler.leadership-session-timeout=6s",
-                "--offsite.scheduler.publish-timeout=5s"));
+                "--offsite.scheduler.publish-timeout=5s",
+                "--offsite.s3.endpoint=" + LocalStack.s3().endpoint(),
+                "--offsite.s3.access-key=" + LocalStack.s3().accessKey(),
+                "--offsite.s3.secret-key=" + LocalStack.s3().secretKey(),
+                "--offsite.s3.bucket=" + LocalStack.s3().bucket()));
         if (Stream.of(extraArgs).noneMatch(a -> a.startsWith("--offsite.scheduler.api-token=")
                 || a.startsWith("--offsite.scheduler.api-auth="))) {
             args.add("--offsite.scheduler.api-token=" + TOKEN);

@@ -3,7 +3,6 @@ package io.offsite.scheduler.runs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.offsite.events.v1.Artifact;
 import io.offsite.events.v1.JobCompleted;
 import io.offsite.events.v1.JobRequested;
 import io.offsite.events.v1.JobStatus;
@@ -316,28 +315,6 @@ class SchedulerCoreTest {
         scheduler.tick();
         assertThat(published.requests("backup-database")).singleElement()
                 .satisfies(r -> assertThat(r.getScheduledFor()).isEqualTo("2025-01-15T00:00:00Z"));
-    }
-
-    @Test
-    void backupStatsComeFromSucceededBackupArtifactsPerSeries() {
-        clock.set("2025-01-15T10:00:00Z");
-        for (int day = 13; day <= 15; day++) {
-            JobRequested request = scheduleRequest("backup-database", "2025-01-" + day + "T00:00:00Z");
-            scheduler.apply(request);
-            JobCompleted done = JobCompleted.newBuilder(completion(request, JobStatus.SUCCEEDED, false, clock.instant()))
-                    .setArtifacts(List.of(new Artifact("backups", "pokemon-data-2025-01-" + day + ".gz", 100L * day, "ab",
-                            1000L, "gzip", null)))
-                    .build();
-            scheduler.apply(done);
-            scheduler.apply(done);
-        }
-        assertThat(scheduler.backupStats()).singleElement().satisfies(s -> {
-            assertThat(s.series()).isEqualTo("pokemon-data");
-            assertThat(s.count()).isEqualTo(3);
-            assertThat(s.totalSizeBytes()).isEqualTo(1300 + 1400 + 1500);
-            assertThat(s.oldest()).isEqualTo("2025-01-13T00:00:00Z");
-            assertThat(s.newest()).isEqualTo("2025-01-15T00:00:00Z");
-        });
     }
 
     @Test

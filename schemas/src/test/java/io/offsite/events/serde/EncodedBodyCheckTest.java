@@ -97,7 +97,8 @@ class EncodedBodyCheckTest {
     @Test
     void aBlockByteSizeMustMatchItsItems() {
         Schema completed = JobCompleted.getClassSchema();
-        byte[] matching = completedUpToStats().varint(-1).varint(3).string("a").varint(1).varint(0).varint(0).varint(0).bytes();
+        // stats: one block of 3 bytes ("a" -> 1), end of map; message and scheduledFor null; deletedKeys empty
+        byte[] matching = completedUpToStats().varint(-1).varint(3).string("a").varint(1).varint(0).varint(0).varint(0).varint(0).bytes();
         assertThatCode(() -> check(completed, matching)).doesNotThrowAnyException();
         assertRefused(completed, completedUpToStats().varint(-1).varint(4).string("a").varint(1).varint(0).varint(0).varint(0).bytes(),
                 "at stats: map block says 4 bytes but its items take 3");

@@ -321,7 +321,8 @@ class EventCodecFuzzTest {
                 .setRunId("r").setJobName("j").setStartedAt(T0).setWorker("w").build());
         current.put("JobCompleted", JobCompleted.newBuilder(EventCodecTest.completed())
                 .setArtifacts(List.of(artifact(1), artifact(2)))
-                .setStats(new TreeMap<>(Map.of("bytes_read", 40L, "rows", -3L, "backups_deleted", Long.MAX_VALUE))).build());
+                .setStats(new TreeMap<>(Map.of("bytes_read", 40L, "rows", -3L, "backups_deleted", Long.MAX_VALUE)))
+                .setDeletedKeys(List.of("backup-database/a-2025-01-01T00-00-00.000Z.db.gz", "backup-database/a.sha256")).build());
         current.put("JobCompleted minimal", JobCompleted.newBuilder()
                 .setRunId("r").setJobName("j").setJobType("ROTATION").setStatus(JobStatus.SUCCEEDED)
                 .setFinishedAt(T0).setWorker("w").build());
@@ -329,7 +330,8 @@ class EventCodecFuzzTest {
         List<Seed> seeds = new ArrayList<>();
         current.forEach((name, record) -> seeds.add(seed(name, codec.encode(record))));
         seeds.add(seed("JobCompleted block-encoded", blockEncoded(current.get("JobCompleted"))));
-        current.forEach((name, record) -> seeds.add(seed(name + " v0", asV0(record))));
+        current.forEach((name, record) -> seeds.add(seed(name + " v0", asVersion(record, "v0"))));
+        seeds.add(seed("JobCompleted v1", asVersion(current.get("JobCompleted"), "v1")));
         JobCompleted large = JobCompleted.newBuilder(EventCodecTest.completed())
                 .setArtifacts(IntStream.range(0, 300).mapToObj(EventCodecFuzzTest::artifact).toList())
                 .setStats(new TreeMap<>(IntStream.range(0, 300).boxed().collect(
@@ -369,9 +371,9 @@ class EventCodecFuzzTest {
         return out.toByteArray();
     }
 
-    /** The record as a producer still on the v0 schema of its type writes it: its v1 fields dropped. */
-    private byte[] asV0(SpecificRecord record) {
-        Schema v0 = parse(HISTORY + record.getSchema().getName() + "-v0.avsc");
+    /** The record as a producer still on an older schema of its type writes it: the later fields dropped. */
+    private byte[] asVersion(SpecificRecord record, String version) {
+        Schema v0 = parse(HISTORY + record.getSchema().getName() + "-" + version + ".avsc");
         byte[] current = codec.encode(record);
         try {
             GenericRecord old = new GenericDatumReader<GenericRecord>(record.getSchema(), v0).read(null,

@@ -117,11 +117,14 @@ class EventCodecRulesTest {
     @Test
     void aRecordCutShortIsRefusedNamingTheFieldItStopsIn() {
         byte[] good = codec.encode(EventCodecTest.completed());
-        byte[] cut = Arrays.copyOf(good, good.length - 1);
+        byte[] cut = Arrays.copyOf(good, good.length - 2); // the empty deletedKeys' count and scheduledFor's last byte
 
         assertThatThrownBy(() -> codec.decode(cut))
                 .isInstanceOf(MalformedEventException.class)
                 .hasMessageContaining("at scheduledFor: long varint is cut off by the end of the body");
+        assertThatThrownBy(() -> codec.decode(Arrays.copyOf(good, good.length - 1)))
+                .isInstanceOf(MalformedEventException.class)
+                .hasMessageContaining("at deletedKeys: block count varint is cut off by the end of the body");
     }
 
     @Test

@@ -148,6 +148,50 @@ class EventCodecTest {
     }
 
     @Test
+    void recordWrittenWithTheV1SchemaIsReadWithNoDeletedKeys() throws IOException {
+        Schema v1;
+        try (InputStream in = EventSchemas.class.getResourceAsStream("/io/offsite/events/history/JobCompleted-v1.avsc")) {
+            v1 = new Schema.Parser().parse(in);
+        }
+        assertThat(v1.getField("deletedKeys")).isNull();
+        assertThat(v1.getField("scheduledFor")).isNotNull();
+        assertThat(EventSchemas.get().knows(EventSchemas.fingerprint(v1))).isTrue();
+        assertThat(EventSchemas.fingerprint(v1)).isNotEqualTo(EventSchemas.fingerprint(JobCompleted.getClassSchema()));
+
+        GenericRecord old = new GenericData.Record(v1);
+        old.put("runId", "rotate-backups@2025-01-15T01:00:00Z");
+        old.put("jobName", "rotate-backups");
+        old.put("jobType", "ROTATION");
+        old.put("attempt", 1);
+        old.put("status", new GenericData.EnumSymbol(v1.getField("status").schema(), "SUCCEEDED"));
+        old.put("retryable", false);
+        old.put("startedAt", T0.toEpochMilli());
+        old.put("finishedAt", T0.plusSeconds(1).toEpochMilli());
+        old.put("worker", "w");
+        old.put("error", null);
+        old.put("artifacts", List.of());
+        old.put("stats", Map.of("backups_deleted", 3L));
+        old.put("message", "kept 5 and deleted 3 backups");
+        old.put("scheduledFor", T0.toEpochMilli());
+
+        JobCompleted current = (JobCompleted) deserializer.deserialize(Topics.JOB_EVENTS, singleObject(v1, old));
+
+        assertThat(current.getStats()).containsEntry("backups_deleted", 3L);
+        assertThat(current.getMessage()).isEqualTo("kept 5 and deleted 3 backups");
+        assertThat(current.getDeletedKeys()).as("a v1 writer deleted nothing it could say").isEmpty();
+    }
+
+    @Test
+    void deletedKeysTravel() {
+        JobCompleted rotation = JobCompleted.newBuilder(completed()).setJobType("ROTATION")
+                .setDeletedKeys(List.of("backup-database/a-2025-01-01T00-00-00.000Z.db.gz",
+                        "backup-database/a-2025-01-01T00-00-00.000Z.db.gz.sha256"))
+                .build();
+        JobCompleted decoded = (JobCompleted) deserializer.deserialize(Topics.JOB_EVENTS, serializer.serialize(Topics.JOB_EVENTS, rotation));
+        assertThat(decoded.getDeletedKeys()).containsExactlyElementsOf(rotation.getDeletedKeys());
+    }
+
+    @Test
     void garbageBytesAreRejectedWithAHeaderError() {
         assertThatThrownBy(() -> deserializer.deserialize("t", new byte[] {1, 2, 3}))
                 .isInstanceOf(NotSingleObjectEncodedException.class)

@@ -1,5 +1,6 @@
 package io.offsite.worker.runtime;
 
+import io.offsite.events.DeletedKeys;
 import io.offsite.events.serde.EventCodec;
 import io.offsite.events.v1.Artifact;
 import io.offsite.events.v1.JobCompleted;
@@ -61,6 +62,17 @@ public final class CompletionFitter {
         if (fits(fitted)) {
             return fitted;
         }
+        if (!fitted.getDeletedKeys().isEmpty()) {
+            // deleted keys go first: readers that miss them list the bucket again when the stat says so
+            Map<String, Long> stats = new LinkedHashMap<>(fitted.getStats());
+            stats.put(DeletedKeys.TRUNCATED_STAT, 1L);
+            JobCompleted withoutKeys = JobCompleted.newBuilder(fitted).setDeletedKeys(new ArrayList<>()).setStats(stats).build();
+            return fits(withoutKeys) ? withoutKeys : fitWithoutKeys(completed, withoutKeys);
+        }
+        return fitWithoutKeys(completed, fitted);
+    }
+
+    private JobCompleted fitWithoutKeys(JobCompleted completed, JobCompleted fitted) {
         // stats go first (counters), artifacts last: they name what the run stored
         List<Artifact> artifacts = fitted.getArtifacts();
         List<Map.Entry<String, Long>> stats = new ArrayList<>(new TreeMap<>(fitted.getStats()).entrySet());

@@ -240,6 +240,7 @@ public final class JobRunner {
                 .setError(error)
                 .setArtifacts(error == null ? outcome.artifacts() : List.of())
                 .setStats(outcome.stats())
+                .setDeletedKeys(error == null ? outcome.deletedKeys() : List.of())
                 .setMessage(error != null ? error.getMessage() : outcome.message())
                 .setScheduledFor(request.getScheduledFor())
                 .build());

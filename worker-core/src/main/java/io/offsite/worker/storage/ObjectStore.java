@@ -43,7 +43,7 @@ public class ObjectStore implements AutoCloseable {
     /** Objects larger than this are copied part by part (S3's single-copy limit). */
     static final long MAX_SINGLE_COPY = 5L * 1024 * 1024 * 1024;
     /** Where uploads are staged until they are published: outside every series, swept by {@link StaleUploads}. */
-    public static final String STAGING_PREFIX = "_incoming/";
+    public static final String STAGING_PREFIX = io.offsite.worker.artifact.BackupKeys.STAGING_PREFIX;
 
     private final S3Client s3;
     private final StorageProperties properties;
@@ -97,13 +97,22 @@ public class ObjectStore implements AutoCloseable {
      */
     public List<StoredObject> list(String prefix) {
         List<StoredObject> objects = new ArrayList<>();
+        list(prefix, objects::add);
+        return objects;
+    }
+
+    /**
+     * Hands every object under {@code prefix} to {@code each} as its page arrives, following pagination to the end,
+     * so a listing of any size is read in the memory of one page. Throws when the listing stops early: what
+     * {@code each} saw is then only part of it.
+     */
+    public void list(String prefix, java.util.function.Consumer<StoredObject> each) {
         call("list " + describe() + "/" + prefix, () -> {
             for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket()).prefix(prefix)).contents()) {
-                objects.add(new StoredObject(o.key(), o.size(), o.lastModified(), o.eTag(), Map.of()));
+                each.accept(new StoredObject(o.key(), o.size(), o.lastModified(), o.eTag(), Map.of()));
             }
             return null;
         });
-        return objects;
     }
 
     /** Opens an object for streaming reads. */

@@ -55,6 +55,22 @@ class CompletionFitterTest {
     }
 
     @Test
+    void deletedKeysThatDoNotFitAreDroppedFirstAndTheCompletionSaysSo() {
+        CompletionFitter fitter = new CompletionFitter(4096, 64 * 1024);
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            keys.add("backup-database/pokemon-data-" + i + "-2025-01-15T00-00-00.000Z.sqlite3.db.gz");
+        }
+        JobCompleted fitted = fitter.fit(completion().setJobType("ROTATION").setDeletedKeys(keys)
+                .setStats(Map.of("backups_deleted", 1000L)).build());
+        assertThat(fitted.getDeletedKeys()).isEmpty();
+        assertThat(fitted.getStats()).containsEntry(io.offsite.events.DeletedKeys.TRUNCATED_STAT, 1L)
+                .containsEntry("backups_deleted", 1000L);
+        JobCompleted small = completion().setJobType("ROTATION").setDeletedKeys(keys.subList(0, 10)).build();
+        assertThat(fitter.fit(small)).isEqualTo(small);
+    }
+
+    @Test
     void aFittingCompletionIsLeftAsItIs() {
         JobCompleted completed = completion().setArtifacts(List.of(artifact(1))).setStats(Map.of("rows", 3L)).build();
         assertThat(new CompletionFitter(4096, 1024 * 1024).fit(completed)).isEqualTo(completed);

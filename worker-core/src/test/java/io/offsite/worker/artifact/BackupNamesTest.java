@@ -1,4 +1,4 @@
-package io.offsite.rotation.policy;
+package io.offsite.worker.artifact;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

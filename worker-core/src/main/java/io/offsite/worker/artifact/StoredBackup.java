@@ -1,4 +1,4 @@
-package io.offsite.rotation.inventory;
+package io.offsite.worker.artifact;
 
 import java.time.Instant;
 import java.util.List;
@@ -14,7 +14,7 @@ import java.util.List;
 public record StoredBackup(String key, Instant time, long size, List<ListedObject> sidecars) {
 
     /** The sidecar a verification job writes: {@code <key>.verified}, JSON with an {@code outcome} of OK or FAILED. */
-    public static final String VERIFIED_SUFFIX = ".verified";
+    public static final String VERIFIED_SUFFIX = BackupKeys.VERIFIED_SUFFIX;
 
     public StoredBackup {
         sidecars = List.copyOf(sidecars);

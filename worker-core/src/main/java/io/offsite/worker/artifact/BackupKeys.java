@@ -1,0 +1,66 @@
+package io.offsite.worker.artifact;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How the bucket is laid out, as every reader and writer of backups spells it: a series is a folder
+ * ({@code backup-database/}); a backup is an object directly in it whose file name carries the instant it was taken
+ * for ({@link BackupNames}); its sidecars are stored next to it under its key plus a suffix; uploads in progress and
+ * run claims live in folders outside every series.
+ */
+public final class BackupKeys {
+
+    /** The checksum sidecar, {@code sha256sum} format: {@code <hex>  <file name>}. */
+    public static final String SHA256_SUFFIX = ".sha256";
+    /** The verification sidecar, JSON ({@link VerifiedSidecar}). */
+    public static final String VERIFIED_SUFFIX = ".verified";
+    /** Suffixes of the files that belong to a backup and go with it. */
+    public static final List<String> SIDECAR_SUFFIXES = List.of(SHA256_SUFFIX, VERIFIED_SUFFIX);
+    /** Where uploads are staged until they are published; never a backup. */
+    public static final String STAGING_PREFIX = "_incoming/";
+    /** Run claims of the backup worker ({@code _runs/<sha256 of the run id>}); never a backup. */
+    public static final String RUNS_PREFIX = "_runs/";
+
+    private BackupKeys() {
+    }
+
+    /** A sidecar key split into the backup it belongs to and its suffix. */
+    public record Sidecar(String backupKey, String suffix) {
+    }
+
+    /** The backup a sidecar key belongs to, or empty when the key is not a sidecar's. */
+    public static Optional<Sidecar> sidecarOf(String key) {
+        for (String suffix : SIDECAR_SUFFIXES) {
+            if (key.endsWith(suffix) && key.length() > suffix.length()) {
+                return Optional.of(new Sidecar(key.substring(0, key.length() - suffix.length()), suffix));
+            }
+        }
+        return Optional.empty();
+    }
+
+    public static boolean isSidecar(String key) {
+        return sidecarOf(key).isPresent();
+    }
+
+    /** Whether the key lies in a folder of the workers' own (staging, run claims) rather than in a series. */
+    public static boolean isInternal(String key) {
+        return key.startsWith(STAGING_PREFIX) || key.startsWith(RUNS_PREFIX);
+    }
+
+    /** The folder part of a key ({@code ""} for a key at the top of the bucket). */
+    public static String folderOf(String key) {
+        int slash = key.lastIndexOf('/');
+        return slash < 0 ? "" : key.substring(0, slash);
+    }
+
+    /** The file name part of a key. */
+    public static String fileNameOf(String key) {
+        return key.substring(key.lastIndexOf('/') + 1);
+    }
+
+    /** The listing prefix of a series folder: the folder with one trailing {@code /} ({@code ""}: the whole bucket). */
+    public static String prefixOf(String folder) {
+        return folder.isEmpty() || folder.endsWith("/") ? folder : folder + "/";
+    }
+}
