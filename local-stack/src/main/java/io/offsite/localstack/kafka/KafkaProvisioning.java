@@ -169,9 +169,38 @@ public final class KafkaProvisioning {
                 added += missing.size();
             }
         }
+        awaitApplied(admin, passwords.keySet().stream().filter(r -> users.contains(r.user())).toList());
         Result result = new Result(changes.created, changes.raised, users, added, removed);
         log.info("Kafka provisioned: {}", result);
         return result;
+    }
+
+    /**
+     * Waits until the broker answers with the users and ACLs just written: the controller commits them first, the
+     * broker applies them a moment later, and a client started in between would be refused.
+     */
+    private static void awaitApplied(Admin admin, List<Role> roles) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        List<String> users = roles.stream().map(Role::user).toList();
+        Set<AclBinding> wanted = new LinkedHashSet<>();
+        roles.forEach(role -> wanted.addAll(acls(role)));
+        while (true) {
+            Set<String> known = new java.util.HashSet<>();
+            await(admin.describeUserScramCredentials().all(), "read the SCRAM users").keySet().forEach(known::add);
+            Collection<AclBinding> acls = await(admin.describeAcls(AclBindingFilter.ANY).values(), "read the ACLs");
+            if (known.containsAll(users) && acls.containsAll(wanted)) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the broker did not apply the users " + users + " and their ACLs within " + TIMEOUT);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the broker to apply users and ACLs", e);
+            }
+        }
     }
 
     /** The ACLs of {@code role}: everything it may do; the authorizer denies the rest. */
