@@ -21,7 +21,10 @@ public final class KafkaClientSecurity {
         if (!value.toUpperCase(Locale.ROOT).equals("PLAINTEXT")) {
             return Optional.empty();
         }
-        return Optional.of(service + " connects to Kafka " + clientConfig.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)
+        Object servers = clientConfig.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+        String bootstrap = servers instanceof java.util.Collection<?> list
+                ? String.join(",", list.stream().map(String::valueOf).toList()) : String.valueOf(servers);
+        return Optional.of(service + " connects to Kafka " + bootstrap
                 + " over PLAINTEXT: unauthenticated, anyone who reaches the broker can publish requests and forged completions."
                 + " Set KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT (or SASL_SSL), KAFKA_USERNAME and KAFKA_PASSWORD"
                 + " (bin/offsite local does this unless started with --open)");

@@ -51,6 +51,8 @@ class TopicSettingsTest {
         assertThat(KafkaClientSecurity.unauthenticatedWarning(Map.of("bootstrap.servers", "kafka:9092"), "backup-worker"))
                 .hasValueSatisfying(w -> assertThat(w).startsWith("backup-worker connects to Kafka kafka:9092 over PLAINTEXT: unauthenticated")
                         .contains("KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT"));
+        assertThat(KafkaClientSecurity.unauthenticatedWarning(Map.of("bootstrap.servers", java.util.List.of("a:1", "b:2"),
+                "security.protocol", "plaintext"), "scheduler-service")).hasValueSatisfying(w -> assertThat(w).contains("Kafka a:1,b:2 over"));
         assertThat(KafkaClientSecurity.unauthenticatedWarning(Map.of("security.protocol", "SASL_PLAINTEXT"), "backup-worker")).isEmpty();
     }
 
