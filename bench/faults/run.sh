@@ -173,8 +173,9 @@ start_infra() {
   grep -c "are running" "$WORK/logs/infra.log" 2>/dev/null > "$WORK/infra.starts" || echo 0 > "$WORK/infra.starts"
   local pg="--postgres-port $PGPORT"
   [ "${NEED_POSTGRES:-1}" = 1 ] || pg="--no-postgres"
+  # --open: the suite's workers, schedulers and probe are plain Kafka clients (authentication is tested elsewhere)
   # shellcheck disable=SC2086
-  setsid $JAVA -Xmx768m -cp "$CP" io.offsite.launcher.OffsiteCli infra --data "$WORK/infra" --kafka-port "$KPORT" --s3-port "$S3PORT" $pg \
+  setsid $JAVA -Xmx768m -cp "$CP" io.offsite.launcher.OffsiteCli infra --open --data "$WORK/infra" --kafka-port "$KPORT" --s3-port "$S3PORT" $pg \
     >> "$WORK/logs/infra.log" 2>&1 &
   disown $! 2>/dev/null || true
   echo $! > "$WORK/pids/infra"

@@ -4,6 +4,7 @@ import io.offsite.events.Topics;
 import io.offsite.events.v1.JobCompleted;
 import io.offsite.events.v1.JobStatus;
 import io.offsite.localstack.kafka.EventProbe;
+import io.offsite.localstack.kafka.KafkaProvisioning.Role;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,11 +22,19 @@ final class Demo {
     }
 
     static boolean run(LocalOptions options, PrintStream out) {
-        try (EventProbe probe = new EventProbe(options.bootstrapServers())) {
+        String credentials = options.open() ? null : options.kafkaCredentials().toString();
+        java.util.Map<String, String> env = options.open() ? java.util.Map.of("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT") : java.util.Map.of();
+        CliKafka bus = CliKafka.resolve(env, options.bootstrapServers(), credentials);
+        // the completion of the external job is reported as an external system would, with its own user
+        try (EventProbe probe = bus.probe(Role.EXTERNAL_REPORTER)) {
             out.println("Demo: backup-database, then rotate-backups (its dependency), then replicate-to-primary (after sync-missing-cards)");
-            int backup = new RunCommand(out, System.err).run(List.of("backup-database", "--timeout", "5m",
+            List<String> run = new java.util.ArrayList<>(List.of("backup-database", "--timeout", "5m",
                     "--api", "http://127.0.0.1:" + options.schedulerPort(), "--kafka", options.bootstrapServers(),
                     "--token-file", options.dataDir().resolve(ApiToken.FILE_NAME).toString()));
+            if (credentials != null) {
+                run.addAll(List.of("--kafka-credentials", credentials));
+            }
+            int backup = new RunCommand(out, System.err, env).run(run);
             if (backup != 0) {
                 out.println("Demo: backup-database did not succeed; stopping the demo");
                 return false;

@@ -3,9 +3,29 @@ package io.offsite.launcher;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Settings of {@code offsite local}: where data lives and which loopback ports the embedded parts use. */
+/**
+ * Settings of {@code offsite local}: where data lives and which loopback ports the embedded parts use; {@code open}
+ * runs Kafka without authentication (PLAINTEXT, no ACLs) instead of giving every service its own user.
+ */
 record LocalOptions(Path dataDir, int kafkaPort, int s3Port, int postgresPort, int schedulerPort, int backupPort,
-                    int rotationPort, int replicationPort, boolean demo, boolean postgres) {
+                    int rotationPort, int replicationPort, boolean demo, boolean postgres, boolean open) {
+
+    /** Secure Kafka, as {@code offsite local} without {@code --open}. */
+    LocalOptions(Path dataDir, int kafkaPort, int s3Port, int postgresPort, int schedulerPort, int backupPort,
+                 int rotationPort, int replicationPort, boolean demo, boolean postgres) {
+        this(dataDir, kafkaPort, s3Port, postgresPort, schedulerPort, backupPort, rotationPort, replicationPort, demo, postgres, false);
+    }
+
+    /** The same settings with Kafka open (PLAINTEXT, no ACLs). */
+    LocalOptions withOpenKafka() {
+        return new LocalOptions(dataDir, kafkaPort, s3Port, postgresPort, schedulerPort, backupPort, rotationPort, replicationPort,
+                demo, postgres, true);
+    }
+
+    /** Where {@code offsite local} keeps the passwords of its Kafka users. */
+    Path kafkaCredentials() {
+        return dataDir.resolve(io.offsite.localstack.kafka.KafkaCredentials.FILE_NAME);
+    }
 
     static LocalOptions parse(List<String> args) {
         Path data = Path.of(env("OFFSITE_DATA_DIR", "data"));
@@ -15,11 +35,13 @@ record LocalOptions(Path dataDir, int kafkaPort, int s3Port, int postgresPort, i
         int http = 8080;
         boolean demo = false;
         boolean withPostgres = true;
+        boolean open = false;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
                 case "--demo" -> demo = true;
                 case "--no-postgres" -> withPostgres = false;
+                case "--open" -> open = true;
                 case "--data" -> data = Path.of(value(args, ++i, arg));
                 case "--kafka-port" -> kafka = port(value(args, ++i, arg), arg);
                 case "--s3-port" -> s3 = port(value(args, ++i, arg), arg);
@@ -28,7 +50,8 @@ record LocalOptions(Path dataDir, int kafkaPort, int s3Port, int postgresPort, i
                 default -> throw new UsageException("unknown option for 'local': " + arg);
             }
         }
-        return new LocalOptions(data.toAbsolutePath().normalize(), kafka, s3, postgres, http, http + 1, http + 2, http + 3, demo, withPostgres);
+        return new LocalOptions(data.toAbsolutePath().normalize(), kafka, s3, postgres, http, http + 1, http + 2, http + 3, demo, withPostgres,
+                open);
     }
 
     String bootstrapServers() {

@@ -2,7 +2,12 @@ package io.offsite.launcher;
 
 import io.offsite.backup.BackupWorkerApplication;
 import io.offsite.localstack.demo.DemoDatabase;
+import io.offsite.events.TopicSettings;
+import io.offsite.localstack.kafka.KafkaAccess;
 import io.offsite.localstack.kafka.KafkaBroker;
+import io.offsite.localstack.kafka.KafkaCredentials;
+import io.offsite.localstack.kafka.KafkaProvisioning;
+import io.offsite.localstack.kafka.KafkaProvisioning.Role;
 import io.offsite.localstack.postgres.PostgresEndpoint;
 import io.offsite.localstack.postgres.PostgresServer;
 import io.offsite.localstack.s3.S3Server;
@@ -19,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
@@ -37,6 +43,8 @@ final class LocalSystem implements AutoCloseable {
     private String tokenSource = "not yet created";
     /** The role the replication worker writes as. */
     private PostgresEndpoint replication;
+    /** The Kafka users and passwords of a secure system; null while open or not started. */
+    private KafkaCredentials kafkaCredentials;
 
     LocalSystem(LocalOptions options) {
         this.options = options;
@@ -46,7 +54,7 @@ final class LocalSystem implements AutoCloseable {
     PostgresEndpoint startInfrastructure() throws IOException {
         Path data = options.dataDir();
         ensureWritable(data);
-        started.push(KafkaBroker.start(data.resolve("kafka"), options.kafkaPort()));
+        started.push(startKafka(data));
         started.push(S3Server.start(data, options.s3Port()));
         return startPostgres(data);
     }
@@ -71,16 +79,52 @@ final class LocalSystem implements AutoCloseable {
         tokenSource = System.getenv(ApiToken.VARIABLE) != null && !System.getenv(ApiToken.VARIABLE).isBlank()
                 ? "from " + ApiToken.VARIABLE : "in " + tokenFile + " (bin/offsite run sends it)";
         startService("scheduler-service", SchedulerApplication::application, common, options.schedulerPort(),
-                "--offsite.scheduler.api-token=" + token);
+                kafkaLogin(Role.SCHEDULER), "--offsite.scheduler.api-token=" + token);
         startService("backup-worker", BackupWorkerApplication::application, common, options.backupPort(),
-                "--offsite.backup.temp-dir=" + data.resolve("tmp"));
+                kafkaLogin(Role.BACKUP_WORKER), "--offsite.backup.temp-dir=" + data.resolve("tmp"));
         if (postgres == null) {
             throw new UsageException("the replication worker needs PostgreSQL: drop --no-postgres or set POSTGRES_HOST");
         }
-        startService("rotation-worker", RotationWorkerApplication::application, common, options.rotationPort());
+        startService("rotation-worker", RotationWorkerApplication::application, common, options.rotationPort(),
+                kafkaLogin(Role.ROTATION_WORKER));
         startService("replication-worker", ReplicationWorkerApplication::application, common, options.replicationPort(),
-                "--POSTGRES_HOST=" + postgres.host(), "--POSTGRES_PORT=" + postgres.port(), "--POSTGRES_DB=" + postgres.database(),
+                kafkaLogin(Role.REPLICATION_WORKER), "--POSTGRES_HOST=" + postgres.host(), "--POSTGRES_PORT=" + postgres.port(), "--POSTGRES_DB=" + postgres.database(),
                 "--POSTGRES_USER=" + replication.user(), "--POSTGRES_PASSWORD=" + replication.password());
+    }
+
+    /**
+     * The embedded broker: secure unless {@code --open}, with a SCRAM user per service and least-privilege ACLs, their
+     * passwords made up on first start and kept in {@link LocalOptions#kafkaCredentials()} (owner only).
+     */
+    private KafkaBroker startKafka(Path data) {
+        Path file = options.kafkaCredentials();
+        if (options.open()) {
+            KafkaBroker broker = KafkaBroker.start(data.resolve("kafka"), options.kafkaPort());
+            // the command line reads the file to log in: tell it the broker is open now, keep the passwords for later
+            KafkaCredentials.load(file).ifPresent(c -> c.save(options.bootstrapServers(), "PLAINTEXT"));
+            log.warn("Kafka is OPEN on {}: no authentication, no ACLs; anyone who reaches it can publish requests and "
+                    + "forged completions. For experiments only.", options.bootstrapServers());
+            return broker;
+        }
+        KafkaCredentials credentials = KafkaCredentials.loadOrGenerate(file);
+        KafkaBroker broker = KafkaBroker.startSecure(data.resolve("kafka"), options.kafkaPort(), credentials.adminPassword());
+        try (Admin admin = broker.admin()) {
+            KafkaProvisioning.provision(admin, TopicSettings.DEFAULTS, credentials.passwords());
+        } catch (RuntimeException e) {
+            broker.close();
+            throw e;
+        }
+        kafkaCredentials = credentials.save(options.bootstrapServers(), KafkaAccess.SASL_PLAINTEXT);
+        return broker;
+    }
+
+    /** How {@code service} logs in to Kafka: its own user when secure; nothing when open. */
+    private List<String> kafkaLogin(Role role) {
+        if (kafkaCredentials == null) {
+            return List.of();
+        }
+        return List.of("--KAFKA_SECURITY_PROTOCOL=" + KafkaAccess.SASL_PLAINTEXT, "--KAFKA_SASL_MECHANISM=" + KafkaAccess.SCRAM,
+                "--KAFKA_USERNAME=" + role.user(), "--KAFKA_PASSWORD=" + kafkaCredentials.password(role));
     }
 
     private PostgresEndpoint startPostgres(Path data) {
@@ -102,10 +146,12 @@ final class LocalSystem implements AutoCloseable {
         return server.endpoint();
     }
 
-    private void startService(String name, Supplier<SpringApplication> application, List<String> common, int port, String... extra) {
+    private void startService(String name, Supplier<SpringApplication> application, List<String> common, int port,
+                              List<String> kafkaLogin, String... extra) {
         List<String> args = new ArrayList<>(common);
         args.add("--server.port=" + port);
         args.add("--server.address=127.0.0.1"); // never reachable from other machines
+        args.addAll(kafkaLogin);
         args.addAll(List.of(extra));
         long begin = System.nanoTime();
         ConfigurableApplicationContext context = application.get().run(args.toArray(String[]::new));
@@ -128,9 +174,18 @@ final class LocalSystem implements AutoCloseable {
 
                 Try:  bin/offsite run backup-database
 
-                """, options.dataDir(), options.schedulerPort(), tokenSource, options.bootstrapServers(), options.s3Endpoint(), postgres,
+                """, options.dataDir(), options.schedulerPort(), tokenSource, kafkaBanner(), options.s3Endpoint(), postgres,
                 options.schedulerPort(), options.backupPort(), options.rotationPort(), options.replicationPort(),
                 options.dataDir().resolve("pokemon-data.sqlite3.db"));
+    }
+
+    /** The banner's Kafka line: where credentials are, or that it is open. */
+    String kafkaBanner() {
+        if (options.open()) {
+            return options.bootstrapServers() + "  Kafka: OPEN, no authentication — for experiments only";
+        }
+        return options.bootstrapServers() + "  SASL_PLAINTEXT SCRAM-SHA-512, one user per service; passwords in "
+                + options.kafkaCredentials() + " (owner only)";
     }
 
     private static void ensureWritable(Path data) throws IOException {

@@ -14,14 +14,16 @@ public final class OffsiteCli {
     static final String USAGE = """
             usage: offsite <command> [options]
 
-              local [--demo] [--data DIR] [--kafka-port N] [--s3-port N] [--postgres-port N] [--http-port N]
-                                    run everything in one JVM on embedded infrastructure
-              run <job> [--param k=v]... [--no-wait] [--timeout 10m] [--token-file FILE]
+              local [--demo] [--open] [--data DIR] [--kafka-port N] [--s3-port N] [--postgres-port N] [--http-port N]
+                                    run everything in one JVM on embedded infrastructure; Kafka users and their
+                                    passwords in DIR/kafka-credentials.properties (--open: Kafka without authentication)
+              run <job> [--param k=v]... [--no-wait] [--timeout 10m] [--token-file FILE] [--kafka-credentials FILE]
                                     trigger a job through the scheduler and wait for its completion
-              request <type> <job> [--param k=v]... [--no-wait] [--timeout 10m]
+              request <type> <job> [--param k=v]... [--no-wait] [--timeout 10m] [--kafka-credentials FILE]
                                     publish a job request straight to Kafka, as another system would
-              infra [--data DIR] [--kafka-port N] [--s3-port N] [--postgres-port N] [--no-postgres]
+              infra [--open] [--data DIR] [--kafka-port N] [--s3-port N] [--postgres-port N] [--no-postgres]
                                     run only the embedded Kafka broker, S3 API and PostgreSQL
+              kafka-setup           create Offsite's topics, Kafka users and ACLs on a broker (from environment variables)
               plan-retention [--semantics calendar|restic] [--zone ZONE] [--keep-last N] [--keep-hourly N]
                              [--keep-daily N] [--keep-weekly N] [--keep-monthly N] [--keep-yearly N]
                              [--keep-within DURATION] [--minimum N]
@@ -64,6 +66,7 @@ public final class OffsiteCli {
                 case "schema" -> new SchemaCommand(out).run(rest);
                 case "restore" -> new RestoreCommand(out, err).run(rest);
                 case "backups" -> new BackupsCommand(out, err).run(rest);
+                case "kafka-setup" -> new KafkaSetupCommand(out, System.getenv()).run(rest);
                 case "plan-retention" -> PlanRetention.run(rest.toArray(String[]::new),
                         new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8), out, err, java.time.Clock.systemUTC());
                 default -> throw new UsageException("unknown command '" + args.get(0) + "'\n" + USAGE);
@@ -117,6 +120,7 @@ public final class OffsiteCli {
         System.out.printf("Kafka %s and S3 %s%s are running (data in %s). Ctrl-C stops them.%n",
                 options.bootstrapServers(), options.s3Endpoint(), options.postgres() ? " and PostgreSQL 127.0.0.1:" + options.postgresPort() : "",
                 options.dataDir());
+        System.out.println("  Kafka           " + system.kafkaBanner());
         stopped.await();
         return -1;
     }

@@ -7,6 +7,7 @@ import io.offsite.events.v1.JobRequested;
 import io.offsite.events.v1.JobStatus;
 import io.offsite.events.v1.Trigger;
 import io.offsite.localstack.kafka.EventProbe;
+import io.offsite.localstack.kafka.KafkaProvisioning.Role;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +33,7 @@ final class RequestCommand {
     int run(List<String> args) {
         if (args.size() < 2 || args.get(0).startsWith("--") || args.get(1).startsWith("--")) {
             throw new UsageException("usage: offsite request <backup|rotation|replication|verify> <job> [--param key=value]... "
-                    + "[--timeout DURATION] [--no-wait] [--kafka HOST:PORT]");
+                    + "[--timeout DURATION] [--no-wait] [--kafka HOST:PORT] [--kafka-credentials FILE]");
         }
         JobType type;
         try {
@@ -44,13 +45,15 @@ final class RequestCommand {
         Map<String, String> parameters = new LinkedHashMap<>();
         Duration timeout = Duration.ofMinutes(30);
         boolean wait = true;
-        String kafka = LocalOptions.env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
+        String kafka = null;
+        String kafkaCredentials = null;
         for (int i = 2; i < args.size(); i++) {
             switch (args.get(i)) {
                 case "--param" -> LocalOptions.addParameter(parameters, LocalOptions.value(args, ++i, "--param"));
                 case "--timeout" -> timeout = Durations.parse(LocalOptions.value(args, ++i, "--timeout"));
                 case "--no-wait" -> wait = false;
                 case "--kafka" -> kafka = LocalOptions.value(args, ++i, "--kafka");
+                case "--kafka-credentials" -> kafkaCredentials = LocalOptions.value(args, ++i, "--kafka-credentials");
                 default -> throw new UsageException("unknown option for 'request': " + args.get(i));
             }
         }
@@ -66,8 +69,13 @@ final class RequestCommand {
                 .setRequestedBy("offsite-cli")
                 .setParameters(parameters)
                 .build();
-        try (EventProbe probe = new EventProbe(kafka)) {
-            probe.send(type.requestTopic(), job, request);
+        CliKafka bus = CliKafka.resolve(System.getenv(), kafka, kafkaCredentials);
+        try (EventProbe probe = bus.probe(Role.REQUESTER)) {
+            try {
+                probe.send(type.requestTopic(), job, request);
+            } catch (RuntimeException e) {
+                throw bus.explain("publish to " + type.requestTopic(), e);
+            }
             out.println("Published " + type.name() + " request " + request.getRunId() + " to " + type.requestTopic());
             if (!wait) {
                 return 0;

@@ -3,6 +3,7 @@ package io.offsite.launcher;
 import io.offsite.events.v1.JobCompleted;
 import io.offsite.events.v1.JobStatus;
 import io.offsite.localstack.kafka.EventProbe;
+import io.offsite.localstack.kafka.KafkaProvisioning.Role;
 import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.URI;
@@ -34,9 +35,16 @@ final class RunCommand {
     private final PrintStream out;
     private final PrintStream err;
 
+    private final Map<String, String> env;
+
     RunCommand(PrintStream out, PrintStream err) {
+        this(out, err, System.getenv());
+    }
+
+    RunCommand(PrintStream out, PrintStream err, Map<String, String> env) {
         this.out = out;
         this.err = err;
+        this.env = env;
     }
 
     int run(List<String> args) throws Exception {
@@ -49,7 +57,8 @@ final class RunCommand {
         Duration timeout = Duration.ofMinutes(45);
         String api = LocalOptions.env("OFFSITE_API", "http://127.0.0.1:8080");
         Path tokenFile = Path.of(LocalOptions.env("OFFSITE_DATA_DIR", "data")).resolve(ApiToken.FILE_NAME);
-        String kafka = LocalOptions.env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
+        String kafka = null;
+        String kafkaCredentials = null;
         for (int i = 1; i < args.size(); i++) {
             switch (args.get(i)) {
                 case "--no-wait" -> wait = false;
@@ -58,11 +67,12 @@ final class RunCommand {
                 case "--api" -> api = LocalOptions.value(args, ++i, "--api");
                 case "--kafka" -> kafka = LocalOptions.value(args, ++i, "--kafka");
                 case "--token-file" -> tokenFile = Path.of(LocalOptions.value(args, ++i, "--token-file"));
+                case "--kafka-credentials" -> kafkaCredentials = LocalOptions.value(args, ++i, "--kafka-credentials");
                 default -> throw new UsageException("unknown option for 'run': " + args.get(i));
             }
         }
         String token = ApiToken.forCommand(tokenFile);
-        EventProbe probe = wait ? new EventProbe(kafka) : null;
+        EventProbe probe = wait ? CliKafka.resolve(env, kafka, kafkaCredentials).probe(Role.REQUESTER) : null;
         try {
             JsonNode accepted = trigger(api, token, tokenFile, job, parameters);
             String runId = accepted.path("runId").asString();

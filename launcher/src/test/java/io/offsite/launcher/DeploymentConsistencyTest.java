@@ -2,6 +2,8 @@ package io.offsite.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.offsite.localstack.kafka.KafkaProvisioning;
+import io.offsite.localstack.kafka.KafkaProvisioning.Role;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -113,6 +115,39 @@ class DeploymentConsistencyTest {
             }
         }
         assertThat(example).containsAll(placeholders(compose));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"scheduler-service", "backup-worker", "rotation-worker", "replication-worker"})
+    @SuppressWarnings("unchecked")
+    void everyServiceLogsInToKafkaAsItsOwnUserWithThePasswordKafkaSetupGaveIt(String name) {
+        Map<String, Object> env = (Map<String, Object>) service(name).get("environment");
+        Role role = Role.ofUser(String.valueOf(env.get("KAFKA_USERNAME")));
+        assertThat(role.user()).isEqualTo(name.equals("scheduler-service") ? "scheduler" : name);
+        assertThat(env.get("KAFKA_SECURITY_PROTOCOL")).isEqualTo("SASL_PLAINTEXT");
+        assertThat(String.valueOf(env.get("KAFKA_PASSWORD"))).startsWith("${" + role.passwordVariable() + ":?");
+        Map<String, Object> setup = (Map<String, Object>) service("kafka-setup").get("environment");
+        assertThat(String.valueOf(setup.get(role.passwordVariable()))).startsWith("${" + role.passwordVariable() + ":?");
+        assertThat((Map<String, Object>) service(name).get("depends_on")).containsKey("kafka-setup");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theBrokerAuthenticatesAndAuthorizesAndKafkaSetupKnowsEveryUser() {
+        Map<String, Object> kafka = (Map<String, Object>) service("kafka").get("environment");
+        assertThat(kafka).containsEntry("KAFKA_AUTHORIZER_CLASS_NAME", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
+                .containsEntry("KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND", "false")
+                .containsEntry("KAFKA_SUPER_USERS", "User:" + KafkaProvisioning.ADMIN)
+                .containsEntry("KAFKA_LISTENER_NAME_CLIENT_SASL_ENABLED_MECHANISMS", "SCRAM-SHA-512");
+        assertThat(String.valueOf(kafka.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"))).doesNotContain(":PLAINTEXT");
+        Map<String, Object> setup = (Map<String, Object>) service("kafka-setup").get("environment");
+        for (Role role : Role.values()) {
+            assertThat(setup).as("kafka-setup is given %s", role.passwordVariable()).containsKey(role.passwordVariable());
+        }
+        assertThat(setup).containsKey("KAFKA_ADMIN_PASSWORD");
+        assertThat(service("kafka-setup").get("command")).isEqualTo(List.of("kafka-setup"));
+        assertThat(((Map<String, Object>) service("kafka-setup").get("build")).get("args")).isEqualTo(Map.of("SERVICE", "launcher"));
+        assertThat(OffsiteCli.USAGE).contains("kafka-setup");
     }
 
     @Test

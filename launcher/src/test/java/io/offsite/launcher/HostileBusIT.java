@@ -82,8 +82,9 @@ class HostileBusIT {
         // a job firing every five seconds shows at once whether scheduling survived; system properties reach only
         // the scheduler, the one service that reads offsite.scheduler.*
         HEARTBEAT_JOB.forEach(System::setProperty);
+        // an open bus (bin/offsite local --open): anyone may publish anything, the worst case for the services
         options = new LocalOptions(data, Ports.freePort(), Ports.freePort(), Ports.freePort(), Ports.freePort(),
-                Ports.freePort(), Ports.freePort(), Ports.freePort(), false, true);
+                Ports.freePort(), Ports.freePort(), Ports.freePort(), false, true).withOpenKafka();
         system = new LocalSystem(options);
         system.start();
     }

@@ -141,7 +141,7 @@ class InfraRestartIT {
     private static Process startInfra(Path data, List<String> ports, Path log) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-cp", System.getProperty("java.class.path"),
-                OffsiteCli.class.getName(), "infra", "--data", data.toString()));
+                OffsiteCli.class.getName(), "infra", "--open", "--data", data.toString()));
         command.addAll(ports);
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.offsite.localstack.Ports;
+import io.offsite.localstack.kafka.KafkaAccess;
+import io.offsite.localstack.kafka.KafkaCredentials;
+import io.offsite.localstack.kafka.KafkaProvisioning;
+import io.offsite.localstack.kafka.KafkaProvisioning.Role;
 import io.offsite.localstack.s3.S3Endpoint;
 import io.offsite.worker.integrity.Sha256;
 import io.offsite.worker.storage.ObjectStore;
@@ -35,7 +39,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code offsite local} followed by {@code offsite run backup-database}: the first thing a newcomer does. */
+/**
+ * {@code offsite local} followed by {@code offsite run backup-database}: the first thing a newcomer does. Kafka is
+ * secure as it is by default: every service logs in as its own user with only the rights its role needs, so the
+ * backup, the rotation it triggers and the replication run here with least privilege.
+ */
 class LocalSystemIT {
 
     @TempDir
@@ -68,7 +76,8 @@ class LocalSystemIT {
 
         int exit = new RunCommand(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
                 .run(List.of("backup-database", "--timeout", "3m", "--api", "http://127.0.0.1:" + options.schedulerPort(),
-                        "--kafka", options.bootstrapServers(), "--token-file", data.resolve(ApiToken.FILE_NAME).toString()));
+                        "--kafka", options.bootstrapServers(), "--kafka-credentials", options.kafkaCredentials().toString(),
+                        "--token-file", data.resolve(ApiToken.FILE_NAME).toString()));
 
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(exit).as("exit code; stdout %s stderr %s", printed, err).isZero();
@@ -128,11 +137,13 @@ class LocalSystemIT {
             assertThat(rs.getLong(1)).isEqualTo(150);
             assertThat(rs.getLong(2)).isEqualTo(15_000);
         }
-        // the completions are on the event topic for any plain Kafka client
         java.util.List<String> completedJobs = new java.util.ArrayList<>();
         var deserializer = new io.offsite.events.serde.EventDeserializer();
-        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(java.util.Map.of(
-                "bootstrap.servers", options.bootstrapServers(), "group.id", "demo-audit", "auto.offset.reset", "earliest"),
+        // the completions are on the event topic for the auditor, in a consumer group of its own
+        var config = new java.util.HashMap<String, Object>(KafkaCredentials.load(options.kafkaCredentials()).orElseThrow()
+                .access(Role.AUDITOR, options.bootstrapServers()).clientConfig());
+        config.putAll(java.util.Map.of("group.id", KafkaProvisioning.AUDITOR_GROUP_PREFIX + "-demo", "auto.offset.reset", "earliest"));
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(config,
                 new org.apache.kafka.common.serialization.StringDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
             consumer.subscribe(java.util.List.of(io.offsite.events.Topics.JOB_EVENTS));
             long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
@@ -149,10 +160,37 @@ class LocalSystemIT {
     }
 
     @Test
+    void kafkaIsSecureByDefaultWithPrivateCredentials() throws Exception {
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(options.kafkaCredentials())))
+                .isEqualTo("rw-------");
+        assertThat(system.kafkaBanner()).contains(options.bootstrapServers(), "SCRAM-SHA-512", options.kafkaCredentials().toString())
+                .doesNotContain("OPEN");
+        KafkaCredentials credentials = KafkaCredentials.load(options.kafkaCredentials()).orElseThrow();
+        assertThat(credentials.secure()).isTrue();
+        // a client that does not log in, or logs in as the requester, cannot publish a completion
+        var plain = new java.util.HashMap<String, Object>(KafkaAccess.open(options.bootstrapServers()).clientConfig());
+        plain.put("max.block.ms", 3000);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(plain,
+                new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.StringSerializer())) {
+            assertThatThrownBy(() -> producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                    io.offsite.events.Topics.JOB_EVENTS, "backup-database", "forged")).get()).isNotNull();
+        }
+        var requester = new java.util.HashMap<String, Object>(credentials.access(Role.REQUESTER, options.bootstrapServers()).clientConfig());
+        requester.put("max.block.ms", 10000);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(requester,
+                new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.StringSerializer())) {
+            assertThatThrownBy(() -> producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                    io.offsite.events.Topics.JOB_EVENTS, "backup-database", "forged")).get())
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
+        }
+    }
+
+    @Test
     void unknownJobIsAnsweredClearly() throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit = OffsiteCli.run(List.of("run", "no-such-job", "--api", "http://127.0.0.1:" + options.schedulerPort(),
-                "--kafka", options.bootstrapServers(), "--token-file", data.resolve(ApiToken.FILE_NAME).toString()), new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+                "--kafka", options.bootstrapServers(), "--kafka-credentials", options.kafkaCredentials().toString(),
+                        "--token-file", data.resolve(ApiToken.FILE_NAME).toString()), new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("no-such-job").contains("404");
     }

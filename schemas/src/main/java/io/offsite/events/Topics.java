@@ -9,6 +9,7 @@ import java.util.Locale;
  * <p>Each job type has its own request topic; started and completed events of every job share
  * {@link #JOB_EVENTS}; each request topic has a dead-letter topic for records that cannot be decoded.
  * Records are keyed by job name, so all runs of one job land on one partition, in order.
+ * {@link TopicSettings} gives each topic its partitions, replication factor and retention.
  */
 public final class Topics {
 
@@ -40,6 +41,11 @@ public final class Topics {
             return requestTopic;
         }
 
+        /** The consumer group workers of this type share by default: {@code offsite-<type>-workers}. */
+        public String workerGroup() {
+            return "offsite-" + name().toLowerCase(Locale.ROOT) + "-workers";
+        }
+
         /** Parses a job type case-insensitively; throws with the accepted values when unknown. */
         public static JobType parse(String value) {
             for (JobType type : values()) {
@@ -63,7 +69,7 @@ public final class Topics {
         return requestTopic + DEAD_LETTER_SUFFIX;
     }
 
-    /** Every topic Offsite uses: request topics, their dead-letter topics and the event topic. */
+    /** Request topics, their dead-letter topics and the event topic (not the scheduler's leadership topic). */
     public static List<String> all() {
         var topics = new java.util.ArrayList<String>();
         for (JobType type : JobType.values()) {

@@ -1,15 +1,13 @@
 package io.offsite.localstack.containers;
 
-import io.offsite.events.Topics;
+import io.offsite.events.TopicSettings;
+import io.offsite.localstack.kafka.KafkaProvisioning;
 import io.offsite.localstack.postgres.PostgresEndpoint;
 import io.offsite.localstack.s3.S3Endpoint;
 import java.net.URI;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.testcontainers.containers.MinIOContainer;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.postgresql.PostgreSQLContainer;
@@ -41,8 +39,7 @@ public final class ContainerStack {
             kafka = new KafkaContainer(KAFKA_IMAGE);
             kafka.start();
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBootstrapServers()))) {
-                List<NewTopic> topics = Topics.all().stream().map(t -> new NewTopic(t, 6, (short) 1)).toList();
-                admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+                KafkaProvisioning.createTopics(admin, TopicSettings.DEFAULTS.all());
             } catch (Exception e) {
                 throw new IllegalStateException("cannot create topics in the Kafka container: " + e, e);
             }

@@ -8,10 +8,10 @@ import io.offsite.events.v1.JobCompleted;
 import io.offsite.events.v1.JobStarted;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -35,7 +35,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class EventProbe implements AutoCloseable {
 
-    private final String bootstrapServers;
+    private final KafkaAccess reader;
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaConsumer<String, byte[]> consumer;
     private final EventDeserializer deserializer = new EventDeserializer();
@@ -44,22 +44,42 @@ public final class EventProbe implements AutoCloseable {
     private final Thread poller;
     private volatile boolean running = true;
 
+    /** A probe on a broker without authentication. */
     public EventProbe(String bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer());
+        this(KafkaAccess.open(bootstrapServers), KafkaAccess.open(bootstrapServers));
+    }
+
+    /**
+     * A probe that publishes as {@code writer} and reads as {@code reader} (e.g. the requester and the auditor of a
+     * secure broker); fails at once when the reader may not read the job-events topic.
+     */
+    public EventProbe(KafkaAccess writer, KafkaAccess reader) {
+        this.reader = reader;
+        Map<String, Object> producerConfig = new HashMap<>(writer.clientConfig());
+        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerConfig.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+        this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
+        Map<String, Object> consumerConfig = new HashMap<>(reader.clientConfig());
+        consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        this.consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
+        try {
+            subscribeFromNow();
+        } catch (RuntimeException e) {
+            consumer.close(Duration.ofSeconds(1));
+            producer.close(Duration.ofSeconds(1));
+            throw e;
+        }
+        this.poller = new Thread(this::poll, "event-probe");
+        this.poller.setDaemon(true);
+        this.poller.start();
+    }
+
+    private void subscribeFromNow() {
         List<TopicPartition> partitions = consumer.partitionsFor(Topics.JOB_EVENTS, Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position);
-        this.poller = new Thread(this::poll, "event-probe");
-        this.poller.setDaemon(true);
-        this.poller.start();
     }
 
     private void poll() {
@@ -130,11 +150,10 @@ public final class EventProbe implements AutoCloseable {
     /** Reads every record currently on a topic from the beginning (e.g. a dead-letter topic). */
     public List<ConsumerRecord<String, byte[]>> readAll(String topic, Duration timeout) {
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "probe-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
+        Map<String, Object> config = new HashMap<>(this.reader.clientConfig());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = reader.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             reader.assign(partitions);

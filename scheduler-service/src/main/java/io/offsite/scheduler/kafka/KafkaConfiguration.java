@@ -1,15 +1,25 @@
 package io.offsite.scheduler.kafka;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.offsite.events.KafkaStartupChecks;
 import io.offsite.events.RejectedEvents;
+import io.offsite.events.TopicRetentionCheck;
+import io.offsite.events.TopicSettings;
+import io.offsite.events.TopicSpec;
 import io.offsite.events.Topics;
 import io.offsite.events.serde.EventSerializer;
 import io.offsite.scheduler.config.SchedulerProperties;
+import io.offsite.scheduler.health.BackupChecks;
+import io.offsite.scheduler.jobs.JobCatalog;
 import io.offsite.scheduler.runs.EventLogStatus;
 import io.offsite.scheduler.runs.EventPublisher;
 import io.offsite.scheduler.runs.LeadershipStatus;
 import io.offsite.scheduler.runs.Scheduler;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -23,8 +33,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -49,18 +62,50 @@ class KafkaConfiguration {
         return new KafkaEventPublisher(schedulerKafkaTemplate, properties.publishTimeout());
     }
 
-    @Bean
-    KafkaAdmin.NewTopics schedulerTopics(SchedulerProperties properties) {
-        var topics = new java.util.ArrayList<NewTopic>();
-        for (String topic : SchedulerTopics.stateTopics()) {
-            topics.add(new NewTopic(topic, properties.topicPartitions(), properties.topicReplicationFactor()));
-        }
+    /** Offsite's topic settings with the scheduler's partitions and replication factor. */
+    static TopicSettings topicSettings(Environment environment, SchedulerProperties properties) {
+        return TopicSettings.from(environment::getProperty).withPartitions(properties.topicPartitions())
+                .withReplicationFactor(properties.topicReplicationFactor());
+    }
+
+    /** The topics the scheduler uses, created with their settings when missing. */
+    static List<TopicSpec> topics(TopicSettings settings, SchedulerProperties properties) {
+        List<TopicSpec> topics = new ArrayList<>();
+        topics.add(settings.jobEvents());
         for (Topics.JobType type : Topics.JobType.values()) {
-            topics.add(new NewTopic(Topics.deadLetterTopic(type.requestTopic()), properties.topicPartitions(),
-                    properties.topicReplicationFactor()));
+            topics.add(settings.requests(type));
+            topics.add(settings.deadLetters(type));
         }
-        topics.add(new NewTopic(properties.leadershipTopic(), 1, properties.topicReplicationFactor()));
-        return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+        topics.add(settings.leadership(properties.leadershipTopic()));
+        return topics;
+    }
+
+    @Bean
+    KafkaAdmin.NewTopics schedulerTopics(SchedulerProperties properties, Environment environment) {
+        return new KafkaAdmin.NewTopics(topics(topicSettings(environment, properties), properties).stream()
+                .map(TopicSpec::newTopic).toArray(NewTopic[]::new));
+    }
+
+    /**
+     * What the scheduler's state topics must keep: their configured retention, and at least what its jobs need
+     * ({@link EventLogRetention}).
+     */
+    static Map<String, TopicRetentionCheck.Requirement> requiredRetention(TopicSettings settings, SchedulerProperties properties,
+            JobCatalog catalog, BackupChecks checks, Instant now) {
+        Map<String, TopicRetentionCheck.Requirement> required = TopicRetentionCheck.configured(
+                topics(settings, properties).stream().filter(t -> SchedulerTopics.stateTopics().contains(t.name())).toList(),
+                "as configured, offsite.topics.*-retention");
+        EventLogRetention.needed(catalog, checks, now).ifPresent(needed -> SchedulerTopics.stateTopics()
+                .forEach(topic -> TopicRetentionCheck.atLeast(required, topic, needed.minimum(), needed.reason())));
+        return required;
+    }
+
+    /** Once started: a WARN when the connection is unauthenticated or a state topic keeps records too briefly. */
+    @Bean
+    ApplicationListener<ApplicationReadyEvent> schedulerKafkaStartupChecks(SchedulerProperties properties, Environment environment,
+            KafkaAdmin kafkaAdmin, JobCatalog catalog, BackupChecks checks, Clock clock) {
+        return event -> KafkaStartupChecks.run("scheduler-service", kafkaAdmin.getConfigurationProperties(),
+                requiredRetention(topicSettings(environment, properties), properties, catalog, checks, clock.instant()));
     }
 
     @Bean

@@ -3,6 +3,10 @@ package io.offsite.worker.kafka;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.offsite.events.RejectedEvents;
 import io.offsite.events.RequestLimits;
+import io.offsite.events.KafkaStartupChecks;
+import io.offsite.events.TopicRetentionCheck;
+import io.offsite.events.TopicSettings;
+import io.offsite.events.TopicSpec;
 import io.offsite.events.Topics;
 import io.offsite.events.serde.EventDeserializer;
 import io.offsite.events.serde.EventSerializer;
@@ -31,9 +35,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -44,6 +49,7 @@ import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.ProducerListener;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
+import org.springframework.core.env.Environment;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
@@ -193,20 +199,40 @@ public class WorkerKafkaConfiguration {
      */
     static String groupId(String configured, String type, boolean severalHandlers) {
         if (configured == null || configured.isBlank()) {
-            return "offsite-" + type + "-workers";
+            return Topics.JobType.parse(type).workerGroup();
         }
         return severalHandlers ? configured + "-" + type : configured;
     }
 
-    @Bean
-    KafkaAdmin.NewTopics offsiteWorkerTopics(List<JobHandler> handlers, WorkerProperties properties) {
-        List<NewTopic> topics = new ArrayList<>();
+    /** Offsite's topic settings with this worker's partitions ({@code offsite.worker.partitions}). */
+    static TopicSettings topicSettings(Environment environment, WorkerProperties properties) {
+        return TopicSettings.from(environment::getProperty).withPartitions(properties.partitions());
+    }
+
+    /** The topics this worker uses, created with their settings when missing: its request and dead-letter topics, the events. */
+    static List<TopicSpec> topics(List<JobHandler> handlers, TopicSettings settings) {
+        List<TopicSpec> topics = new ArrayList<>();
         for (JobHandler handler : RequestConsumers.checkDistinctTypes(handlers)) {
-            String requests = handler.jobType().requestTopic();
-            topics.add(TopicBuilder.name(requests).partitions(properties.partitions()).build());
-            topics.add(TopicBuilder.name(Topics.deadLetterTopic(requests)).partitions(properties.partitions()).build());
+            topics.add(settings.requests(handler.jobType()));
+            topics.add(settings.deadLetters(handler.jobType()));
         }
-        topics.add(TopicBuilder.name(Topics.JOB_EVENTS).partitions(properties.partitions()).build());
-        return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+        topics.add(settings.jobEvents());
+        return topics;
+    }
+
+    @Bean
+    KafkaAdmin.NewTopics offsiteWorkerTopics(List<JobHandler> handlers, WorkerProperties properties, Environment environment) {
+        return new KafkaAdmin.NewTopics(topics(handlers, topicSettings(environment, properties)).stream()
+                .map(TopicSpec::newTopic).toArray(NewTopic[]::new));
+    }
+
+    /** Once started: a WARN when the connection is unauthenticated or a topic keeps records shorter than configured. */
+    @Bean
+    ApplicationListener<ApplicationReadyEvent> offsiteKafkaStartupChecks(List<JobHandler> handlers, WorkerProperties properties,
+                                                                         Environment environment, KafkaAdmin kafkaAdmin,
+                                                                         @Value("${spring.application.name:worker}") String application) {
+        return event -> KafkaStartupChecks.run(application, kafkaAdmin.getConfigurationProperties(),
+                TopicRetentionCheck.configured(topics(handlers, topicSettings(environment, properties)),
+                        "as configured, offsite.topics.*-retention"));
     }
 }
