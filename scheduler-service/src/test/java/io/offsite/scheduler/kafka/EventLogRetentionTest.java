@@ -54,7 +54,7 @@ class EventLogRetentionTest {
     }
 
     private static SchedulerProperties properties() {
-        return new SchedulerProperties(null, Duration.ofSeconds(1), Duration.ofMinutes(10), Duration.ofSeconds(30), 10_000, null,
+        return new SchedulerProperties(null, SchedulerProperties.ApiAuth.REQUIRED, Duration.ofSeconds(1), Duration.ofMinutes(10), Duration.ofSeconds(30), 10_000, null,
                 Topics.SCHEDULER_LEADERSHIP, "offsite-scheduler", Duration.ofSeconds(6), 6, (short) 1, Duration.ofSeconds(10),
                 List.of(), Map.of(), new SchedulerProperties.Webhook(null, SchedulerProperties.Webhook.Notify.ALL, Duration.ofSeconds(5),
                         3, Duration.ofSeconds(1), "offsite-scheduler-webhook", Map.of()));
