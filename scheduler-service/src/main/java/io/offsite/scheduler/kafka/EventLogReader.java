@@ -5,10 +5,14 @@ import io.offsite.events.serde.EventDecodingException;
 import io.offsite.events.serde.EventDeserializer;
 import io.offsite.scheduler.runs.Scheduler;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -25,6 +29,14 @@ import org.slf4j.LoggerFactory;
  * folds each event into the scheduler: on start-up this rebuilds the last fires, runs in flight and
  * pending retries; afterwards it keeps every replica's view current. Undecodable records are
  * counted and skipped (the workers dead-letter them; they carry no state for us).
+ *
+ * <p>Until it has read what was on the topics at start, the reader folds records in timestamp order across
+ * partitions: a consumer fetches the same number of bytes from every partition, so read as fetched, the request
+ * topics (one small record per attempt) would run days ahead of the event topic (two larger ones). A run would then
+ * be requested long before its completion is read, and with the history bounded (per job and in all) its request
+ * could be dropped before the completion arrives, losing the run's conclusion (last success, retry, dependents).
+ * Each partition's records wait in a small buffer; a partition whose buffer is full is paused, so memory stays
+ * bounded by {@link #BUFFERED_PER_PARTITION} whatever the topics hold. Afterwards records are folded as polled.
  */
 class EventLogReader extends ConsumerLoop<String, byte[]> {
 
@@ -32,6 +44,8 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
     /** The {@code consumer} tag of this reader's rejected records. */
     static final String CONSUMER = "scheduler";
     private static final Logger log = LoggerFactory.getLogger(EventLogReader.class);
+    /** Records of one partition held for the timestamp-ordered catch-up; beyond it the partition is paused. */
+    static final int BUFFERED_PER_PARTITION = 5_000;
 
     private final ConsumerFactory consumers;
     private final List<String> topics;
@@ -42,6 +56,12 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
     private volatile List<TopicPartition> assigned = List.of();
     private volatile Map<TopicPartition, Long> startupEnd;
     private volatile boolean caughtUp;
+    /** Per partition, records polled but not yet folded during the catch-up; empty afterwards. */
+    private final Map<TopicPartition, ArrayDeque<ConsumerRecord<String, byte[]>>> buffered = new HashMap<>();
+    private final Set<TopicPartition> paused = new HashSet<>();
+    private boolean merging = true;
+    private long folded;
+    private long startedNanos;
     private volatile Throwable failure;
 
     /** Creates the group-less consumer; separated so tests and configuration decide its properties. */
@@ -69,6 +89,10 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
         startupEnd = Map.copyOf(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
+        for (TopicPartition partition : partitions) {
+            buffered.put(partition, new ArrayDeque<>());
+        }
+        startedNanos = System.nanoTime();
         startLoop("scheduler-event-log", this::loop, (t, e) -> {
             failure = e;
             log.error("Event log reader stopped; this replica's state is no longer current", e);
@@ -79,13 +103,19 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
     private void loop() {
         try {
             while (running) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
-                for (ConsumerRecord<String, byte[]> record : records) {
-                    fold(record);
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(merging ? 50 : 200));
+                if (merging) {
+                    catchUp(records);
+                } else {
+                    for (ConsumerRecord<String, byte[]> record : records) {
+                        fold(record);
+                    }
                 }
                 Map<TopicPartition, Long> now = new HashMap<>();
                 for (TopicPartition partition : consumer.assignment()) {
-                    now.put(partition, consumer.position(partition));
+                    // during the catch-up, a partition is read up to its oldest record still waiting to be folded
+                    ConsumerRecord<String, byte[]> waiting = merging ? buffered.get(partition).peekFirst() : null;
+                    now.put(partition, waiting != null ? waiting.offset() : consumer.position(partition));
                 }
                 positions = Map.copyOf(now);
             }
@@ -95,6 +125,60 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
             }
         } finally {
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+        }
+    }
+
+    /**
+     * Buffers {@code records} and folds, oldest timestamp first, every record that no partition still being read
+     * could precede: it stops as soon as a partition below its start-up end offset has nothing buffered.
+     */
+    private void catchUp(ConsumerRecords<String, byte[]> records) {
+        for (TopicPartition partition : records.partitions()) {
+            buffered.get(partition).addAll(records.records(partition));
+        }
+        Set<TopicPartition> reading = new HashSet<>();
+        for (TopicPartition partition : assigned) {
+            if (consumer.position(partition) < startupEnd.get(partition)) {
+                reading.add(partition);
+            }
+        }
+        while (true) {
+            ArrayDeque<ConsumerRecord<String, byte[]>> oldest = null;
+            long oldestTimestamp = Long.MAX_VALUE;
+            boolean waiting = false;
+            for (TopicPartition partition : assigned) {
+                ArrayDeque<ConsumerRecord<String, byte[]>> queue = buffered.get(partition);
+                ConsumerRecord<String, byte[]> head = queue.peekFirst();
+                if (head == null) {
+                    if (reading.contains(partition)) {
+                        waiting = true;
+                        break;
+                    }
+                } else if (oldest == null || head.timestamp() < oldestTimestamp) {
+                    oldest = queue;
+                    oldestTimestamp = head.timestamp();
+                }
+            }
+            if (waiting || oldest == null) {
+                break;
+            }
+            fold(oldest.pollFirst());
+            folded++;
+        }
+        for (TopicPartition partition : assigned) {
+            int size = buffered.get(partition).size();
+            if (size >= BUFFERED_PER_PARTITION && paused.add(partition)) {
+                consumer.pause(List.of(partition));
+            } else if (size < BUFFERED_PER_PARTITION / 2 && paused.remove(partition)) {
+                consumer.resume(List.of(partition));
+            }
+        }
+        if (reading.isEmpty() && buffered.values().stream().allMatch(ArrayDeque::isEmpty)) {
+            merging = false;
+            consumer.resume(paused);
+            paused.clear();
+            log.info("Read the event log up to its start-up end: {} records in {} ms", folded,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));
         }
     }
 

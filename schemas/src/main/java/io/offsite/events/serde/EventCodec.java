@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
@@ -48,6 +50,11 @@ public final class EventCodec {
     }
 
     private final EventSchemas schemas;
+    /**
+     * One reader per writer schema: building a resolving reader costs far more than decoding one event, and a
+     * reader is safe to share between threads.
+     */
+    private final Map<Long, SpecificDatumReader<SpecificRecord>> readers = new ConcurrentHashMap<>();
 
     public EventCodec() {
         this(EventSchemas.get());
@@ -109,8 +116,8 @@ public final class EventCodec {
         try {
             EncodedBodyCheck.check(writer, bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH);
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, null);
-            SpecificDatumReader<SpecificRecord> datumReader = new SpecificDatumReader<>(writer, reader, SpecificData.getForSchema(reader));
-            return datumReader.read(null, decoder);
+            return readers.computeIfAbsent(fingerprint, f -> new SpecificDatumReader<>(writer, reader,
+                    SpecificData.getForSchema(reader))).read(null, decoder);
         } catch (MalformedEventException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
