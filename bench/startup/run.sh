@@ -47,7 +47,7 @@ for EVENTS in "${SIZES[@]}"; do
   PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   BOOT=127.0.0.1:$PORT
   echo "== $EVENTS events: broker on $BOOT"
-  step "-Xmx2g" broker "$DIR/broker" "$PORT" > "$DIR/broker.log" 2>&1 &
+  "${PIN[@]}" java -Xmx2g -cp "$CP" io.offsite.scheduler.bench.StartupBench broker "$DIR/broker" "$PORT" > "$DIR/broker.log" 2>&1 &
   BROKER_PID=$!
   for _ in $(seq 120); do grep -q '^READY' "$DIR/broker.log" && break; sleep 1; done
   grep -q '^READY' "$DIR/broker.log" || { echo "broker did not start, see $DIR/broker.log" >&2; exit 1; }

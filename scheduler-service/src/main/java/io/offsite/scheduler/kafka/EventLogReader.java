@@ -7,12 +7,14 @@ import io.offsite.scheduler.runs.Scheduler;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -46,6 +48,8 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
     private static final Logger log = LoggerFactory.getLogger(EventLogReader.class);
     /** Records of one partition held for the timestamp-ordered catch-up; beyond it the partition is paused. */
     static final int BUFFERED_PER_PARTITION = 5_000;
+    /** Polls of at least this many records are decoded in parallel. */
+    static final int PARALLEL_DECODING_FROM = 256;
 
     private final ConsumerFactory consumers;
     private final List<String> topics;
@@ -57,7 +61,7 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
     private volatile Map<TopicPartition, Long> startupEnd;
     private volatile boolean caughtUp;
     /** Per partition, records polled but not yet folded during the catch-up; empty afterwards. */
-    private final Map<TopicPartition, ArrayDeque<ConsumerRecord<String, byte[]>>> buffered = new HashMap<>();
+    private final Map<TopicPartition, ArrayDeque<Decoded>> buffered = new HashMap<>();
     private final Set<TopicPartition> paused = new HashSet<>();
     private boolean merging = true;
     private long folded;
@@ -107,15 +111,15 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
                 if (merging) {
                     catchUp(records);
                 } else {
-                    for (ConsumerRecord<String, byte[]> record : records) {
-                        fold(record);
+                    for (Decoded decoded : decode(records)) {
+                        fold(decoded);
                     }
                 }
                 Map<TopicPartition, Long> now = new HashMap<>();
                 for (TopicPartition partition : consumer.assignment()) {
                     // during the catch-up, a partition is read up to its oldest record still waiting to be folded
-                    ConsumerRecord<String, byte[]> waiting = merging ? buffered.get(partition).peekFirst() : null;
-                    now.put(partition, waiting != null ? waiting.offset() : consumer.position(partition));
+                    Decoded waiting = merging ? buffered.get(partition).peekFirst() : null;
+                    now.put(partition, waiting != null ? waiting.record.offset() : consumer.position(partition));
                 }
                 positions = Map.copyOf(now);
             }
@@ -133,8 +137,8 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
      * could precede: it stops as soon as a partition below its start-up end offset has nothing buffered.
      */
     private void catchUp(ConsumerRecords<String, byte[]> records) {
-        for (TopicPartition partition : records.partitions()) {
-            buffered.get(partition).addAll(records.records(partition));
+        for (Decoded decoded : decode(records)) {
+            buffered.get(new TopicPartition(decoded.record.topic(), decoded.record.partition())).addLast(decoded);
         }
         Set<TopicPartition> reading = new HashSet<>();
         for (TopicPartition partition : assigned) {
@@ -143,20 +147,20 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
             }
         }
         while (true) {
-            ArrayDeque<ConsumerRecord<String, byte[]>> oldest = null;
+            ArrayDeque<Decoded> oldest = null;
             long oldestTimestamp = Long.MAX_VALUE;
             boolean waiting = false;
             for (TopicPartition partition : assigned) {
-                ArrayDeque<ConsumerRecord<String, byte[]>> queue = buffered.get(partition);
-                ConsumerRecord<String, byte[]> head = queue.peekFirst();
+                ArrayDeque<Decoded> queue = buffered.get(partition);
+                Decoded head = queue.peekFirst();
                 if (head == null) {
                     if (reading.contains(partition)) {
                         waiting = true;
                         break;
                     }
-                } else if (oldest == null || head.timestamp() < oldestTimestamp) {
+                } else if (oldest == null || head.record.timestamp() < oldestTimestamp) {
                     oldest = queue;
-                    oldestTimestamp = head.timestamp();
+                    oldestTimestamp = head.record.timestamp();
                 }
             }
             if (waiting || oldest == null) {
@@ -182,25 +186,52 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
         }
     }
 
+    /** A polled record and its event, or why it could not be decoded. */
+    private record Decoded(ConsumerRecord<String, byte[]> record, SpecificRecord event, EventDecodingException failure) {
+    }
+
+    /**
+     * Decodes a poll's records, on every core when there are many: decoding (with the codec's structural check) takes
+     * most of the time of reading a long history, while folding must stay on this thread and in order.
+     */
+    private List<Decoded> decode(ConsumerRecords<String, byte[]> records) {
+        List<ConsumerRecord<String, byte[]>> list = new ArrayList<>(records.count());
+        records.forEach(list::add);
+        Decoded[] decoded = new Decoded[list.size()];
+        IntStream indexes = IntStream.range(0, decoded.length);
+        (decoded.length >= PARALLEL_DECODING_FROM ? indexes.parallel() : indexes)
+                .forEach(i -> decoded[i] = decode(list.get(i)));
+        return Arrays.asList(decoded);
+    }
+
+    private Decoded decode(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null || record.value().length == 0) {
+            return new Decoded(record, null, null);
+        }
+        try {
+            return new Decoded(record, deserializer.deserialize(record.topic(), record.value()), null);
+        } catch (EventDecodingException e) { // decoding is total: whatever the bytes, nothing else comes out
+            return new Decoded(record, null, e);
+        }
+    }
+
     /**
      * Folds one record into the scheduler. A record that does not decode, that the scheduler ignores, or whose folding
      * fails is counted, logged and skipped: one record from the shared bus must never stop this reader, since a
      * replica whose reader stopped never becomes ready to lead.
      */
-    private void fold(ConsumerRecord<String, byte[]> record) {
-        if (record.value() == null || record.value().length == 0) {
+    private void fold(Decoded decoded) {
+        ConsumerRecord<String, byte[]> record = decoded.record;
+        if (decoded.failure != null) {
+            reject(record, decoded.failure.reason(), decoded.failure.getMessage());
+            return;
+        }
+        if (decoded.event == null) {
             reject(record, "empty", "a record without a value");
             return;
         }
-        SpecificRecord event;
         try {
-            event = deserializer.deserialize(record.topic(), record.value());
-        } catch (EventDecodingException e) { // decoding is total: whatever the bytes, nothing else comes out
-            reject(record, e.reason(), e.getMessage());
-            return;
-        }
-        try {
-            scheduler.apply(record.topic(), event).ifPresent(ignored -> reject(record, ignored.reason(), ignored.detail()));
+            scheduler.apply(record.topic(), decoded.event).ifPresent(ignored -> reject(record, ignored.reason(), ignored.detail()));
         } catch (RuntimeException e) {
             log.error("Folding record {}-{}@{} failed; skipping it", record.topic(), record.partition(), record.offset(), e);
             reject(record, "unusable", e.toString());

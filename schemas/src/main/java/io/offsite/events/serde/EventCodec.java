@@ -51,8 +51,8 @@ public final class EventCodec {
 
     private final EventSchemas schemas;
     /**
-     * One reader per writer schema: building a resolving reader costs far more than decoding one event, and a
-     * reader is safe to share between threads.
+     * One reader per writer schema (known fingerprints only): building a resolving reader costs more than decoding
+     * one event, and a reader is safe to share between threads.
      */
     private final Map<Long, SpecificDatumReader<SpecificRecord>> readers = new ConcurrentHashMap<>();
 
@@ -110,14 +110,19 @@ public final class EventCodec {
                     bytes[0], bytes[1], bytes[0] == '{' ? " (looks like JSON; publish Avro single-object bytes)" : ""));
         }
         long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        Schema writer = schemas.writerSchema(fingerprint);
-        Schema reader = schemas.currentSchema(writer.getFullName()).orElseThrow(() -> new MalformedEventException(
-                "writer schema " + writer.getFullName() + " has no current event class", null));
+        SpecificDatumReader<SpecificRecord> datumReader = readers.get(fingerprint);
+        if (datumReader == null) {
+            Schema writer = schemas.writerSchema(fingerprint);
+            Schema reader = schemas.currentSchema(writer.getFullName()).orElseThrow(() -> new MalformedEventException(
+                    "writer schema " + writer.getFullName() + " has no current event class", null));
+            datumReader = readers.computeIfAbsent(fingerprint, f -> new SpecificDatumReader<>(writer, reader,
+                    SpecificData.getForSchema(reader)));
+        }
+        Schema writer = datumReader.getSchema();
         try {
             EncodedBodyCheck.check(writer, bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH);
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, null);
-            return readers.computeIfAbsent(fingerprint, f -> new SpecificDatumReader<>(writer, reader,
-                    SpecificData.getForSchema(reader))).read(null, decoder);
+            return datumReader.read(null, decoder);
         } catch (MalformedEventException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
