@@ -62,6 +62,8 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
     private volatile boolean caughtUp;
     /** Per partition, records polled but not yet folded during the catch-up; empty afterwards. */
     private final Map<TopicPartition, ArrayDeque<Decoded>> buffered = new HashMap<>();
+    /** The same queues in the order of {@link #assigned}, for the merge's scan. */
+    private ArrayDeque<Decoded>[] queues;
     private final Set<TopicPartition> paused = new HashSet<>();
     private boolean merging = true;
     private long folded;
@@ -93,9 +95,13 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
         startupEnd = Map.copyOf(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
-        for (TopicPartition partition : partitions) {
-            buffered.put(partition, new ArrayDeque<>());
+        @SuppressWarnings("unchecked")
+        ArrayDeque<Decoded>[] ordered = new ArrayDeque[partitions.size()];
+        for (int i = 0; i < ordered.length; i++) {
+            ordered[i] = new ArrayDeque<>();
+            buffered.put(partitions.get(i), ordered[i]);
         }
+        queues = ordered;
         startedNanos = System.nanoTime();
         startLoop("scheduler-event-log", this::loop, (t, e) -> {
             failure = e;
@@ -137,29 +143,33 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
      * could precede: it stops as soon as a partition below its start-up end offset has nothing buffered.
      */
     private void catchUp(ConsumerRecords<String, byte[]> records) {
-        for (Decoded decoded : decode(records)) {
-            buffered.get(new TopicPartition(decoded.record.topic(), decoded.record.partition())).addLast(decoded);
-        }
-        Set<TopicPartition> reading = new HashSet<>();
-        for (TopicPartition partition : assigned) {
-            if (consumer.position(partition) < startupEnd.get(partition)) {
-                reading.add(partition);
+        List<Decoded> decoded = decode(records);
+        int at = 0;
+        for (TopicPartition partition : records.partitions()) {
+            ArrayDeque<Decoded> queue = buffered.get(partition);
+            for (int n = records.records(partition).size(); n > 0; n--) {
+                queue.addLast(decoded.get(at++));
             }
+        }
+        boolean[] reading = new boolean[queues.length];
+        boolean anyReading = false;
+        for (int i = 0; i < queues.length; i++) {
+            reading[i] = consumer.position(assigned.get(i)) < startupEnd.get(assigned.get(i));
+            anyReading |= reading[i];
         }
         while (true) {
             ArrayDeque<Decoded> oldest = null;
             long oldestTimestamp = Long.MAX_VALUE;
             boolean waiting = false;
-            for (TopicPartition partition : assigned) {
-                ArrayDeque<Decoded> queue = buffered.get(partition);
-                Decoded head = queue.peekFirst();
+            for (int i = 0; i < queues.length; i++) {
+                Decoded head = queues[i].peekFirst();
                 if (head == null) {
-                    if (reading.contains(partition)) {
+                    if (reading[i]) {
                         waiting = true;
                         break;
                     }
                 } else if (oldest == null || head.record.timestamp() < oldestTimestamp) {
-                    oldest = queue;
+                    oldest = queues[i];
                     oldestTimestamp = head.record.timestamp();
                 }
             }
@@ -177,7 +187,7 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
                 consumer.resume(List.of(partition));
             }
         }
-        if (reading.isEmpty() && buffered.values().stream().allMatch(ArrayDeque::isEmpty)) {
+        if (!anyReading && buffered.values().stream().allMatch(ArrayDeque::isEmpty)) {
             merging = false;
             consumer.resume(paused);
             paused.clear();
@@ -196,7 +206,9 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
      */
     private List<Decoded> decode(ConsumerRecords<String, byte[]> records) {
         List<ConsumerRecord<String, byte[]>> list = new ArrayList<>(records.count());
-        records.forEach(list::add);
+        for (TopicPartition partition : records.partitions()) { // partition by partition, in offset order
+            list.addAll(records.records(partition));
+        }
         Decoded[] decoded = new Decoded[list.size()];
         IntStream indexes = IntStream.range(0, decoded.length);
         (decoded.length >= PARALLEL_DECODING_FROM ? indexes.parallel() : indexes)

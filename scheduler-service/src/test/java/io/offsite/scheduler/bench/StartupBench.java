@@ -71,6 +71,7 @@ public final class StartupBench {
     static final String CHECK_JOB = "bench-0000";
     static final Duration INTERVAL = Duration.ofMinutes(5);
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private StartupBench() {
     }
@@ -381,7 +382,7 @@ public final class StartupBench {
                     if (tail.poll(checkRun)) {
                         decision = System.nanoTime();
                     }
-                    Thread.sleep(20);
+                    Thread.sleep(50);
                 }
                 if (decision == 0) {
                     throw new IllegalStateException("no retry of " + checkRun + " within 10 minutes");
@@ -445,7 +446,7 @@ public final class StartupBench {
     }
 
     static JsonNode get(int port, String path, boolean anyStatus) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200 && !anyStatus) {
