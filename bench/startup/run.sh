@@ -75,9 +75,9 @@ for EVENTS in "${SIZES[@]}"; do
 | publish (batching producer, EventSerializer) | $(field publish_s "$PUB") s ($(field rate "$PUB") events/s) |
 | reference: plain KafkaConsumer, default settings, read and discard | $PLAIN s |
 | reference: KafkaConsumer with the reader's fetch settings, read and discard | $TUNED s |
-| reference: same, read and decode (EventCodec) | $DECODE s |
+| reference: same, read and decode (EventCodec) | $DECODE s (CPU $(field decode_cpu_s "$REF") s) |
 | scheduler: Spring context up | $(field context_s "$SCH") s |
-| scheduler: start → leading (read up to the end offsets) | $LEAD s ($(ratio "$LEAD" "$PLAIN") × plain, $(ratio "$LEAD" "$DECODE") × read+decode) |
+| scheduler: start → leading (read up to the end offsets) | $LEAD s ($(ratio "$LEAD" "$PLAIN") × plain, $(ratio "$LEAD" "$DECODE") × read+decode); CPU $(field leading_cpu_s "$SCH") s, of which $(field context_cpu_s "$SCH") s until the context was up |
 | scheduler: start → first correct decision (retry of the newest failed run) | $DECIDE s ($(ratio "$DECIDE" "$PLAIN") × plain) |
 | heap used after GC (scheduler JVM, -Xmx$HEAP) | $(field heap_mb "$SCH") MB |
 | decisions published in the first 3 s (1 expected) | $(field decisions "$SCH") (unexpected: $(field unexpected "$SCH")) |

@@ -47,7 +47,7 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
     static final String CONSUMER = "scheduler";
     private static final Logger log = LoggerFactory.getLogger(EventLogReader.class);
     /** Records of one partition held for the timestamp-ordered catch-up; beyond it the partition is paused. */
-    static final int BUFFERED_PER_PARTITION = 5_000;
+    static final int BUFFERED_PER_PARTITION = 1_000;
     /** Polls of at least this many records are decoded in parallel. */
     static final int PARALLEL_DECODING_FROM = 256;
 
