@@ -98,6 +98,49 @@ class RunHistoryIT {
         }
     }
 
+    /**
+     * More runs of one job than may be active at once, each requested then completed: the history keeps 5. Read
+     * partition by partition, the requests (or the completions) of the older runs would be dropped before their other
+     * half is read, and their successes lost; folded in timestamp order, each request meets its completion.
+     */
+    @Test
+    void aLongHistoryIsFoldedInTheOrderItHappened() throws Exception {
+        String job = "it-history-order-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant base = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(3));
+        Instant lastSuccess = null;
+        try (var sender = new EventSender()) {
+            for (int i = 0; i < 150; i++) {
+                JobRequested request = request(job, job + "@" + i, base.plus(Duration.ofMinutes(i)));
+                JobCompleted completion = done(request, i < 50 ? JobStatus.SUCCEEDED : JobStatus.FAILED);
+                sender.requested(request);
+                sender.completed(completion);
+                if (i < 50) {
+                    lastSuccess = completion.getFinishedAt();
+                }
+            }
+        }
+        String j = "--offsite.scheduler.jobs." + job + ".";
+        try (var scheduler = SchedulerInstance.start("history-order", "it-history-order-" + UUID.randomUUID(),
+                "--offsite.scheduler.history.runs-per-job=5", j + "type=BACKUP", j + "timeout=1h")) {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+                    scheduler.get("/api/v1/runs?job=" + job + "&size=1").json().get("runs").get(0).get("runId").asString())
+                    .isEqualTo(job + "@149"));
+            JsonNode page = scheduler.get("/api/v1/runs?job=" + job).json();
+            assertThat(names(page)).containsExactly(job + "@149", job + "@148", job + "@147", job + "@146", job + "@145");
+            assertThat(page.get("droppedRuns").asLong()).isEqualTo(145);
+            String expected = lastSuccess.toString();
+            JsonNode jobs = scheduler.get("/api/v1/jobs").json();
+            List<String> found = new ArrayList<>();
+            jobs.forEach(view -> {
+                if (view.get("name").asString().equals(job)) {
+                    found.add(view.get("lastSuccessAt").asString());
+                }
+            });
+            assertThat(found).as("the success of run 49, whose request and completion were both read")
+                    .containsExactly(expected);
+        }
+    }
+
     private static String iso(Instant instant) {
         return instant.toString();
     }
