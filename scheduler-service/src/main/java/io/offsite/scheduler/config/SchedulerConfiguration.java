@@ -41,7 +41,7 @@ class SchedulerConfiguration {
     @Bean
     SchedulerPolicy schedulerPolicy(SchedulerProperties properties) {
         return new SchedulerPolicy(properties.missedFireGrace(), properties.timeoutGrace(), properties.historyLimit(),
-                instanceId(properties));
+                instanceId(properties), properties.history().runsPerJob());
     }
 
     @Bean

@@ -20,7 +20,7 @@ import org.springframework.validation.annotation.Validated;
  * @param tickInterval           how often the leader evaluates cron fires, retries and deadlines
  * @param missedFireGrace        a cron fire or dependency trigger later than this is skipped and reported
  * @param timeoutGrace           how long after a run's deadline the scheduler declares it TIMED_OUT
- * @param historyLimit           finished runs kept in memory for the HTTP API
+ * @param historyLimit           runs kept in memory for the HTTP API over all jobs (active runs are always kept)
  * @param instanceId             this replica's name in events; defaults to scheduler@host:pid
  * @param leadershipTopic        single-partition topic whose assignee is the leader
  * @param leadershipGroup        consumer group shared by all replicas of one deployment
@@ -31,6 +31,7 @@ import org.springframework.validation.annotation.Validated;
  * @param externalJobs           jobs run by other systems that our jobs may depend on
  * @param jobs                   our jobs by name
  * @param webhook                where completions are announced; off while its URL is blank
+ * @param history                how much run history each job keeps in memory
  */
 @Validated
 @ConfigurationProperties("offsite.scheduler")
@@ -50,7 +51,8 @@ public record SchedulerProperties(
         @NotNull @DefaultValue("PT10S") Duration publishTimeout,
         List<String> externalJobs,
         @Valid Map<String, Job> jobs,
-        @Valid @DefaultValue Webhook webhook) {
+        @Valid @DefaultValue Webhook webhook,
+        @Valid @DefaultValue History history) {
 
     public SchedulerProperties {
         externalJobs = externalJobs == null ? List.of() : List.copyOf(externalJobs);
@@ -86,6 +88,14 @@ public record SchedulerProperties(
         public Job {
             callerParameters = callerParameters == null ? List.of() : List.copyOf(callerParameters);
         }
+    }
+
+    /**
+     * The run history kept in memory for the HTTP API, per job; {@code history-limit} bounds it over all jobs.
+     *
+     * @param runsPerJob most runs of one job kept; older ones are dropped first, active runs never
+     */
+    public record History(@Min(1) @DefaultValue("1000") int runsPerJob) {
     }
 
     /**

@@ -5,10 +5,16 @@ import io.offsite.events.serde.EventDecodingException;
 import io.offsite.events.serde.EventDeserializer;
 import io.offsite.scheduler.runs.Scheduler;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -25,6 +31,14 @@ import org.slf4j.LoggerFactory;
  * folds each event into the scheduler: on start-up this rebuilds the last fires, runs in flight and
  * pending retries; afterwards it keeps every replica's view current. Undecodable records are
  * counted and skipped (the workers dead-letter them; they carry no state for us).
+ *
+ * <p>Until it has read what was on the topics at start, the reader folds records in timestamp order across
+ * partitions: a consumer fetches the same number of bytes from every partition, so read as fetched, the request
+ * topics (one small record per attempt) would run days ahead of the event topic (two larger ones). A run would then
+ * be requested long before its completion is read, and with the history bounded (per job and in all) its request
+ * could be dropped before the completion arrives, losing the run's conclusion (last success, retry, dependents).
+ * Each partition's records wait in a small buffer; a partition whose buffer is full is paused, so memory stays
+ * bounded by {@link #BUFFERED_PER_PARTITION} whatever the topics hold. Afterwards records are folded as polled.
  */
 class EventLogReader extends ConsumerLoop<String, byte[]> {
 
@@ -32,6 +46,10 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
     /** The {@code consumer} tag of this reader's rejected records. */
     static final String CONSUMER = "scheduler";
     private static final Logger log = LoggerFactory.getLogger(EventLogReader.class);
+    /** Records of one partition held for the timestamp-ordered catch-up; beyond it the partition is paused. */
+    static final int BUFFERED_PER_PARTITION = 1_000;
+    /** Polls of at least this many records are decoded in parallel. */
+    static final int PARALLEL_DECODING_FROM = 256;
 
     private final ConsumerFactory consumers;
     private final List<String> topics;
@@ -42,6 +60,14 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
     private volatile List<TopicPartition> assigned = List.of();
     private volatile Map<TopicPartition, Long> startupEnd;
     private volatile boolean caughtUp;
+    /** Per partition, records polled but not yet folded during the catch-up; empty afterwards. */
+    private final Map<TopicPartition, ArrayDeque<Decoded>> buffered = new HashMap<>();
+    /** The same queues in the order of {@link #assigned}, for the merge's scan. */
+    private ArrayDeque<Decoded>[] queues;
+    private final Set<TopicPartition> paused = new HashSet<>();
+    private boolean merging = true;
+    private long folded;
+    private long startedNanos;
     private volatile Throwable failure;
 
     /** Creates the group-less consumer; separated so tests and configuration decide its properties. */
@@ -69,6 +95,14 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
         startupEnd = Map.copyOf(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
+        @SuppressWarnings("unchecked")
+        ArrayDeque<Decoded>[] ordered = new ArrayDeque[partitions.size()];
+        for (int i = 0; i < ordered.length; i++) {
+            ordered[i] = new ArrayDeque<>();
+            buffered.put(partitions.get(i), ordered[i]);
+        }
+        queues = ordered;
+        startedNanos = System.nanoTime();
         startLoop("scheduler-event-log", this::loop, (t, e) -> {
             failure = e;
             log.error("Event log reader stopped; this replica's state is no longer current", e);
@@ -79,13 +113,19 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
     private void loop() {
         try {
             while (running) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
-                for (ConsumerRecord<String, byte[]> record : records) {
-                    fold(record);
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(merging ? 50 : 200));
+                if (merging) {
+                    catchUp(records);
+                } else {
+                    for (Decoded decoded : decode(records)) {
+                        fold(decoded);
+                    }
                 }
                 Map<TopicPartition, Long> now = new HashMap<>();
                 for (TopicPartition partition : consumer.assignment()) {
-                    now.put(partition, consumer.position(partition));
+                    // during the catch-up, a partition is read up to its oldest record still waiting to be folded
+                    Decoded waiting = merging ? buffered.get(partition).peekFirst() : null;
+                    now.put(partition, waiting != null ? waiting.record.offset() : consumer.position(partition));
                 }
                 positions = Map.copyOf(now);
             }
@@ -99,24 +139,111 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
     }
 
     /**
+     * Buffers {@code records} and folds, oldest timestamp first, every record that no partition still being read
+     * could precede: it stops as soon as a partition below its start-up end offset has nothing buffered.
+     */
+    private void catchUp(ConsumerRecords<String, byte[]> records) {
+        List<Decoded> decoded = decode(records);
+        int at = 0;
+        for (TopicPartition partition : records.partitions()) {
+            ArrayDeque<Decoded> queue = buffered.get(partition);
+            for (int n = records.records(partition).size(); n > 0; n--) {
+                queue.addLast(decoded.get(at++));
+            }
+        }
+        boolean[] reading = new boolean[queues.length];
+        boolean anyReading = false;
+        for (int i = 0; i < queues.length; i++) {
+            reading[i] = consumer.position(assigned.get(i)) < startupEnd.get(assigned.get(i));
+            anyReading |= reading[i];
+        }
+        while (true) {
+            ArrayDeque<Decoded> oldest = null;
+            long oldestTimestamp = Long.MAX_VALUE;
+            boolean waiting = false;
+            for (int i = 0; i < queues.length; i++) {
+                Decoded head = queues[i].peekFirst();
+                if (head == null) {
+                    if (reading[i]) {
+                        waiting = true;
+                        break;
+                    }
+                } else if (oldest == null || head.record.timestamp() < oldestTimestamp) {
+                    oldest = queues[i];
+                    oldestTimestamp = head.record.timestamp();
+                }
+            }
+            if (waiting || oldest == null) {
+                break;
+            }
+            fold(oldest.pollFirst());
+            folded++;
+        }
+        for (TopicPartition partition : assigned) {
+            int size = buffered.get(partition).size();
+            if (size >= BUFFERED_PER_PARTITION && paused.add(partition)) {
+                consumer.pause(List.of(partition));
+            } else if (size < BUFFERED_PER_PARTITION / 2 && paused.remove(partition)) {
+                consumer.resume(List.of(partition));
+            }
+        }
+        if (!anyReading && buffered.values().stream().allMatch(ArrayDeque::isEmpty)) {
+            merging = false;
+            consumer.resume(paused);
+            paused.clear();
+            log.info("Read the event log up to its start-up end: {} records in {} ms", folded,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));
+        }
+    }
+
+    /** A polled record and its event, or why it could not be decoded. */
+    private record Decoded(ConsumerRecord<String, byte[]> record, SpecificRecord event, EventDecodingException failure) {
+    }
+
+    /**
+     * Decodes a poll's records, on every core when there are many: decoding (with the codec's structural check) takes
+     * most of the time of reading a long history, while folding must stay on this thread and in order.
+     */
+    private List<Decoded> decode(ConsumerRecords<String, byte[]> records) {
+        List<ConsumerRecord<String, byte[]>> list = new ArrayList<>(records.count());
+        for (TopicPartition partition : records.partitions()) { // partition by partition, in offset order
+            list.addAll(records.records(partition));
+        }
+        Decoded[] decoded = new Decoded[list.size()];
+        IntStream indexes = IntStream.range(0, decoded.length);
+        (decoded.length >= PARALLEL_DECODING_FROM ? indexes.parallel() : indexes)
+                .forEach(i -> decoded[i] = decode(list.get(i)));
+        return Arrays.asList(decoded);
+    }
+
+    private Decoded decode(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null || record.value().length == 0) {
+            return new Decoded(record, null, null);
+        }
+        try {
+            return new Decoded(record, deserializer.deserialize(record.topic(), record.value()), null);
+        } catch (EventDecodingException e) { // decoding is total: whatever the bytes, nothing else comes out
+            return new Decoded(record, null, e);
+        }
+    }
+
+    /**
      * Folds one record into the scheduler. A record that does not decode, that the scheduler ignores, or whose folding
      * fails is counted, logged and skipped: one record from the shared bus must never stop this reader, since a
      * replica whose reader stopped never becomes ready to lead.
      */
-    private void fold(ConsumerRecord<String, byte[]> record) {
-        if (record.value() == null || record.value().length == 0) {
+    private void fold(Decoded decoded) {
+        ConsumerRecord<String, byte[]> record = decoded.record;
+        if (decoded.failure != null) {
+            reject(record, decoded.failure.reason(), decoded.failure.getMessage());
+            return;
+        }
+        if (decoded.event == null) {
             reject(record, "empty", "a record without a value");
             return;
         }
-        SpecificRecord event;
         try {
-            event = deserializer.deserialize(record.topic(), record.value());
-        } catch (EventDecodingException e) { // decoding is total: whatever the bytes, nothing else comes out
-            reject(record, e.reason(), e.getMessage());
-            return;
-        }
-        try {
-            scheduler.apply(record.topic(), event).ifPresent(ignored -> reject(record, ignored.reason(), ignored.detail()));
+            scheduler.apply(record.topic(), decoded.event).ifPresent(ignored -> reject(record, ignored.reason(), ignored.detail()));
         } catch (RuntimeException e) {
             log.error("Folding record {}-{}@{} failed; skipping it", record.topic(), record.partition(), record.offset(), e);
             reject(record, "unusable", e.toString());

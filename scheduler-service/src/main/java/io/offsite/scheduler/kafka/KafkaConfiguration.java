@@ -118,8 +118,23 @@ class KafkaConfiguration {
             config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
             config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+            readerFetchSettings().forEach(config::putIfAbsent);
             return new KafkaConsumer<>(config);
         }, SchedulerTopics.stateTopics(), scheduler, new RejectedEvents(registry));
+    }
+
+    /**
+     * Fetch sizes of the event-log reader, which reads whole topics from the beginning: larger fetches than the
+     * consumer defaults (1 MiB per partition, 500 records per poll) read a long history several times faster
+     * (bench/startup). They stay moderate because fetched bytes are live heap while the history is folded; they bound
+     * the reader's fetch buffer to {@code fetch.max.bytes}. {@code spring.kafka.consumer.*} settings take precedence.
+     */
+    static Map<String, Object> readerFetchSettings() {
+        return Map.of(
+                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 16 * 1024 * 1024,
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 2 * 1024 * 1024,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000,
+                ConsumerConfig.RECEIVE_BUFFER_CONFIG, 1024 * 1024);
     }
 
     @Bean

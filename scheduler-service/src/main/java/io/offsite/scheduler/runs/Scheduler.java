@@ -204,6 +204,10 @@ public final class Scheduler {
         return core.runs(job, status, limit);
     }
 
+    public synchronized RunPage runs(RunQuery query) {
+        return core.runs(query);
+    }
+
     public synchronized Optional<RunDetail> run(String runId) {
         return core.run(runId);
     }

@@ -64,6 +64,9 @@ public final class SchedulerCore {
     private final Map<String, Instant> lastSuccess = new HashMap<>();
     private final Map<String, String> lastRunOfJob = new HashMap<>();
     private final ConclusionListener conclusions;
+    /** The runs of each job in the order first seen, and how many were dropped to bound memory. */
+    private final Map<String, JobHistory> histories = new HashMap<>();
+    private long droppedRuns;
 
     public SchedulerCore(JobCatalog catalog, SchedulerPolicy policy) {
         this(catalog, policy, ConclusionListener.NONE);
@@ -276,10 +279,17 @@ public final class SchedulerCore {
         if (run == null) {
             run = new Run(runId, jobName, seen);
             runs.put(runId, run);
+            histories.computeIfAbsent(jobName, k -> new JobHistory()).runs.put(runId, run);
             lastRunOfJob.put(jobName, runId);
-            evictBeyondLimit();
+            evictBeyondLimits(run);
         }
         return run;
+    }
+
+    /** The runs of one job, oldest first, and how many of its older runs were dropped. */
+    private static final class JobHistory {
+        final LinkedHashMap<String, Run> runs = new LinkedHashMap<>();
+        long dropped;
     }
 
     /**
@@ -304,14 +314,44 @@ public final class SchedulerCore {
         }
     }
 
-    private void evictBeyondLimit() {
-        Iterator<Run> it = runs.values().iterator();
-        while (runs.size() > policy.historyLimit() && it.hasNext()) {
-            Run oldest = it.next();
-            if (!activeRuns.getOrDefault(oldest.jobName, Set.of()).contains(oldest.runId)) {
-                it.remove();
+    /**
+     * Keeps at most {@link SchedulerPolicy#runsPerJob()} runs of {@code created}'s job and
+     * {@link SchedulerPolicy#historyLimit()} runs in all, dropping the oldest first. Active runs (requested, running,
+     * retry pending) are never dropped, nor is the run just created: every decision reads only active runs and the
+     * per-job maps (last fire, last success, pending dependencies), so dropping history changes no decision.
+     */
+    private void evictBeyondLimits(Run created) {
+        JobHistory history = histories.get(created.jobName);
+        Set<String> active = activeRuns.getOrDefault(created.jobName, Set.of());
+        List<Run> kept = new ArrayList<>();
+        Iterator<Run> ofJob = history.runs.values().iterator();
+        while (history.runs.size() + kept.size() > policy.runsPerJob() && ofJob.hasNext()) {
+            Run oldest = ofJob.next();
+            ofJob.remove();
+            if (oldest == created || active.contains(oldest.runId)) {
+                kept.add(oldest); // moved behind the newer runs, so the next eviction does not walk past it again
+            } else {
+                runs.remove(oldest.runId);
+                history.dropped++;
+                droppedRuns++;
             }
         }
+        kept.forEach(run -> history.runs.put(run.runId, run));
+        kept.clear();
+        Iterator<Run> all = runs.values().iterator();
+        while (runs.size() + kept.size() > policy.historyLimit() && all.hasNext()) {
+            Run oldest = all.next();
+            all.remove();
+            if (oldest == created || activeRuns.getOrDefault(oldest.jobName, Set.of()).contains(oldest.runId)) {
+                kept.add(oldest);
+            } else {
+                JobHistory of = histories.get(oldest.jobName);
+                of.runs.remove(oldest.runId);
+                of.dropped++;
+                droppedRuns++;
+            }
+        }
+        kept.forEach(run -> runs.put(run.runId, run));
     }
 
     // ---------------------------------------------------------------- decisions
@@ -512,18 +552,37 @@ public final class SchedulerCore {
 
     /** Runs newest first, filtered by job and status when given. */
     public List<RunSummary> runs(String job, RunStatus status, int limit) {
-        List<RunSummary> result = new ArrayList<>();
-        List<Run> all = new ArrayList<>(runs.values());
-        all.sort(Comparator.comparing((Run r) -> r.firstSeen).reversed());
-        for (Run run : all) {
-            if (result.size() >= limit) {
-                break;
+        return runs(new RunQuery(job, status, null, null, limit, null)).runs();
+    }
+
+    /**
+     * A page of the run history held in memory: newest first by {@code requestedAt} then run id, so a page that
+     * starts after the previous page's last run neither repeats nor skips a run while new runs arrive. The page says
+     * how far back the history reaches and whether older runs were dropped to bound memory.
+     */
+    public RunPage runs(RunQuery query) {
+        JobHistory ofJob = query.job() == null ? null : histories.get(query.job());
+        Iterable<Run> source = query.job() == null ? runs.values() : ofJob == null ? List.of() : ofJob.runs.values();
+        List<RunSummary> matching = new ArrayList<>();
+        Instant historyFrom = null;
+        for (Run run : source) {
+            RunSummary summary = summary(run);
+            Instant at = summary.requestedAt();
+            if (historyFrom == null || at.isBefore(historyFrom)) {
+                historyFrom = at;
             }
-            if ((job == null || job.equals(run.jobName)) && (status == null || status == run.status())) {
-                result.add(summary(run));
+            if ((query.status() == null || query.status() == summary.status())
+                    && (query.from() == null || !at.isBefore(query.from()))
+                    && (query.to() == null || at.isBefore(query.to()))
+                    && (query.after() == null || query.after().compareTo(at, summary.runId()) < 0)) {
+                matching.add(summary);
             }
         }
-        return result;
+        matching.sort(Comparator.comparing(RunSummary::requestedAt).thenComparing(RunSummary::runId).reversed());
+        List<RunSummary> page = matching.size() > query.size() ? matching.subList(0, query.size()) : matching;
+        RunQuery.Position next = matching.size() > query.size() ? RunQuery.Position.of(page.get(page.size() - 1)) : null;
+        long dropped = query.job() == null ? droppedRuns : ofJob == null ? 0 : ofJob.dropped;
+        return new RunPage(List.copyOf(page), next, historyFrom, dropped > 0, dropped);
     }
 
     public Optional<RunDetail> run(String runId) {

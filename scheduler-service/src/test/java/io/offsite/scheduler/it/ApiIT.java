@@ -101,7 +101,7 @@ class ApiIT {
             assertThat(series.get("totalSizeBytes").asLong()).isEqualTo(1234);
             assertThat(series.get("newest").asString()).isEqualTo(request.getScheduledFor().toString());
 
-            var filtered = scheduler.get("/api/v1/runs?job=" + backup + "&status=skipped&limit=10").json();
+            var filtered = scheduler.get("/api/v1/runs?job=" + backup + "&status=skipped&limit=10").json().get("runs");
             assertThat(filtered.size()).isEqualTo(1);
             assertThat(filtered.get(0).get("runId").asString()).isEqualTo(skippedRunId);
             assertThat(scheduler.get("/api/v1/runs?status=bogus").status()).isEqualTo(400);

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
@@ -48,6 +50,11 @@ public final class EventCodec {
     }
 
     private final EventSchemas schemas;
+    /**
+     * One reader per writer schema (known fingerprints only): building a resolving reader costs more than decoding
+     * one event, and a reader is safe to share between threads.
+     */
+    private final Map<Long, SpecificDatumReader<SpecificRecord>> readers = new ConcurrentHashMap<>();
 
     public EventCodec() {
         this(EventSchemas.get());
@@ -103,13 +110,18 @@ public final class EventCodec {
                     bytes[0], bytes[1], bytes[0] == '{' ? " (looks like JSON; publish Avro single-object bytes)" : ""));
         }
         long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        Schema writer = schemas.writerSchema(fingerprint);
-        Schema reader = schemas.currentSchema(writer.getFullName()).orElseThrow(() -> new MalformedEventException(
-                "writer schema " + writer.getFullName() + " has no current event class", null));
+        SpecificDatumReader<SpecificRecord> datumReader = readers.get(fingerprint);
+        if (datumReader == null) {
+            Schema writer = schemas.writerSchema(fingerprint);
+            Schema reader = schemas.currentSchema(writer.getFullName()).orElseThrow(() -> new MalformedEventException(
+                    "writer schema " + writer.getFullName() + " has no current event class", null));
+            datumReader = readers.computeIfAbsent(fingerprint, f -> new SpecificDatumReader<>(writer, reader,
+                    SpecificData.getForSchema(reader)));
+        }
+        Schema writer = datumReader.getSchema();
         try {
             EncodedBodyCheck.check(writer, bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH);
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH, bytes.length - HEADER_LENGTH, null);
-            SpecificDatumReader<SpecificRecord> datumReader = new SpecificDatumReader<>(writer, reader, SpecificData.getForSchema(reader));
             return datumReader.read(null, decoder);
         } catch (MalformedEventException e) {
             throw e;
