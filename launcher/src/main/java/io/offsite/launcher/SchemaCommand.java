@@ -60,7 +60,7 @@ final class SchemaCommand {
         out.print(PortableSchema.avsc(schema));
         out.flush();
         err.println(schema.getFullName() + ": CRC-64-AVRO fingerprint " + fingerprint + ", single-object header " + header);
-        err.println("The schema above is the same as schemas/avsc/" + schema.getName() + ".avsc. The fingerprint is computed over"
+        err.println("The schema on standard output is schemas/avsc/" + schema.getName() + ".avsc. The fingerprint is computed over"
                 + " the Avro Parsing Canonical Form, where a primitive type is its bare name (\"long\", not"
                 + " {\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}); a library that keeps such attributes computes"
                 + " another fingerprint: compare with schemas/avsc/FINGERPRINTS.md.");
