@@ -29,7 +29,7 @@ public final class OffsiteCli {
                              [--keep-within DURATION] [--minimum N]
                                     read backups (instants or keys) on stdin, print keep/delete per line
               schema <JobRequested|JobStarted|JobCompleted> [--example]
-                                    print an event's self-contained Avro schema and fingerprint
+                                    print an event's self-contained Avro schema (.avsc) on stdout, its fingerprint on stderr
               generate-demo <file> [--cards N] [--sets N]
                                     write a demo SQLite database (15,000 cards by default)
               restore [--series S] [--key K | --latest | --as-of INSTANT] (--to PATH | --to-postgres JDBC_URL)
@@ -63,7 +63,7 @@ public final class OffsiteCli {
                 case "request" -> new RequestCommand(out, err).run(rest);
                 case "infra" -> infra(LocalOptions.parse(rest));
                 case "generate-demo" -> generateDemo(rest, out);
-                case "schema" -> new SchemaCommand(out).run(rest);
+                case "schema" -> new SchemaCommand(out, err).run(rest);
                 case "restore" -> new RestoreCommand(out, err).run(rest);
                 case "backups" -> new BackupsCommand(out, err).run(rest);
                 case "kafka-setup" -> new KafkaSetupCommand(out, System.getenv()).run(rest);

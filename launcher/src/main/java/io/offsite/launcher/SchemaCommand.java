@@ -1,10 +1,8 @@
 package io.offsite.launcher;
 
-import io.offsite.events.serde.EventSchemas;
 import io.offsite.events.serde.EventSerializer;
-import io.offsite.events.v1.JobCompleted;
+import io.offsite.events.serde.PortableSchema;
 import io.offsite.events.v1.JobRequested;
-import io.offsite.events.v1.JobStarted;
 import io.offsite.events.v1.Trigger;
 import java.io.PrintStream;
 import java.time.Instant;
@@ -15,30 +13,36 @@ import org.apache.avro.Schema;
 
 /**
  * {@code offsite schema <JobRequested|JobStarted|JobCompleted> [--example]}: prints the current self-contained
- * schema of an event with its CRC-64-AVRO fingerprint — what a producer in another language needs — and, with
- * {@code --example}, the single-object bytes of a sample request.
+ * schema of an event — a valid {@code .avsc}, the same as {@code schemas/avsc/<Event>.avsc} — on standard output, and
+ * its CRC-64-AVRO fingerprint with the single-object header on standard error, so {@code > Event.avsc} gives a file
+ * any Avro library reads. With {@code --example}, the single-object bytes of a sample request.
  */
 final class SchemaCommand {
 
-    private final PrintStream out;
+    static final String USAGE = "usage: offsite schema <JobRequested|JobStarted|JobCompleted> [--example]";
 
-    SchemaCommand(PrintStream out) {
+    private final PrintStream out;
+    private final PrintStream err;
+
+    SchemaCommand(PrintStream out, PrintStream err) {
         this.out = out;
+        this.err = err;
     }
 
     int run(List<String> args) {
-        if (args.isEmpty()) {
-            throw new UsageException("usage: offsite schema <JobRequested|JobStarted|JobCompleted> [--example]");
+        List<String> names = args.stream().filter(a -> !a.equals("--example")).toList();
+        if (names.size() != 1 || names.get(0).startsWith("-")) {
+            throw new UsageException(names.isEmpty() ? USAGE : "unexpected arguments " + args + "\n" + USAGE);
         }
-        Schema schema = switch (args.get(0)) {
-            case "JobRequested" -> JobRequested.getClassSchema();
-            case "JobStarted" -> JobStarted.getClassSchema();
-            case "JobCompleted" -> JobCompleted.getClassSchema();
-            default -> throw new UsageException("unknown event '" + args.get(0) + "': JobRequested, JobStarted or JobCompleted");
-        };
-        long fingerprint = EventSchemas.fingerprint(schema);
+        String name = names.get(0);
+        Schema schema = PortableSchema.event(name);
+        if (schema == null) {
+            throw new UsageException("unknown event '" + name + "': JobRequested, JobStarted or JobCompleted");
+        }
+        String fingerprint = PortableSchema.fingerprintHex(schema);
+        String header = HexFormat.ofDelimiter(" ").formatHex(PortableSchema.header(schema));
         if (args.contains("--example")) {
-            if (!args.get(0).equals("JobRequested")) {
+            if (!name.equals("JobRequested")) {
                 throw new UsageException("--example is available for JobRequested");
             }
             Instant at = Instant.parse("2025-01-15T00:00:00Z");
@@ -49,13 +53,17 @@ final class SchemaCommand {
                     .setParameters(Map.of("source", "pokemon-data")).build();
             byte[] bytes = new EventSerializer().serialize("offsite.requests.backup", request);
             out.println("# " + request);
-            out.println("# header: C3 01, then the fingerprint " + String.format("%016x", fingerprint) + " as 8 little-endian bytes");
+            out.println("# header: C3 01, then the fingerprint " + fingerprint + " as 8 little-endian bytes");
             out.println(HexFormat.ofDelimiter(" ").formatHex(bytes));
             return 0;
         }
-        out.println("// " + schema.getFullName() + ", CRC-64-AVRO fingerprint " + String.format("%016x", fingerprint)
-                + " (little-endian in the single-object header)");
-        out.println(schema.toString(true));
+        out.print(PortableSchema.avsc(schema));
+        out.flush();
+        err.println(schema.getFullName() + ": CRC-64-AVRO fingerprint " + fingerprint + ", single-object header " + header);
+        err.println("The schema on standard output is schemas/avsc/" + schema.getName() + ".avsc. The fingerprint is computed over"
+                + " the Avro Parsing Canonical Form, where a primitive type is its bare name (\"long\", not"
+                + " {\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}); a library that keeps such attributes computes"
+                + " another fingerprint: compare with schemas/avsc/FINGERPRINTS.md.");
         return 0;
     }
 }
