@@ -57,6 +57,6 @@ class EventLogRetentionTest {
         return new SchedulerProperties(null, SchedulerProperties.ApiAuth.REQUIRED, Duration.ofSeconds(1), Duration.ofMinutes(10), Duration.ofSeconds(30), 10_000, null,
                 Topics.SCHEDULER_LEADERSHIP, "offsite-scheduler", Duration.ofSeconds(6), 6, (short) 1, Duration.ofSeconds(10),
                 List.of(), Map.of(), new SchedulerProperties.Webhook(null, SchedulerProperties.Webhook.Notify.ALL, Duration.ofSeconds(5),
-                        3, Duration.ofSeconds(1), "offsite-scheduler-webhook", Map.of()));
+                        3, Duration.ofSeconds(1), "offsite-scheduler-webhook", Map.of()), new SchedulerProperties.History(1000));
     }
 }
