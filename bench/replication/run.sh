@@ -17,6 +17,8 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$ROOT/bench/work/replication
 RESULTS=$ROOT/bench/replication/results-$CARDS.md
 export PGHOST=${BENCH_PGHOST:-127.0.0.1} PGPORT=${BENCH_PGPORT:-5432} PGUSER=${BENCH_PGUSER:-bench} PGPASSWORD=${BENCH_PGPASSWORD:-bench}
+# psql reads no ~/.psqlrc (like -X), so a user's settings cannot change what the reference does
+export PSQLRC=/dev/null
 JDBC=jdbc:postgresql://$PGHOST:$PGPORT
 mkdir -p "$WORK"
 
