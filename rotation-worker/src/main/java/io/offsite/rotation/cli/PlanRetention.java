@@ -1,6 +1,7 @@
 package io.offsite.rotation.cli;
 
 import io.offsite.rotation.policy.Backup;
+import io.offsite.worker.artifact.BackupKeys;
 import io.offsite.worker.artifact.BackupNames;
 import io.offsite.rotation.policy.Decision;
 import io.offsite.rotation.policy.RetentionDuration;
@@ -26,13 +27,17 @@ import java.util.Optional;
 /**
  * {@code plan-retention}: reads one backup per line (an ISO-8601 instant, or an object key holding the original's
  * timestamp form) and prints, in input order, {@code keep <line> <reasons>} or {@code delete <line>} for each.
- * Deletes nothing. Lines it cannot read are reported on stderr with their numbers, and no plan is printed.
+ * Deletes nothing. Lines naming a sidecar ({@link BackupKeys#SIDECAR_SUFFIXES}) are never backups: they are skipped
+ * and counted on stderr, so a raw bucket listing plans only its backups. Lines it cannot read are reported on stderr
+ * with their numbers, and no plan is printed; so is input that holds no backup at all.
  */
 public final class PlanRetention {
 
     static final int OK = 0;
     static final int BAD_INPUT = 1;
     static final int USAGE = 2;
+
+    static final String NO_BACKUPS = "read no backups on stdin: pipe backup keys or instants, one per line";
 
     static final String USAGE_TEXT = """
             usage: plan-retention [--semantics calendar|restic] [--zone ZONE] [--keep-last N] [--keep-hourly N]
@@ -41,7 +46,8 @@ public final class PlanRetention {
 
             Reads one backup per line on stdin: an ISO-8601 instant (2025-01-15T00:00:00Z) or a name holding the
             backup timestamp (pokemon-data-2025-01-15T00-00-00.000Z.sqlite3.db.gz). Prints one line per backup, in
-            input order: 'keep <line> <reasons>' or 'delete <line>'. Blank lines are skipped. Nothing is deleted.
+            input order: 'keep <line> <reasons>' or 'delete <line>'. Blank lines are skipped, and so are lines naming
+            a sidecar (*.sha256, *.verified: never a backup), counted on stderr. Nothing is deleted.
             A backup dated more than 5 minutes after now is printed 'keep <line> future-dated': it is kept, fills no
             slot of any rule, and is named on stderr.
 
@@ -53,7 +59,7 @@ public final class PlanRetention {
               --keep-within keep backups taken within DURATION (e.g. 7d, 1y2m3d4h) before the newest one
               --minimum     never keep fewer than N backups
 
-            Exit status: 0 plan printed, 1 unreadable input lines, 2 bad options.
+            Exit status: 0 plan printed, 1 unreadable input lines or no backups at all, 2 bad options.
             """;
 
     private PlanRetention() {
@@ -84,12 +90,17 @@ public final class PlanRetention {
         List<Backup> backups = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         Map<String, Integer> firstSeen = new HashMap<>();
+        int sidecars = 0;
         try (BufferedReader reader = new BufferedReader(in)) {
             String line;
             int number = 0;
             while ((line = reader.readLine()) != null) {
                 number++;
                 if (line.isBlank()) {
+                    continue;
+                }
+                if (BackupKeys.isSidecar(line.strip())) {
+                    sidecars++;
                     continue;
                 }
                 Optional<Instant> time = BackupNames.timestamp(line);
@@ -107,9 +118,17 @@ public final class PlanRetention {
             err.println("plan-retention: cannot read the backups: " + e.getMessage());
             return BAD_INPUT;
         }
+        if (sidecars > 0) {
+            err.println("plan-retention: ignored " + sidecars + " sidecar line(s) (" + String.join(", ",
+                    BackupKeys.SIDECAR_SUFFIXES.stream().map(suffix -> "*" + suffix).toList()) + "): they are not backups");
+        }
         if (!problems.isEmpty()) {
             problems.forEach(err::println);
             err.println("plan-retention: " + problems.size() + " line(s) could not be read; no plan");
+            return BAD_INPUT;
+        }
+        if (backups.isEmpty()) {
+            err.println("plan-retention: " + NO_BACKUPS);
             return BAD_INPUT;
         }
         Instant now = clock.instant();

@@ -127,4 +127,46 @@ class PlanRetentionTest {
         assertThat(r.err()).contains("2 backup(s) dated after 2025-01-15T01:05:00Z are future-dated")
                 .contains("pokemon-data-9999-01-02T00-00-00.000Z");
     }
+
+    @Test
+    void sidecarLinesAreNeverPlannedAsBackupsAndAreCounted() {
+        // six backups, each with its checksum and verification sidecar, as a raw bucket listing gives them
+        StringBuilder listing = new StringBuilder();
+        for (String key : keys("2025-01-10", "2025-01-15").split("\n")) {
+            listing.append(key).append('\n').append(key).append(".sha256\n").append(key).append(".verified\n");
+        }
+
+        Result r = run(listing.toString(), "--keep-last", "6");
+
+        assertThat(r.status()).isZero();
+        assertThat(r.lines()).hasSize(6).allMatch(l -> l.startsWith("keep ") && l.contains(".db.gz last"));
+        assertThat(r.out()).doesNotContain(".sha256").doesNotContain(".verified");
+        assertThat(r.err()).contains("ignored 12 sidecar line(s) (*.sha256, *.verified)");
+    }
+
+    @Test
+    void sidecarsDoNotDisplaceRealBackups() {
+        // with the default policy and six daily backups every one is kept; sidecars once counted as backups
+        // and pushed two real ones out
+        StringBuilder listing = new StringBuilder();
+        for (String key : keys("2025-01-10", "2025-01-15").split("\n")) {
+            listing.append(key).append(".sha256\n").append(key).append('\n').append(key).append(".verified\n");
+        }
+
+        Result r = run(listing.toString());
+
+        assertThat(r.status()).isZero();
+        assertThat(r.lines()).hasSize(6).allMatch(l -> l.startsWith("keep "));
+    }
+
+    @Test
+    void inputWithoutBackupsSaysSoAndFails() {
+        for (String input : List.of("", "\n  \n", "backup-database/pokemon-data-2025-01-15T00-00-00.000Z.sqlite3.db.gz.sha256\n")) {
+            Result r = run(input, "--keep-last", "3");
+
+            assertThat(r.status()).isEqualTo(1);
+            assertThat(r.out()).isEmpty();
+            assertThat(r.err()).contains("read no backups on stdin: pipe backup keys or instants, one per line");
+        }
+    }
 }
