@@ -11,6 +11,8 @@ import io.offsite.events.v1.JobStatus;
 import io.offsite.events.v1.Trigger;
 import io.offsite.localstack.LocalStack;
 import io.offsite.localstack.kafka.EventProbe;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -140,6 +142,11 @@ class JobRuntimeIT {
         JobCompleted wrongType = JobCompleted.newBuilder().setRunId(marker).setJobName("verify-ok").setJobType("VERIFY")
                 .setStatus(JobStatus.SUCCEEDED).setFinishedAt(Instant.now()).setWorker("someone").build();
         probe.sendRaw(Topics.REQUESTS_VERIFY, "verify-ok", new EventSerializer().serialize(Topics.REQUESTS_VERIFY, wrongType));
+        // single-object marker, a fingerprint no Offsite schema has (little-endian 0123456789abcdef), the marker text
+        byte[] unknownSchema = ByteBuffer.allocate(10 + marker.length()).order(ByteOrder.LITTLE_ENDIAN)
+                .put((byte) 0xC3).put((byte) 0x01).putLong(0x0123456789abcdefL)
+                .put(marker.getBytes(StandardCharsets.UTF_8)).array();
+        probe.sendRaw(Topics.REQUESTS_VERIFY, "verify-ok", unknownSchema);
 
         JobCompleted next = run(request("ok", Duration.ofMinutes(1)));
         assertThat(next.getStatus()).isEqualTo(JobStatus.SUCCEEDED);
@@ -152,9 +159,20 @@ class JobRuntimeIT {
                 assertThat(header(r, "kafka_dlt-exception-stacktrace")).contains("NotSingleObjectEncodedException")
                         .contains("expected marker C3 01");
                 assertThat(header(r, "offsite-rejected-reason")).isEqualTo("not-single-object");
+                // the specific reason, not the deserializer wrapper's "failed to deserialize"
+                assertThat(header(r, "kafka_dlt-exception-message"))
+                        .startsWith("not-single-object: not an Avro single-object encoded event: expected marker C3 01, found 7B 22");
+                assertThat(header(r, "offsite-rejected-detail")).contains("expected marker C3 01, found 7B 22");
             });
             assertThat(records).anySatisfy(r -> {
-                assertThat(header(r, "kafka_dlt-exception-message")).contains("not a JobRequested");
+                assertThat(new String(r.value(), StandardCharsets.UTF_8)).contains(marker);
+                assertThat(header(r, "offsite-rejected-reason")).isEqualTo("unknown-schema");
+                assertThat(header(r, "kafka_dlt-exception-message")).startsWith("unknown-schema: ")
+                        .contains("fingerprint 0123456789abcdef");
+                assertThat(header(r, "offsite-rejected-detail")).contains("fingerprint 0123456789abcdef");
+            });
+            assertThat(records).anySatisfy(r -> {
+                assertThat(header(r, "kafka_dlt-exception-message")).startsWith("not-a-request: ").contains("not a JobRequested");
                 assertThat(header(r, "offsite-rejected-reason")).isEqualTo("not-a-request");
             });
         });

@@ -11,15 +11,19 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.kafka.support.serializer.DeserializationException;
 
 /**
  * Where a refused request record goes: to the dead-letter topic of its request topic, with Spring's
- * {@code kafka_dlt-*} headers and {@value #REASON_HEADER}; counted in {@code offsite_events_rejected_total} and
+ * {@code kafka_dlt-*} headers, {@value #REASON_HEADER} (the stable reason word) and {@value #DETAIL_HEADER} (what
+ * exactly was wrong); Spring's {@code kafka_dlt-exception-message} says {@code <reason>: <detail>} rather than a
+ * wrapper's "failed to deserialize", so whoever reads the dead letter sees why at once. Counted in {@code offsite_events_rejected_total} and
  * logged in one WARN line naming topic, partition, offset and reason. A record that can never be dead-lettered
  * (too large for the producer once the headers are added, not serializable, a topic it may not write) is skipped:
  * logged and counted the same way and its offset committed, so it cannot stall its partition. A dead-letter
@@ -28,6 +32,7 @@ import org.springframework.kafka.support.serializer.DeserializationException;
 final class RecordRejecter extends DeadLetterPublishingRecoverer {
 
     static final String REASON_HEADER = "offsite-rejected-reason";
+    static final String DETAIL_HEADER = "offsite-rejected-detail";
     static final String UNDECODABLE = "undecodable";
     static final String UNPUBLISHABLE_EVENT = "unpublishable-event";
     static final String UNEXPECTED = "unexpected-error";
@@ -40,7 +45,8 @@ final class RecordRejecter extends DeadLetterPublishingRecoverer {
         super(deadLetters, (record, exception) -> new TopicPartition(Topics.deadLetterTopic(record.topic()), -1));
         this.rejected = rejected;
         setHeadersFunction((record, exception) -> new RecordHeaders(new Header[] {
-                new RecordHeader(REASON_HEADER, reason(exception).getBytes(StandardCharsets.UTF_8))}));
+                new RecordHeader(REASON_HEADER, reason(exception).getBytes(StandardCharsets.UTF_8)),
+                new RecordHeader(DETAIL_HEADER, detail(exception).getBytes(StandardCharsets.UTF_8))}));
     }
 
     @Override
@@ -62,13 +68,14 @@ final class RecordRejecter extends DeadLetterPublishingRecoverer {
         } catch (UnpublishableEventException e) {
             fate = "skipped, it cannot be dead-lettered: " + e.getMessage();
         }
-        rejected.reject(group, record.topic(), record.partition(), record.offset(), reason, describe(exception) + "; " + fate);
+        rejected.reject(group, record.topic(), record.partition(), record.offset(), reason, detail(exception) + "; " + fate);
     }
 
     /** Publishes the dead letter and waits for it; a permanent failure becomes {@link UnpublishableEventException}. */
     @Override
     protected void publish(ProducerRecord<Object, Object> outRecord, KafkaOperations<Object, Object> kafkaTemplate,
                            ConsumerRecord<?, ?> inRecord) {
+        statesTheReason(outRecord.headers());
         PublishFailures.await(() -> kafkaTemplate.send(outRecord), "dead letter of " + inRecord.topic() + "-"
                 + inRecord.partition() + "@" + inRecord.offset() + " to " + outRecord.topic(), ACKNOWLEDGEMENT);
     }
@@ -97,14 +104,37 @@ final class RecordRejecter extends DeadLetterPublishingRecoverer {
         return UNEXPECTED;
     }
 
-    /** The innermost message of the failure ({@link RejectedEvents} makes it one short line: anyone could write it). */
-    private static String describe(Throwable exception) {
-        Throwable innermost = exception;
-        while (innermost.getCause() != null && innermost.getCause() != innermost) {
-            innermost = innermost.getCause();
+    /**
+     * Replaces Spring's {@code kafka_dlt-exception-message} (for an undecodable record only the deserializer wrapper's
+     * "failed to deserialize") with {@code <reason>: <detail>} from this recoverer's own headers.
+     */
+    static void statesTheReason(Headers headers) {
+        Header reason = headers.lastHeader(REASON_HEADER);
+        Header detail = headers.lastHeader(DETAIL_HEADER);
+        if (reason == null || detail == null) {
+            return;
         }
-        String text = innermost instanceof RejectedRecordException || innermost instanceof EventDecodingException
-                ? innermost.getMessage() : innermost.getClass().getSimpleName() + ": " + innermost.getMessage();
-        return String.valueOf(text);
+        String message = new String(reason.value(), StandardCharsets.UTF_8) + ": " + new String(detail.value(), StandardCharsets.UTF_8);
+        headers.remove(KafkaHeaders.DLT_EXCEPTION_MESSAGE);
+        headers.add(KafkaHeaders.DLT_EXCEPTION_MESSAGE, message.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * What exactly was wrong, in one short line ({@link RejectedEvents#abbreviate}: anyone could write the record):
+     * the message of the refusal or decoding failure the chain holds, else the innermost failure with its type.
+     */
+    static String detail(Throwable exception) {
+        Throwable innermost = exception;
+        for (Throwable t = exception; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof DeserializationException undecodable
+                    && (undecodable.getData() == null || undecodable.getData().length == 0)) {
+                return "the record's value is empty, not a JobRequested in Avro single-object encoding";
+            }
+            if (t instanceof RejectedRecordException || t instanceof EventDecodingException) {
+                return RejectedEvents.abbreviate(t.getMessage());
+            }
+            innermost = t;
+        }
+        return RejectedEvents.abbreviate(innermost.getClass().getSimpleName() + ": " + innermost.getMessage());
     }
 }
