@@ -81,7 +81,7 @@ final class RunCommand {
             if (!wait) {
                 return 0;
             }
-            return await(probe, runId, maxAttempts, timeout);
+            return await(probe, runId, maxAttempts, timeout, api, tokenFile);
         } finally {
             if (probe != null) {
                 probe.close();
@@ -112,6 +112,9 @@ final class RunCommand {
                     + "--token-file at the api-token file 'bin/offsite local' writes into its data folder (tried " + tokenFile
                     + (Files.exists(tokenFile) ? "" : ", which does not exist") + ")");
         }
+        if (response.statusCode() == 404 && "Unknown job".equals(parse(response.body()).path("title").asString(""))) {
+            throw new UsageException(unknownJob(job, jobNames(api, token)));
+        }
         if (response.statusCode() != 202) {
             JsonNode problem = parse(response.body());
             String detail = problem.path("detail").asString(response.body());
@@ -123,12 +126,7 @@ final class RunCommand {
     /** Attempts the scheduler makes for a job (1 + its retries), from its job list; 1 when it cannot tell. */
     private int maxAttempts(String api, String token, String job) {
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + "/api/v1/jobs")).timeout(Duration.ofSeconds(10)).GET();
-            if (token != null) {
-                request.header("Authorization", "Bearer " + token);
-            }
-            HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
-            for (JsonNode node : parse(response.body())) {
+            for (JsonNode node : jobs(api, token)) {
                 if (job.equals(node.path("name").asString())) {
                     return 1 + node.path("retries").asInt(0);
                 }
@@ -139,6 +137,54 @@ final class RunCommand {
         return 1;
     }
 
+    /** The scheduler's job list ({@code GET /api/v1/jobs}). */
+    private JsonNode jobs(String api, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + "/api/v1/jobs")).timeout(Duration.ofSeconds(10)).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET /api/v1/jobs answered HTTP " + response.statusCode());
+        }
+        return parse(response.body());
+    }
+
+    /** The names of the scheduler's jobs, in its order; null when it cannot tell. */
+    private List<String> jobNames(String api, String token) {
+        try {
+            List<String> names = new ArrayList<>();
+            for (JsonNode node : jobs(api, token)) {
+                String name = node.path("name").asString("");
+                if (!name.isEmpty()) {
+                    names.add(name);
+                }
+            }
+            return names;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** What {@code run} says of a job the scheduler does not know (HTTP 404), with the jobs it does know. */
+    static String unknownJob(String job, List<String> jobs) {
+        String known = jobs == null ? "the scheduler did not list its jobs (GET /api/v1/jobs)"
+                : jobs.isEmpty() ? "the scheduler has no jobs configured (offsite.jobs)"
+                : "jobs: " + String.join(", ", jobs);
+        return "no job '" + job + "' (HTTP 404); " + known;
+    }
+
+    /**
+     * What {@code run} says when no completion arrived in time: the run may still be going, and where to look — the
+     * scheduler's run API with the token header, or the backups in the bucket.
+     */
+    static String noCompletion(String runId, Duration timeout, String api, Path tokenFile) {
+        String token = System.getenv(ApiToken.VARIABLE) != null ? "$" + ApiToken.VARIABLE : "$(cat " + tokenFile + ")";
+        return "no completion of run " + runId + " within " + timeout + "; it may still be running. Its state: "
+                + "curl -H \"Authorization: Bearer " + token + "\" " + api + "/api/v1/runs/" + runId
+                + " ; what the bucket holds: bin/offsite backups";
+    }
+
     private JsonNode parse(String body) {
         try {
             return json.readTree(body);
@@ -147,7 +193,7 @@ final class RunCommand {
         }
     }
 
-    private int await(EventProbe probe, String runId, int maxAttempts, Duration timeout) {
+    private int await(EventProbe probe, String runId, int maxAttempts, Duration timeout, String api, Path tokenFile) {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<JobCompleted> seen = new ArrayList<>();
         while (System.nanoTime() < deadline) {
@@ -171,7 +217,7 @@ final class RunCommand {
             }
             sleep();
         }
-        err.println("no completion of run " + runId + " within " + timeout + "; it may still be running (see bin/offsite runs)");
+        err.println(noCompletion(runId, timeout, api, tokenFile));
         return EXIT_FAILED;
     }
 

@@ -192,7 +192,9 @@ class LocalSystemIT {
                 "--kafka", options.bootstrapServers(), "--kafka-credentials", options.kafkaCredentials().toString(),
                         "--token-file", data.resolve(ApiToken.FILE_NAME).toString()), new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(exit).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no-such-job").contains("404");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no-such-job").contains("404")
+                .contains("no job 'no-such-job'")
+                .contains("; jobs: backup-database, replicate-to-primary, rotate-backups, verify-backups");
     }
 
     @Test
