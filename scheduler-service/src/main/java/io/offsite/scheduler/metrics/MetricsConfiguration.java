@@ -11,13 +11,15 @@ import io.offsite.scheduler.runs.SchedulerObserver;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Per-job counters of decisions and a last-success gauge per job. */
+/** Per-job counters of decisions (each present at 0 from the start) and a last-success gauge per job. */
 @Configuration(proxyBeanMethods = false)
 class MetricsConfiguration {
 
     @Bean
-    SchedulerObserver schedulerObserver(MeterRegistry registry) {
-        return new MicrometerSchedulerObserver(registry);
+    SchedulerObserver schedulerObserver(MeterRegistry registry, JobCatalog catalog) {
+        MicrometerSchedulerObserver observer = new MicrometerSchedulerObserver(registry);
+        catalog.all().forEach(job -> observer.registerJob(job.name()));
+        return observer;
     }
 
     @Bean
