@@ -1,6 +1,7 @@
 package io.offsite.scheduler.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.offsite.events.EventTrust;
@@ -178,6 +179,11 @@ class InventoryIT {
             assertThat(metrics).contains("offsite_inventory_objects{series=\"" + series + "\"} 3.0")
                     .contains("offsite_inventory_listing_seconds_count{series=\"" + series + "\"}")
                     .contains("offsite_inventory_listing_failures_total{series=\"" + series + "\"} 0.0");
+            Instant newest = written.values().stream().max(Instant::compareTo).orElseThrow();
+            String gauge = metrics.lines().filter(l -> l.startsWith("offsite_inventory_newest_backup_seconds{series=\"" + series + "\"}"))
+                    .findFirst().orElseThrow();
+            assertThat(Double.parseDouble(gauge.substring(gauge.lastIndexOf(' ') + 1)))
+                    .as("the newest backup's time, for alerts on its age").isCloseTo(newest.toEpochMilli() / 1000.0, within(0.001));
             assertThat(health(scheduler, backup).get("status").asString()).isEqualTo("UP");
         }
     }

@@ -65,7 +65,15 @@ public final class BucketLister implements AutoCloseable {
                     .tag("series", series.name()).register(meters);
             Counter.builder("offsite.inventory.listing.failures").description("Listings of a series that failed")
                     .tag("series", series.name()).register(meters);
+            Gauge.builder("offsite.inventory.newest.backup", inventory, i -> newestBackupSeconds(i, series.name()))
+                    .description("Time in the name of the series' newest backup in the bucket (not dated ahead), seconds since the epoch; NaN while there is none")
+                    .baseUnit("seconds").tag("series", series.name()).register(meters);
         }
+    }
+
+    private static double newestBackupSeconds(BackupInventory inventory, String series) {
+        return inventory.view(series).map(view -> view.newestCurrent())
+                .map(newest -> newest.toEpochMilli() / 1000.0).orElse(Double.NaN);
     }
 
     public synchronized void start() {
