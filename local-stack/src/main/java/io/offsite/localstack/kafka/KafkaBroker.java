@@ -171,9 +171,11 @@ public final class KafkaBroker implements AutoCloseable {
         if (Files.exists(logDir.resolve("meta.properties"))) {
             return;
         }
+        // the formatter prints its bootstrap metadata records: keep them for the debug log, off the console
+        java.io.ByteArrayOutputStream formatterOutput = new java.io.ByteArrayOutputStream();
         try {
             new Formatter()
-                    .setPrintStream(System.out)
+                    .setPrintStream(new java.io.PrintStream(formatterOutput, true, java.nio.charset.StandardCharsets.UTF_8))
                     .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
                     .setClusterId(Uuid.randomUuid().toString())
                     .setNodeId(1)
@@ -183,6 +185,7 @@ public final class KafkaBroker implements AutoCloseable {
                     .setControllerListenerName("CONTROLLER")
                     .setIgnoreFormatted(true)
                     .run();
+            log.debug("Kafka storage formatted in {}: {}", logDir, formatterOutput.toString(java.nio.charset.StandardCharsets.UTF_8).strip());
         } catch (Exception e) {
             throw new IllegalStateException("cannot format Kafka storage in " + logDir + ": " + e.getMessage(), e);
         }

@@ -50,7 +50,7 @@ public record SchedulerProperties(
         @Min(1) @DefaultValue("1") short topicReplicationFactor,
         @NotNull @DefaultValue("PT10S") Duration publishTimeout,
         List<String> externalJobs,
-        @Valid Map<String, Job> jobs,
+        Map<String, @Valid Job> jobs,
         @Valid @DefaultValue Webhook webhook,
         @Valid @DefaultValue History history) {
 
