@@ -16,11 +16,13 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The Prometheus alert rules in {@code deploy/}: valid for Prometheus, each alert raised by the series that should
- * raise it and quiet on healthy ones ({@code promtool test rules deploy/alerts-test.yml}), and built only on metrics
- * Offsite's code registers.
+ * The Prometheus alert rules and the Grafana dashboard in {@code deploy/}: the rules valid for Prometheus, each alert
+ * raised by the series that should raise it and quiet on healthy ones ({@code promtool test rules
+ * deploy/alerts-test.yml}); rules and dashboard queries built only on metrics Offsite's code registers.
  */
 class AlertRulesTest {
 
@@ -55,16 +57,44 @@ class AlertRulesTest {
         // simple increase-over-a-window rules on counters that exist from the start
         assertThat(untested).as("alerts without a promtool unit test").isSubsetOf("OffsiteBucketListingFailing", "OffsiteDeleteRefused");
 
+        assertThat(unregistered(rules.lines().filter(l -> l.contains("expr") || l.startsWith("          "))
+                .reduce("", (a, b) -> a + "\n" + b))).as("metrics the alert rules use but no code registers").isEmpty();
+    }
+
+    @Test
+    void theDashboardIsValidJsonOverTheProvisionedDataSourceAndQueriesOnlyMetricsTheCodeRegisters() throws IOException {
+        Path grafana = DEPLOY.resolve("grafana");
+        JsonNode dashboard = JsonMapper.builder().build().readTree(Files.readString(grafana.resolve("dashboards/offsite.json")));
+        String datasources = Files.readString(grafana.resolve("provisioning/datasources/prometheus.yml"));
+        assertThat(dashboard.path("uid").asString()).isEqualTo("offsite");
+        assertThat(dashboard.path("panels").size()).isGreaterThanOrEqualTo(10);
+        StringBuilder queries = new StringBuilder();
+        for (JsonNode panel : dashboard.path("panels")) {
+            assertThat(panel.path("title").asString()).as("panel %s title", panel.path("id")).isNotBlank();
+            assertThat(datasources).as("panel '%s' uses a provisioned data source", panel.path("title").asString())
+                    .contains("uid: " + panel.path("datasource").path("uid").asString());
+            assertThat(panel.path("targets").size()).as("panel '%s' queries", panel.path("title").asString()).isPositive();
+            for (JsonNode target : panel.path("targets")) {
+                queries.append(target.path("expr").asString()).append('\n');
+            }
+        }
+        assertThat(unregistered(queries.toString())).as("metrics the dashboard queries but no code registers").isEmpty();
+        assertThat(Files.readString(DeploymentConsistencyTest.ROOT.resolve("docker-compose.yml")))
+                .contains("./deploy/grafana/dashboards:/var/lib/grafana/dashboards:ro", "./deploy/alerts.yml:/etc/prometheus/alerts.yml:ro");
+    }
+
+    /** Offsite metric names in {@code text} that no main source registers (Micrometer's dotted or Prometheus' form). */
+    private static Set<String> unregistered(String text) throws IOException {
         String code = mainSources();
         Set<String> unknown = new TreeSet<>();
-        Matcher metrics = METRIC.matcher(rules.lines().filter(l -> l.contains("expr") || l.startsWith("          ")).reduce("", (a, b) -> a + "\n" + b));
+        Matcher metrics = METRIC.matcher(text);
         while (metrics.find()) {
-            String name = metrics.group(1).replaceAll("_(total|seconds)$", "");
+            String name = metrics.group(1).replaceAll("_(total|seconds_sum|seconds_count|seconds_max|seconds|bucket)$", "");
             if (!code.contains("\"" + name + "\"") && !code.contains("\"" + name.replace('_', '.') + "\"")) {
                 unknown.add(metrics.group(1));
             }
         }
-        assertThat(unknown).as("metrics the alert rules use but no code registers").isEmpty();
+        return unknown;
     }
 
     private static String mainSources() throws IOException {
