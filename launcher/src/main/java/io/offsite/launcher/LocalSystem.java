@@ -72,6 +72,8 @@ final class LocalSystem implements AutoCloseable {
                 "--offsite.s3.endpoint=" + options.s3Endpoint(),
                 "--OFFSITE_DATA_DIR=" + data,
                 "--spring.main.register-shutdown-hook=false",
+                // the launcher stops the services itself; logging must outlive them (no "No appenders present" at Ctrl-C)
+                "--logging.register-shutdown-hook=false",
                 "--spring.main.banner-mode=off",
                 "--spring.main.log-startup-info=false");
         Path tokenFile = data.resolve(ApiToken.FILE_NAME);
