@@ -4,7 +4,9 @@ import io.offsite.events.RejectedEvents;
 import io.offsite.events.serde.EventDecodingException;
 import io.offsite.events.serde.EventDeserializer;
 import io.offsite.scheduler.runs.Scheduler;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -67,6 +69,8 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
     private final Set<TopicPartition> paused = new HashSet<>();
     private boolean merging = true;
     private long folded;
+    /** When the records being folded were polled; read from the scheduler's clock once per poll. */
+    private Instant seenAt;
     private long startedNanos;
     private volatile Throwable failure;
 
@@ -114,6 +118,9 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
         try {
             while (running) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(merging ? 50 : 200));
+                if (!records.isEmpty()) {
+                    seenAt = scheduler.now(); // every record of a poll was seen when it was polled
+                }
                 if (merging) {
                     catchUp(records);
                 } else {
@@ -191,8 +198,9 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
             merging = false;
             consumer.resume(paused);
             paused.clear();
-            log.info("Read the event log up to its start-up end: {} records in {} ms", folded,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));
+            log.info("Read the event log up to its start-up end: {} records in {} ms ({} ms of CPU on this thread)", folded,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos),
+                    TimeUnit.NANOSECONDS.toMillis(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime()));
         }
     }
 
@@ -243,7 +251,7 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
             return;
         }
         try {
-            scheduler.apply(record.topic(), decoded.event).ifPresent(ignored -> reject(record, ignored.reason(), ignored.detail()));
+            scheduler.apply(record.topic(), decoded.event, seenAt).ifPresent(ignored -> reject(record, ignored.reason(), ignored.detail()));
         } catch (RuntimeException e) {
             log.error("Folding record {}-{}@{} failed; skipping it", record.topic(), record.partition(), record.offset(), e);
             reject(record, "unusable", e.toString());

@@ -42,14 +42,21 @@ public final class Scheduler {
      * counts only from its job type's request topic, a start or completion only from the event topic: the same
      * record on another topic is not what it claims to be.
      */
-    public synchronized Optional<Ignored> apply(String topic, Object event) {
-        Instant seenAt = clock.instant();
+    public Optional<Ignored> apply(String topic, Object event) {
+        return apply(topic, event, clock.instant());
+    }
+
+    /**
+     * Like {@link #apply(String, Object)}, for an event seen at {@code seenAt}: a reader folding a whole poll reads the
+     * clock once for all of its records (they were all seen when polled) instead of once per record.
+     */
+    public synchronized Optional<Ignored> apply(String topic, Object event, Instant seenAt) {
         if (event instanceof JobRequested request) {
             if (!topic.equals(requestTopic(request.getJobType()))) {
                 return Optional.of(new Ignored(Ignored.WRONG_TOPIC, "a JobRequested of type " + Ignored.shorten(request.getJobType())
                         + " on " + topic));
             }
-            return withMdc(request.getRunId(), request.getJobName(), () -> core.onRequested(request, seenAt));
+            return core.onRequested(request, seenAt);
         }
         if (event instanceof JobStarted || event instanceof JobCompleted) {
             if (!topic.equals(Topics.JOB_EVENTS)) {
@@ -57,13 +64,17 @@ public final class Scheduler {
                         + " on " + topic + ", not on " + Topics.JOB_EVENTS));
             }
             if (event instanceof JobStarted started) {
-                return withMdc(started.getRunId(), started.getJobName(), () -> core.onStarted(started, seenAt));
+                return core.onStarted(started, seenAt);
             }
-            JobCompleted completion = (JobCompleted) event;
-            return withMdc(completion.getRunId(), completion.getJobName(), () -> core.onCompleted(completion, seenAt));
+            return core.onCompleted((JobCompleted) event, seenAt);
         }
         return Optional.of(new Ignored(Ignored.NOT_AN_EVENT, event == null ? "an empty record"
                 : "a " + event.getClass().getSimpleName()));
+    }
+
+    /** The scheduler's clock's instant: when a reader saw what it polled. */
+    public Instant now() {
+        return clock.instant();
     }
 
     /** Folds an event as if read from the topic it belongs on. */
@@ -72,24 +83,21 @@ public final class Scheduler {
         return apply(topic, event);
     }
 
+    /** Request topics by job type name, for the exact spelling; other spellings are matched ignoring case. */
+    private static final Map<String, String> REQUEST_TOPICS = java.util.Arrays.stream(Topics.JobType.values())
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(Topics.JobType::name, Topics.JobType::requestTopic));
+
     private static String requestTopic(String jobType) {
+        String topic = jobType == null ? null : REQUEST_TOPICS.get(jobType);
+        if (topic != null) {
+            return topic;
+        }
         for (Topics.JobType type : Topics.JobType.values()) {
             if (type.name().equalsIgnoreCase(jobType)) {
                 return type.requestTopic();
             }
         }
         return "(no request topic)";
-    }
-
-    private static <T> T withMdc(String runId, String job, java.util.function.Supplier<T> work) {
-        MDC.put("runId", Ignored.shorten(runId));
-        MDC.put("job", Ignored.shorten(job));
-        try {
-            return work.get();
-        } finally {
-            MDC.remove("runId");
-            MDC.remove("job");
-        }
     }
 
     /** Executes everything due now; returns how many actions were taken. Called by the leader only. */

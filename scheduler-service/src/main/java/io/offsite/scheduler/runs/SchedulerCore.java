@@ -92,13 +92,18 @@ public final class SchedulerCore {
 
     /** Folds a request seen at {@code seenAt}; returns why it was ignored, if it was. */
     public Optional<Ignored> onRequested(JobRequested request, Instant seenAt) {
-        Optional<Ignored> ignored = limits.check(request).map(v -> new Ignored(v.reason(), v.detail()))
-                .or(() -> checkJob(request.getJobName(), request.getJobType()))
-                .or(() -> checkAttempt(request.getJobName(), request.getAttempt()));
+        Optional<Ignored> ignored = limits.check(request).map(v -> new Ignored(v.reason(), v.detail()));
         if (ignored.isPresent()) {
             return ignored;
         }
         Optional<JobDefinition> definition = catalog.find(request.getJobName());
+        ignored = checkJob(request.getJobName(), request.getJobType(), definition);
+        if (ignored.isEmpty()) {
+            ignored = checkAttempt(request.getJobName(), request.getAttempt(), definition);
+        }
+        if (ignored.isPresent()) {
+            return ignored;
+        }
         Run run = run(request.getRunId(), request.getJobName(), earliest(request.getRequestedAt(), seenAt));
         run.jobType = definition.map(d -> d.type().name()).orElse(request.getJobType());
         if (run.scheduledFor == null) {
@@ -115,19 +120,20 @@ public final class SchedulerCore {
             run.retryDueAt = null;
         }
         if (request.getTrigger() == Trigger.SCHEDULE) {
-            advanceLastFire(request.getJobName(), request.getScheduledFor(), seenAt);
+            advanceLastFire(request.getJobName(), request.getScheduledFor(), seenAt, definition);
         }
         if (attempt == run.latest() && attempt.completion != null && !attempt.concluded) {
-            conclude(run, attempt, attempt.completion); // its completion was read before its request
+            conclude(run, attempt, attempt.completion, ofRun(run, definition)); // its completion was read before its request
         }
-        settle(run);
+        settle(run, ofRun(run, definition));
         return Optional.empty();
     }
 
     /** Folds a start seen at {@code seenAt}; returns why it was ignored, if it was. */
     public Optional<Ignored> onStarted(JobStarted started, Instant seenAt) {
+        Optional<JobDefinition> definition = catalog.find(started.getJobName());
         Optional<Ignored> ignored = checkEvent(started.getRunId(), started.getJobName(), started.getJobType(),
-                started.getAttempt());
+                started.getAttempt(), definition);
         if (ignored.isPresent()) {
             return ignored;
         }
@@ -136,20 +142,22 @@ public final class SchedulerCore {
         if (attempt.started == null) {
             attempt.started = started;
         }
-        settle(run);
+        settle(run, ofRun(run, definition));
         return Optional.empty();
     }
 
     /** Folds a completion seen at {@code seenAt}; returns why it was ignored, if it was. */
     public Optional<Ignored> onCompleted(JobCompleted completion, Instant seenAt) {
+        Optional<JobDefinition> definition = catalog.find(completion.getJobName());
         Optional<Ignored> ignored = checkEvent(completion.getRunId(), completion.getJobName(), completion.getJobType(),
-                completion.getAttempt());
+                completion.getAttempt(), definition);
         if (ignored.isPresent()) {
             return ignored;
         }
         Run run = run(completion.getRunId(), completion.getJobName(), earliest(completion.getFinishedAt(), seenAt));
+        Optional<JobDefinition> ofRun = ofRun(run, definition);
         if (run.jobType == null) {
-            run.jobType = catalog.find(run.jobName).map(d -> d.type().name()).orElse(completion.getJobType());
+            run.jobType = ofRun.map(d -> d.type().name()).orElse(completion.getJobType());
         }
         if (run.scheduledFor == null) {
             run.scheduledFor = completion.getScheduledFor();
@@ -160,26 +168,40 @@ public final class SchedulerCore {
             return Optional.empty(); // the first terminal outcome of an attempt wins; later ones are duplicates or stragglers
         }
         attempt.completion = completion;
-        if (completion.getStatus() == JobStatus.SKIPPED && isCronRun(completion)) {
-            advanceLastFire(completion.getJobName(), completion.getScheduledFor(), seenAt);
+        if (completion.getStatus() == JobStatus.SKIPPED && isCronRun(completion, definition)) {
+            advanceLastFire(completion.getJobName(), completion.getScheduledFor(), seenAt, definition);
         }
         if (attempt == run.latest() && requested(run)) {
-            conclude(run, attempt, completion);
+            conclude(run, attempt, completion, ofRun);
         }
-        settle(run);
+        settle(run, ofRun);
         return Optional.empty();
     }
 
-    /** Why a start or completion is ignored: its identifiers, its job or its attempt; empty when it may be folded. */
-    private Optional<Ignored> checkEvent(String runId, String jobName, String jobType, int attempt) {
-        return limits.checkIdentifier("runId", runId).or(() -> limits.checkIdentifier("jobName", jobName))
-                .map(v -> new Ignored(v.reason(), v.detail()))
-                .or(() -> checkJob(jobName, jobType))
-                .or(() -> checkAttempt(jobName, attempt));
+    /**
+     * The definition of {@code run}'s job: {@code ofEvent}, the definition of the job an event names, when the run
+     * belongs to that job (always, unless an event reuses another job's run id), else the catalog's.
+     */
+    private Optional<JobDefinition> ofRun(Run run, Optional<JobDefinition> ofEvent) {
+        return ofEvent.isPresent() && ofEvent.get().name().equals(run.jobName) ? ofEvent : catalog.find(run.jobName);
     }
 
-    private Optional<Ignored> checkJob(String jobName, String jobType) {
-        Optional<JobDefinition> definition = catalog.find(jobName);
+    /** Why a start or completion is ignored: its identifiers, its job or its attempt; empty when it may be folded. */
+    private Optional<Ignored> checkEvent(String runId, String jobName, String jobType, int attempt,
+            Optional<JobDefinition> definition) {
+        Optional<RequestLimits.Violation> violation = limits.checkIdentifier("runId", runId);
+        if (violation.isEmpty()) {
+            violation = limits.checkIdentifier("jobName", jobName);
+        }
+        if (violation.isPresent()) {
+            return Optional.of(new Ignored(violation.get().reason(), violation.get().detail()));
+        }
+        Optional<Ignored> ignored = checkJob(jobName, jobType, definition);
+        return ignored.isPresent() ? ignored : checkAttempt(jobName, attempt, definition);
+    }
+
+    /** {@code definition} is the catalog's definition of {@code jobName}, looked up once per event. */
+    private Optional<Ignored> checkJob(String jobName, String jobType, Optional<JobDefinition> definition) {
         if (definition.isEmpty()) {
             return catalog.externalJobs().contains(jobName) ? Optional.empty() : Optional.of(new Ignored(Ignored.UNKNOWN_JOB,
                     "job '" + jobName + "' is neither configured here nor listed under external-jobs"));
@@ -192,8 +214,8 @@ public final class SchedulerCore {
         return Optional.empty();
     }
 
-    private Optional<Ignored> checkAttempt(String jobName, int attempt) {
-        int most = catalog.find(jobName).map(JobDefinition::maxAttempts).orElse(EXTERNAL_ATTEMPTS_LIMIT);
+    private Optional<Ignored> checkAttempt(String jobName, int attempt, Optional<JobDefinition> definition) {
+        int most = definition.map(JobDefinition::maxAttempts).orElse(EXTERNAL_ATTEMPTS_LIMIT);
         if (attempt < 1 || attempt > most) {
             return Optional.of(new Ignored(Ignored.INVALID_ATTEMPT, "attempt " + attempt + " of job '" + jobName
                     + "', which has at most " + most));
@@ -213,9 +235,9 @@ public final class SchedulerCore {
         return b == null || a.isBefore(b) ? a : b;
     }
 
-    private void conclude(Run run, Attempt attempt, JobCompleted completion) {
+    /** {@code definition} is the catalog's definition of the run's job. */
+    private void conclude(Run run, Attempt attempt, JobCompleted completion, Optional<JobDefinition> definition) {
         attempt.concluded = true;
-        Optional<JobDefinition> definition = catalog.find(run.jobName);
         // a run requested elsewhere, whose request we did not see, ran with its job's configured parameters
         Map<String, String> parameters = run.firstRequest() != null ? run.parameters()
                 : definition.map(JobDefinition::parameters).orElse(Map.of());
@@ -251,12 +273,12 @@ public final class SchedulerCore {
         }
     }
 
-    private boolean isCronRun(JobCompleted completion) {
+    private boolean isCronRun(JobCompleted completion, Optional<JobDefinition> definition) {
         Instant scheduledFor = completion.getScheduledFor();
         if (scheduledFor == null || !completion.getRunId().equals(runId(completion.getJobName(), scheduledFor))) {
             return false;
         }
-        return catalog.find(completion.getJobName())
+        return definition
                 .map(JobDefinition::schedule)
                 .map(schedule -> schedule.firesAt(scheduledFor))
                 .orElse(false);
@@ -267,8 +289,8 @@ public final class SchedulerCore {
      * fires at or after a cron time), so one dated later, beyond a small allowance for replicas' clocks, is a forged
      * or mistaken event and would silence the job until that date: it is not recorded.
      */
-    private void advanceLastFire(String job, Instant at, Instant seenAt) {
-        if (at == null || at.isAfter(seenAt.plus(FIRE_SKEW)) || catalog.find(job).isEmpty()) {
+    private void advanceLastFire(String job, Instant at, Instant seenAt, Optional<JobDefinition> definition) {
+        if (at == null || definition.isEmpty() || at.isAfter(seenAt.plus(FIRE_SKEW))) {
             return;
         }
         lastFire.merge(job, at, (a, b) -> a.isAfter(b) ? a : b);
@@ -297,17 +319,18 @@ public final class SchedulerCore {
      * block an exclusive job, time out and be retried. A flood of requests for one job keeps at most
      * {@link #ACTIVE_RUNS_PER_JOB_LIMIT} of them; the oldest is forgotten first.
      */
-    private void settle(Run run) {
-        if (catalog.find(run.jobName).isEmpty()) {
+    private void settle(Run run, Optional<JobDefinition> definition) {
+        if (definition.isEmpty()) {
             return;
         }
         Set<String> active = activeRuns.computeIfAbsent(run.jobName, k -> new LinkedHashSet<>());
         if (run.status().active() && run.firstRequest() != null) {
-            active.add(run.runId);
-            Iterator<String> oldest = active.iterator();
-            while (active.size() > ACTIVE_RUNS_PER_JOB_LIMIT && oldest.hasNext()) {
-                oldest.next();
-                oldest.remove();
+            if (active.add(run.runId) && active.size() > ACTIVE_RUNS_PER_JOB_LIMIT) {
+                Iterator<String> oldest = active.iterator();
+                while (active.size() > ACTIVE_RUNS_PER_JOB_LIMIT && oldest.hasNext()) {
+                    oldest.next();
+                    oldest.remove();
+                }
             }
         } else {
             active.remove(run.runId);

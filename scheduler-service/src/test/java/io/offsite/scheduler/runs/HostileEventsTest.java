@@ -109,6 +109,33 @@ class HostileEventsTest {
     }
 
     @Test
+    void aCompletionNamingAnotherJobIsConcludedByTheRunsOwnJob() {
+        scheduler.apply(backupRequest("backup-database@ops-2", Instant.parse("2025-01-14T23:49:00Z")).build());
+        // the same run id, claimed by a configured job whose retries wait 120 s instead of 30 s
+        assertThat(scheduler.apply(completion("backup-database@ops-2", "replicate-to-primary", "REPLICATION",
+                JobStatus.FAILED, clock.instant()).build())).isEmpty();
+        assertThat(scheduler.run("backup-database@ops-2").orElseThrow().summary().job()).isEqualTo("backup-database");
+        clock.advance(Duration.ofSeconds(31));
+        scheduler.tick();
+        assertThat(published.requests("backup-database")).as("retried after backup-database's delay of 30 s")
+                .singleElement().satisfies(r -> {
+                    assertThat(r.getAttempt()).isEqualTo(2);
+                    assertThat(r.getTrigger()).isEqualTo(Trigger.RETRY);
+                });
+        assertThat(published.requests("replicate-to-primary")).isEmpty();
+    }
+
+    @Test
+    void aRecordIsFoldedAsSeenWhenTheReaderPolledIt() {
+        JobRequested forever = backupRequest("backup-database@polled", Instant.parse("2025-01-14T23:39:00Z"))
+                .setDeadline(Instant.parse("3000-01-01T00:00:00Z")).build();
+        Instant polledAt = Instant.parse("2025-01-14T23:40:00Z"); // the clock says 23:50
+        assertThat(scheduler.apply(Topics.REQUESTS_BACKUP, forever, polledAt)).isEmpty();
+        assertThat(scheduler.run("backup-database@polled").orElseThrow().attempts().get(0).deadline())
+                .as("the job's timeout after the poll").isEqualTo("2025-01-14T23:45:00Z");
+    }
+
+    @Test
     void aStartNoRequestAskedForNeverBlocksAnExclusiveJob() {
         for (int i = 0; i < 50; i++) {
             assertThat(scheduler.apply(started("backup-database@forged-" + i, "backup-database"))).isEmpty();
