@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.apache.avro.specific.SpecificRecord;
+import io.offsite.events.v1.JobCompleted;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -62,6 +63,8 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
     private volatile List<TopicPartition> assigned = List.of();
     private volatile Map<TopicPartition, Long> startupEnd;
     private volatile boolean caughtUp;
+    /** Run after a poll past the catch-up folded completions: lets the leader decide their dependents at once. */
+    private volatile Runnable afterCompletions = () -> { };
     /** Per partition, records polled but not yet folded during the catch-up; empty afterwards. */
     private final Map<TopicPartition, ArrayDeque<Decoded>> buffered = new HashMap<>();
     /** The same queues in the order of {@link #assigned}, for the merge's scan. */
@@ -124,8 +127,13 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
                 if (merging) {
                     catchUp(records);
                 } else {
+                    boolean completions = false;
                     for (Decoded decoded : decode(records)) {
                         fold(decoded);
+                        completions |= decoded.event instanceof JobCompleted;
+                    }
+                    if (completions) {
+                        afterCompletions.run();
                     }
                 }
                 Map<TopicPartition, Long> now = new HashMap<>();
@@ -285,6 +293,11 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
     }
 
     /** Whether everything that was on the topics when this reader started has been read. */
+    /** What to run after a poll (past the catch-up) folded completions. */
+    void afterCompletions(Runnable action) {
+        afterCompletions = action;
+    }
+
     boolean caughtUp() {
         if (!caughtUp && startupEnd != null && reached(startupEnd)) {
             caughtUp = true;

@@ -156,8 +156,10 @@ class KafkaConfiguration {
     }
 
     @Bean
-    LeaderTicker leaderTicker(Scheduler scheduler, LeadershipElector elector, SchedulerProperties properties) {
-        return new LeaderTicker(scheduler, elector, properties.tickInterval());
+    LeaderTicker leaderTicker(Scheduler scheduler, LeadershipElector elector, SchedulerProperties properties, EventLogReader reader) {
+        LeaderTicker ticker = new LeaderTicker(scheduler, elector, properties.tickInterval());
+        reader.afterCompletions(ticker::nudge); // dependents and retries are decided when their cause is read
+        return ticker;
     }
 
     @Bean

@@ -67,4 +67,35 @@ class DependencyIT {
             assertThat(runs.body()).contains(rotationRunId);
         }
     }
+
+    @Test
+    void aCompletionIsDecidedWhenItIsReadNotAtTheNextTick() throws Exception {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String upstream = "event-backup-" + id;
+        String dependent = "event-rotate-" + id;
+        Instant scheduledFor = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(600);
+        var backupDone = EventSender.succeeded(upstream, "BACKUP", scheduledFor);
+        try (var tail = new TopicTail(LocalStack.kafka().bootstrapServers(), List.of(Topics.REQUESTS_ROTATION));
+                var sender = new EventSender();
+                // an hour between ticks: only the completion itself can make the dependent due in time
+                var scheduler = SchedulerInstance.start("event-driven", "it-event-driven-" + UUID.randomUUID(),
+                        "--offsite.scheduler.tick-interval=1h",
+                        "--offsite.scheduler.jobs." + upstream + ".type=BACKUP",
+                        "--offsite.scheduler.jobs." + upstream + ".parameters.source=" + id,
+                        "--offsite.scheduler.jobs." + dependent + ".type=ROTATION",
+                        "--offsite.scheduler.jobs." + dependent + ".depends-on=" + upstream,
+                        "--offsite.scheduler.jobs." + dependent + ".parameters.series=" + id)) {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                var health = scheduler.get("/actuator/health/scheduler");
+                assertThat(health.json().get("details").get("leader").asBoolean()).isTrue();
+                assertThat(health.json().get("details").get("readyToLead").asBoolean()).isTrue();
+            });
+            sender.requested(EventSender.requestOf(backupDone));
+            sender.completed(backupDone);
+
+            String rotationRunId = dependent + "@after:" + backupDone.getRunId();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(tail.all(JobRequested.class))
+                    .extracting(JobRequested::getRunId).contains(rotationRunId));
+        }
+    }
 }

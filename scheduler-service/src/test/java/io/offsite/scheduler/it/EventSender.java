@@ -1,5 +1,6 @@
 package io.offsite.scheduler.it;
 
+import io.offsite.events.EventTrust;
 import io.offsite.events.Topics;
 import io.offsite.events.serde.EventSerializer;
 import io.offsite.events.v1.JobCompleted;
@@ -19,6 +20,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Publishes events the way a worker or another system does: a plain producer with the project's serializer. */
 final class EventSender implements AutoCloseable {
+
+    static {
+        EventTrust.install(); // its factories build Avro records before any application context has installed it
+    }
 
     private final KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(
             Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalStack.kafka().bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),

@@ -40,7 +40,6 @@ final class SchedulerInstance implements AutoCloseable {
                 "--spring.kafka.bootstrap-servers=" + LocalStack.kafka().bootstrapServers(),
                 "--offsite.scheduler.instance-id=" + name,
                 "--offsite.scheduler.leadership-group=" + group,
-                "--offsite.scheduler.tick-interval=200ms",
                 "--offsite.scheduler.leadership-session-timeout=6s",
                 "--offsite.scheduler.publish-timeout=5s",
                 "--offsite.s3.endpoint=" + LocalStack.s3().endpoint(),
@@ -50,6 +49,9 @@ final class SchedulerInstance implements AutoCloseable {
         if (Stream.of(extraArgs).noneMatch(a -> a.startsWith("--offsite.scheduler.api-token=")
                 || a.startsWith("--offsite.scheduler.api-auth="))) {
             args.add("--offsite.scheduler.api-token=" + TOKEN);
+        }
+        if (Stream.of(extraArgs).noneMatch(a -> a.startsWith("--offsite.scheduler.tick-interval="))) {
+            args.add("--offsite.scheduler.tick-interval=200ms");
         }
         args.addAll(List.of(extraArgs));
         return new SchedulerInstance(name, SchedulerApplication.application().run(args.toArray(String[]::new)));
