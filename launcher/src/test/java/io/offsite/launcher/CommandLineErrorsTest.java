@@ -3,8 +3,6 @@ package io.offsite.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.offsite.localstack.Ports;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,21 +18,14 @@ class CommandLineErrorsTest {
     @TempDir
     Path dir;
 
-    private record Result(int exit, String out, String err) {
-    }
-
-    private static Result offsite(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = OffsiteCli.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun offsite(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void runWithNoSchedulerSaysHowToStartOne() {
         String api = "http://127.0.0.1:" + Ports.freePort();
-        Result result = offsite("run", "backup-database", "--no-wait", "--api", api);
+        CliRun result = offsite("run", "backup-database", "--no-wait", "--api", api);
         assertThat(result.exit()).isEqualTo(2);
         assertThat(result.err()).contains("the scheduler does not answer at " + api).contains("bin/offsite local");
     }

@@ -10,9 +10,6 @@ import io.offsite.events.v1.JobRequested;
 import io.offsite.events.v1.JobStarted;
 import io.offsite.events.v1.JobStatus;
 import io.offsite.events.v1.Trigger;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -35,15 +32,8 @@ class SchemaCommandTest {
     /** Strict JSON: no comments, nothing after the value (Avro's own parser accepts comments). */
     private static final JsonMapper STRICT = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
-    private record Result(int exit, String out, String err) {
-    }
-
-    private static Result offsite(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = OffsiteCli.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun offsite(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -53,7 +43,7 @@ class SchemaCommandTest {
                 .setStatus(JobStatus.SUCCEEDED).setFinishedAt(T0).setWorker("w").build();
         for (SpecificRecord record : List.of(request(), started, completed)) {
             String name = record.getSchema().getName();
-            Result result = offsite("schema", name);
+            CliRun result = offsite("schema", name);
             assertThat(result.exit()).as(result.err()).isZero();
 
             JsonNode json = STRICT.readTree(result.out());
@@ -76,7 +66,7 @@ class SchemaCommandTest {
 
     @Test
     void theExampleIsASingleObjectEncodedRequest() {
-        Result result = offsite("schema", "JobRequested", "--example");
+        CliRun result = offsite("schema", "JobRequested", "--example");
         assertThat(result.exit()).isZero();
         String hex = result.out().lines().filter(l -> !l.startsWith("#")).findFirst().orElseThrow();
         byte[] bytes = HexFormat.ofDelimiter(" ").parseHex(hex);

@@ -10,11 +10,9 @@ import io.offsite.events.v1.JobError;
 import io.offsite.events.v1.JobStatus;
 import io.offsite.scheduler.jobs.JobCatalog;
 import io.offsite.scheduler.jobs.JobDraft;
-import java.time.Clock;
+import io.offsite.scheduler.runs.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +30,7 @@ class BackupInventoryTest {
     private static final String P = "backup-database/";
     private static final Map<String, String> ROTATE = Map.of("series", "pokemon-data");
 
-    private final MovableClock clock = new MovableClock(Instant.parse("2025-01-15T10:00:00Z"));
+    private final SettableClock clock = new SettableClock("2025-01-15T10:00:00Z");
     private final BackupInventory inventory = new BackupInventory(List.of(new TrackedSeries("pokemon-data", P)), "offsite-backups", clock);
 
     private static String key(String day) {
@@ -269,33 +267,5 @@ class BackupInventoryTest {
                 .hasMessageContaining("offsite.scheduler.inventory.prefixes.shop");
         assertThatThrownBy(() -> TrackedSeries.of(catalog, Map.of("typo", "x/")))
                 .hasMessageContaining("no BACKUP, VERIFY or ROTATION job names the series 'typo'");
-    }
-
-    private static final class MovableClock extends Clock {
-
-        private Instant now;
-
-        MovableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }
