@@ -128,12 +128,7 @@ public final class PlainDumpCheck {
                 case NORMAL -> normal(c);
                 case SQUOTE -> {
                     if (c == '\'') {
-                        if (peek(0) == '\'') {
-                            next();
-                            lineStart.append('\'');
-                        } else {
-                            state = State.NORMAL;
-                        }
+                        closeOrDoubleQuote('\'');
                     }
                 }
                 case ESTRING -> {
@@ -147,22 +142,12 @@ public final class PlainDumpCheck {
                             lineStart.append((char) escaped);
                         }
                     } else if (c == '\'') {
-                        if (peek(0) == '\'') {
-                            next();
-                            lineStart.append('\'');
-                        } else {
-                            state = State.NORMAL;
-                        }
+                        closeOrDoubleQuote('\'');
                     }
                 }
                 case DQUOTE -> {
                     if (c == '"') {
-                        if (peek(0) == '"') {
-                            next();
-                            lineStart.append('"');
-                        } else {
-                            state = State.NORMAL;
-                        }
+                        closeOrDoubleQuote('"');
                     }
                 }
                 case DOLLAR -> {
@@ -203,6 +188,19 @@ public final class PlainDumpCheck {
         }
         if (state == State.COPY_DATA || lineStart.length() > 0) {
             endOfLine();
+        }
+    }
+
+    /**
+     * At a quote that may end the literal or identifier it is in: a doubled quote stands for one and the text goes
+     * on; a single one ends it.
+     */
+    private void closeOrDoubleQuote(char quote) throws IOException {
+        if (peek(0) == quote) {
+            next();
+            lineStart.append(quote);
+        } else {
+            state = State.NORMAL;
         }
     }
 
