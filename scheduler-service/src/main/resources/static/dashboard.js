@@ -87,6 +87,7 @@
     if (!iso) return '';
     const s = Math.round((new Date(iso).getTime() - Date.now()) / 1000);
     const a = Math.abs(s);
+    if (a < 5) return 'just now';
     const text = a < 60 ? a + ' s' : a < 3600 ? Math.round(a / 60) + ' min' : a < 172800 ? Math.round(a / 3600) + ' h'
       : Math.round(a / 86400) + ' d';
     return s >= 0 ? 'in ' + text : text + ' ago';
@@ -346,7 +347,7 @@
         el('span', {}, el('strong', { text: bytes(s.totalSizeBytes) })),
         el('span', {}, el('strong', { text: verified }), ' verified OK'),
         failedVerifications ? el('span', { class: 'warning', text: failedVerifications + ' failed verification' }) : null,
-        el('span', { class: 'muted', text: 'listed ' + (s.listedAt ? relative(s.listedAt) : 'never') })));
+        el('span', { class: 'muted', title: s.listedAt || '', text: 'listed ' + (s.listedAt ? relative(s.listedAt) : 'never') })));
       if (s.error) panel.appendChild(el('p', { class: 'warning', text: 'The latest listing failed: ' + s.error }));
       panel.appendChild(el('h3', { text: 'Backup sizes' }));
       panel.appendChild(sizeChart(s));
@@ -416,7 +417,7 @@
       part.appendChild(backupTable(s));
       return part;
     }
-    part.appendChild(el('p', {}, 'Policy ', el('strong', { text: r.policy }), ' (' + r.semantics + ', ' + r.zone + ') as the '
+    part.appendChild(el('p', {}, 'Policy ', el('strong', { text: r.policy }), ' (' + r.semantics + ' semantics, ' + (r.zone === 'Z' ? 'UTC' : r.zone) + ') as the '
       + 'scheduler is configured to assume it (offsite.scheduler.dashboard.retention); the rotation worker\'s own settings '
       + '(offsite.rotation.series) decide, and its offsite.rotation.dry-run, which the scheduler cannot see, would delete nothing.'));
     part.appendChild(el('div', { class: 'summary' },

@@ -234,14 +234,14 @@ class DashboardIT {
         System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER.toString());
         ChromeOptions options = new ChromeOptions();
         options.setBinary(binary.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1360,1900",
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1360,2400",
                 "--no-first-run", "--no-default-browser-check", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--disable-default-apps", "--disable-extensions", "--metrics-recording-only",
                 "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1");
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().build();
         ChromeDriver driver = new ChromeDriver(service, options);
-        driver.manage().window().setSize(new Dimension(1360, 1900));
+        driver.manage().window().setSize(new Dimension(1360, 2400));
         return driver;
     }
 
