@@ -217,6 +217,7 @@
       case 'ok': return badge('OK', 'OK', 'last run succeeded');
       case 'fail': return badge('failing', 'DOWN', 'last run ' + last.status);
       case 'warn': return badge('degraded', 'PARTIALLY_FAILED', 'last run ' + last.status);
+      case 'run': return badge('running', last.status, job.lastSuccessAt ? 'last success ' + formatTime(job.lastSuccessAt) : 'no success yet');
       default: return badge(last.status.toLowerCase(), last.status);
     }
   }
@@ -317,7 +318,7 @@
       const tx = x(t);
       chart.appendChild(svg('line', { class: 'grid', x1: tx, x2: tx, y1: top, y2: H - axis }));
       chart.appendChild(svg('text', { x: tx, y: H - 6, 'text-anchor': k === 0 ? 'start' : k === 4 ? 'end' : 'middle',
-        text: formatTime(new Date(t).toISOString()).slice(5, 16) }));
+        text: formatTime(new Date(t).toISOString()).slice(span < 7200000 ? 11 : 5, span < 7200000 ? 19 : 16) }));
     }
     for (const run of runs) {
       const start = new Date(run.requestedAt).getTime();
@@ -411,6 +412,10 @@
         return [i ? ', ' : '', el('code', { text: j.job }), j.dryRun ? ' (configured as a dry run: deletes nothing)' : '',
           job && job.nextFireAt ? ', next ' + formatTime(job.nextFireAt) : ''];
       }), '.'));
+    }
+    if (r.available && !r.decisions.length) {
+      part.appendChild(el('p', { class: 'muted', text: 'Policy ' + r.policy + '. No backups to plan yet.' }));
+      return part;
     }
     if (!r.available) {
       part.appendChild(el('p', { class: 'warning retention-unavailable', text: 'No preview: ' + r.unavailableReason + '.' }));
