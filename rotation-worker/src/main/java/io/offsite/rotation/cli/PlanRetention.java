@@ -1,13 +1,13 @@
 package io.offsite.rotation.cli;
 
-import io.offsite.rotation.policy.Backup;
 import io.offsite.worker.artifact.BackupKeys;
 import io.offsite.worker.artifact.BackupNames;
-import io.offsite.rotation.policy.Decision;
-import io.offsite.rotation.policy.RetentionDuration;
-import io.offsite.rotation.policy.RetentionPlan;
-import io.offsite.rotation.policy.RetentionPolicy;
-import io.offsite.rotation.policy.Semantics;
+import io.offsite.worker.retention.Backup;
+import io.offsite.worker.retention.Decision;
+import io.offsite.worker.retention.RetentionDuration;
+import io.offsite.worker.retention.RetentionPlan;
+import io.offsite.worker.retention.RetentionPolicy;
+import io.offsite.worker.retention.Semantics;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

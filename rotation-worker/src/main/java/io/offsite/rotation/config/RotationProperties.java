@@ -1,8 +1,8 @@
 package io.offsite.rotation.config;
 
-import io.offsite.rotation.policy.RetentionDuration;
-import io.offsite.rotation.policy.RetentionPolicy;
-import io.offsite.rotation.policy.Semantics;
+import io.offsite.worker.retention.RetentionDuration;
+import io.offsite.worker.retention.RetentionPolicy;
+import io.offsite.worker.retention.Semantics;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;

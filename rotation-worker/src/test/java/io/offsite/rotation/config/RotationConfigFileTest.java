@@ -2,7 +2,7 @@ package io.offsite.rotation.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.offsite.rotation.policy.RetentionPolicy;
+import io.offsite.worker.retention.RetentionPolicy;
 import java.io.IOException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.offsite.rotation.config.RotationProperties.Series;
-import io.offsite.rotation.policy.RetentionPolicy;
-import io.offsite.rotation.policy.Semantics;
+import io.offsite.worker.retention.RetentionPolicy;
+import io.offsite.worker.retention.Semantics;
 import java.time.ZoneId;
 import java.util.List;
 import org.junit.jupiter.api.Test;

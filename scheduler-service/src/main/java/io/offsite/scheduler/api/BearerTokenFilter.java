@@ -21,7 +21,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Every request needs {@code Authorization: Bearer <token>}, except the few paths probes and scrapers use:
  * {@code /actuator/health} (with its groups, liveness and readiness), {@code /actuator/prometheus} and the API
- * description {@code /openapi.yaml}. Deny by default: an endpoint added later is covered without a change here.
+ * description {@code /openapi.yaml}, and the dashboard's static page ({@code /}, {@code /index.html},
+ * {@code /dashboard.js}, {@code /dashboard.css}: exact paths, no data in them; the page asks for the token and sends
+ * it to the API). Deny by default: an endpoint added later is covered without a change here.
  *
  * <p>A request with the right token carries a principal, which is what
  * {@code management.endpoint.health.show-details: when-authorized} checks: health details (leadership, last
@@ -31,6 +33,8 @@ final class BearerTokenFilter extends OncePerRequestFilter {
 
     static final String REALM = "Bearer realm=\"offsite\"";
     private static final List<String> OPEN_PATHS = List.of("/actuator/health", "/actuator/prometheus", "/openapi.yaml");
+    /** Open as they are, nothing below them: the dashboard's static files. */
+    private static final List<String> OPEN_FILES = List.of("/", "/index.html", "/dashboard.js", "/dashboard.css");
     private static final Pattern SAFE_PATH = Pattern.compile("[A-Za-z0-9/_.-]*");
     private static final Principal CLIENT = () -> "api-client";
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -70,6 +74,9 @@ final class BearerTokenFilter extends OncePerRequestFilter {
     static boolean isOpen(String path) {
         if (!SAFE_PATH.matcher(path).matches() || path.contains("..")) {
             return false;
+        }
+        if (OPEN_FILES.contains(path)) {
+            return true;
         }
         for (String open : OPEN_PATHS) {
             if (path.equals(open) || path.startsWith(open + "/")) {

@@ -22,7 +22,7 @@ class WebConfiguration {
                     + "run history and see health details. Use it only on a trusted network.", ApiAccess.AUTH_PROPERTY);
         } else {
             log.info("The HTTP API requires a bearer token; open without it: /actuator/health (status only), "
-                    + "/actuator/prometheus, /openapi.yaml");
+                    + "/actuator/prometheus, /openapi.yaml and the dashboard page at / (its data comes from the API, with the token)");
         }
         return access;
     }

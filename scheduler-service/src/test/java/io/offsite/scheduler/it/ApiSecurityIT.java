@@ -73,10 +73,18 @@ class ApiSecurityIT {
             assertThat(scheduler.request("GET", "/api/v1/jobs", null, "Authorization", "Basic " + SchedulerInstance.TOKEN).status())
                     .isEqualTo(401);
 
-            // beyond the controllers: deny by default, open only for probes, scrapers and the API description
-            for (String path : List.of("/", "/actuator", "/actuator/metrics", "/actuator/info", "/api/v1/nothing-here", "/index.html",
+            // beyond the controllers: deny by default, open only for probes, scrapers, the API description and the
+            // dashboard's static files (exact paths: nothing below or beside them)
+            for (String path : List.of("/actuator", "/actuator/metrics", "/actuator/info", "/api/v1/nothing-here", "/index.htm",
+                    "/index.html/x", "//api/v1/jobs", "/dashboard.js/../api/v1/jobs", "/openapi.yaml/../api/v1/jobs",
                     "/actuator/health/../../api/v1/jobs", "/actuator/health;x=1/../../api/v1/jobs")) {
                 assertThat(scheduler.request("GET", path, null).status()).as(path).isIn(400, 401);
+            }
+            for (String path : List.of("/", "/index.html", "/dashboard.js", "/dashboard.css")) {
+                var file = scheduler.request("GET", path, null, "Accept", "text/html,*/*");
+                assertThat(file.status()).as(path).isEqualTo(200);
+                assertThat(file.body()).as(path).doesNotContain(SchedulerInstance.TOKEN);
+                assertThat(file.header("Content-Security-Policy")).as(path).contains("default-src 'none'");
             }
             assertThat(scheduler.get("/actuator/metrics").status()).isEqualTo(200);
             assertThat(scheduler.request("GET", "/actuator/prometheus", null).body()).contains("offsite_scheduler_leader");

@@ -1,4 +1,4 @@
-package io.offsite.rotation.policy;
+package io.offsite.worker.retention;
 
 import java.util.Locale;
 

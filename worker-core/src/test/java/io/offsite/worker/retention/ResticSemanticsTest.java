@@ -1,7 +1,7 @@
-package io.offsite.rotation.policy;
+package io.offsite.worker.retention;
 
-import static io.offsite.rotation.policy.CalendarSemanticsTest.keptWithReasons;
-import static io.offsite.rotation.policy.Timelines.ids;
+import static io.offsite.worker.retention.CalendarSemanticsTest.keptWithReasons;
+import static io.offsite.worker.retention.Timelines.ids;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
