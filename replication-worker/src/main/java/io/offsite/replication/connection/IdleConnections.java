@@ -1,4 +1,4 @@
-package io.offsite.replication.engine;
+package io.offsite.replication.connection;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * Connections kept between runs: one per key, each closed once it has been idle for {@code keepIdle}. With a zero
  * {@code keepIdle} nothing is kept and every handed-back connection is closed.
  */
-final class IdleConnections<K> implements AutoCloseable {
+public final class IdleConnections<K> implements AutoCloseable {
 
     private record Idle(Connection connection, ScheduledFuture<?> expiry) {
     }
@@ -25,13 +25,13 @@ final class IdleConnections<K> implements AutoCloseable {
     private ScheduledExecutorService closer;
     private boolean closed;
 
-    IdleConnections(Duration keepIdle, String threadName) {
+    public IdleConnections(Duration keepIdle, String threadName) {
         this.keepIdle = keepIdle == null || keepIdle.isNegative() ? Duration.ZERO : keepIdle;
         this.threadName = threadName;
     }
 
     /** The connection kept under {@code key}, if any; the caller owns it from now on. */
-    synchronized Connection take(K key) {
+    public synchronized Connection take(K key) {
         Idle kept = idle.remove(key);
         if (kept == null) {
             return null;
@@ -41,7 +41,7 @@ final class IdleConnections<K> implements AutoCloseable {
     }
 
     /** Keeps {@code connection} under {@code key} for the next run, or closes it (nothing kept, slot taken, closed). */
-    void put(K key, Connection connection) {
+    public void put(K key, Connection connection) {
         synchronized (this) {
             if (!keepIdle.isZero() && !closed && !idle.containsKey(key) && isOpen(connection)) {
                 if (closer == null) {
@@ -93,7 +93,7 @@ final class IdleConnections<K> implements AutoCloseable {
         }
     }
 
-    static void closeQuietly(Connection connection) {
+    public static void closeQuietly(Connection connection) {
         if (connection != null) {
             try {
                 connection.close();

@@ -1,4 +1,4 @@
-package io.offsite.replication.engine;
+package io.offsite.replication.failure;
 
 /** A replication that cannot go on, with what kind of problem stopped it. Messages never carry credentials. */
 public class ReplicationException extends RuntimeException {

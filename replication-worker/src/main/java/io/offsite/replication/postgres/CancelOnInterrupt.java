@@ -1,4 +1,4 @@
-package io.offsite.replication.engine;
+package io.offsite.replication.postgres;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -19,7 +19,7 @@ import org.postgresql.PGConnection;
  *
  * <p>One timer thread serves every run; a run costs one check every {@value #POLL_MILLIS} ms, nothing per row.
  */
-final class CancelOnInterrupt implements AutoCloseable {
+public final class CancelOnInterrupt implements AutoCloseable {
 
     static final long POLL_MILLIS = 100;
     private static final long CANCEL_EVERY = 10;
@@ -45,12 +45,12 @@ final class CancelOnInterrupt implements AutoCloseable {
     }
 
     /** Watches {@code connection} on behalf of the calling thread until closed. */
-    static CancelOnInterrupt watch(Connection connection) {
+    public static CancelOnInterrupt watch(Connection connection) {
         return new CancelOnInterrupt(Thread.currentThread(), connection);
     }
 
     /** Whether the run's thread was interrupted and its statements cancelled: the connection must not be reused. */
-    boolean fired() {
+    public boolean fired() {
         return fired;
     }
 

@@ -1,4 +1,4 @@
-package io.offsite.replication.engine;
+package io.offsite.replication.postgres;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,13 +17,13 @@ import java.util.Set;
  * What the target database already has: the columns and unique keys of the tables a run touches, read in one round
  * trip for all of them. Names are bound as parameters.
  */
-final class PostgresCatalog {
+public final class PostgresCatalog {
 
     /**
      * A target column: its type as PostgreSQL prints it, the same without modifiers (for casts that must not truncate,
      * e.g. {@code character varying} for {@code character varying(10)}), and whether it has a default.
      */
-    record TargetColumn(String type, String baseType, boolean hasDefault) {
+    public record TargetColumn(String type, String baseType, boolean hasDefault) {
     }
 
     /**
@@ -31,22 +31,22 @@ final class PostgresCatalog {
      * included) and its size on disk ({@code pg_table_size}: heap and TOAST, no indexes; -1 for a partitioned table,
      * whose rows live in its partitions).
      */
-    record TargetTable(Map<String, TargetColumn> columns, List<Set<String>> uniqueKeys, long bytes) {
+    public record TargetTable(Map<String, TargetColumn> columns, List<Set<String>> uniqueKeys, long bytes) {
 
-        Map<String, String> types() {
+        public Map<String, String> types() {
             Map<String, String> types = new LinkedHashMap<>();
             columns.forEach((name, column) -> types.put(name, column.type()));
             return types;
         }
 
-        Map<String, String> baseTypes() {
+        public Map<String, String> baseTypes() {
             Map<String, String> types = new LinkedHashMap<>();
             columns.forEach((name, column) -> types.put(name, column.baseType()));
             return types;
         }
 
         /** Whether a plain unique index (or primary key) covers exactly these columns, as ON CONFLICT needs. */
-        boolean hasUniqueKey(List<String> keyColumns) {
+        public boolean hasUniqueKey(List<String> keyColumns) {
             return uniqueKeys.contains(Set.copyOf(keyColumns));
         }
     }
@@ -58,7 +58,7 @@ final class PostgresCatalog {
     }
 
     /** The tables of {@code schema} named in {@code names} that exist (tables and partitioned tables). */
-    static PostgresCatalog read(Connection pg, String schema, List<String> names) throws SQLException {
+    public static PostgresCatalog read(Connection pg, String schema, List<String> names) throws SQLException {
         Map<String, Map<String, TargetColumn>> columns = new LinkedHashMap<>();
         Map<String, Map<Long, Set<String>>> indexes = new HashMap<>();
         Map<String, Long> sizes = new HashMap<>();
@@ -111,11 +111,11 @@ final class PostgresCatalog {
     }
 
     /** The table as read, empty when it does not exist. */
-    Optional<TargetTable> table(String name) {
+    public Optional<TargetTable> table(String name) {
         return Optional.ofNullable(tables.get(name));
     }
 
-    static boolean isEmpty(Connection pg, String qualifiedTable) throws SQLException {
+    public static boolean isEmpty(Connection pg, String qualifiedTable) throws SQLException {
         try (var s = pg.createStatement(); ResultSet rs = s.executeQuery("SELECT NOT EXISTS (SELECT 1 FROM " + qualifiedTable + ")")) {
             rs.next();
             return rs.getBoolean(1);

@@ -1,12 +1,13 @@
-package io.offsite.replication.engine;
+package io.offsite.replication.postgres;
 
-import io.offsite.replication.engine.ReplicationException.Kind;
+import io.offsite.replication.failure.ReplicationException;
+import io.offsite.replication.failure.ReplicationException.Kind;
 import java.sql.SQLException;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
 /** Turns PostgreSQL errors into clear, credential-free {@link ReplicationException}s and short row-failure reasons. */
-final class PostgresErrors {
+public final class PostgresErrors {
 
     private PostgresErrors() {
     }
@@ -43,7 +44,7 @@ final class PostgresErrors {
         return new ReplicationException(kind, message);
     }
 
-    static ReplicationException during(SQLException e, PostgresSettings target, String doing) {
+    public static ReplicationException during(SQLException e, PostgresSettings target, String doing) {
         Kind kind = kind(e);
         String limit = switch (kind) {
             case LOCK_TIMEOUT -> " (lock-timeout " + target.lockTimeout() + " or the run's deadline: another session holds a conflicting lock)";
@@ -52,6 +53,17 @@ final class PostgresErrors {
         };
         return new ReplicationException(kind, "PostgreSQL at " + target.describe() + " failed while " + doing + ": "
                 + target.redact(reason(e)) + limit);
+    }
+
+    /**
+     * Errors about the data of some row (invalid value, constraint, trigger) are isolated; anything else (lost
+     * connection, permissions, missing objects) stops the table.
+     */
+    static void rethrowUnlessRowLevel(SQLException e) throws SQLException {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (!(state.startsWith("22") || state.startsWith("23") || state.startsWith("P0") || state.startsWith("44"))) {
+            throw e;
+        }
     }
 
     /** PostgreSQL's own message (without the row detail), or the driver's message. */

@@ -1,5 +1,6 @@
-package io.offsite.replication.engine;
+package io.offsite.replication.postgres;
 
+import io.offsite.replication.connection.IdleConnections;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

@@ -1,4 +1,4 @@
-package io.offsite.replication.engine;
+package io.offsite.replication.postgres;
 
 import io.offsite.replication.plan.Sql;
 import java.sql.Connection;
@@ -13,9 +13,9 @@ import java.util.Map;
  * Where incremental runs remember how far they got: one row per source table in the target database, written in
  * the same transaction as the rows it describes, so data and watermark commit or roll back together.
  */
-final class WatermarkStore {
+public final class WatermarkStore {
 
-    static final String TABLE = "offsite_replication_state";
+    public static final String TABLE = "offsite_replication_state";
 
     /**
      * How far a table got: the highest value of its watermark column, and a digest of the rows holding exactly that
@@ -23,22 +23,22 @@ final class WatermarkStore {
      * incremental run reads those rows again, since rows written later may share the value, and sends them only when
      * their digest differs.
      */
-    record Watermark(String column, String value, String boundary) {
+    public record Watermark(String column, String value, String boundary) {
     }
 
     /** The column holding {@link Watermark#boundary()}, added to state tables made before it existed. */
-    static final String BOUNDARY_COLUMN = "boundary_digest";
+    public static final String BOUNDARY_COLUMN = "boundary_digest";
 
     private final Connection pg;
     private final String table;
     private PreparedStatement pending;
 
-    WatermarkStore(Connection pg, String schema) {
+    public WatermarkStore(Connection pg, String schema) {
         this.pg = pg;
         this.table = Sql.qualified(schema, TABLE);
     }
 
-    void ensure() throws SQLException {
+    public void ensure() throws SQLException {
         try (Statement s = pg.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS " + table + """
                      (
@@ -56,14 +56,14 @@ final class WatermarkStore {
     }
 
     /** Adds the boundary digest column to a state table made before it existed. */
-    void addBoundaryColumn() throws SQLException {
+    public void addBoundaryColumn() throws SQLException {
         try (Statement s = pg.createStatement()) {
             s.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS " + BOUNDARY_COLUMN + " text");
         }
     }
 
     /** The watermarks of every table of {@code source}, by table name; those never set (NULL) are left out. */
-    Map<String, Watermark> readAll(String source) throws SQLException {
+    public Map<String, Watermark> readAll(String source) throws SQLException {
         Map<String, Watermark> marks = new HashMap<>();
         try (PreparedStatement ps = pg.prepareStatement("SELECT table_name, watermark_column, watermark, boundary_digest FROM " + table + " WHERE source = ?")) {
             ps.setString(1, source);
@@ -79,7 +79,7 @@ final class WatermarkStore {
     }
 
     /** Queues a table's new watermark; {@link #flush()} writes all queued ones in one round trip. */
-    void write(String source, String tableName, Watermark watermark, long rows, String runId) throws SQLException {
+    public void write(String source, String tableName, Watermark watermark, long rows, String runId) throws SQLException {
         if (pending == null) {
             pending = pg.prepareStatement("INSERT INTO " + table
                     + " (source, table_name, watermark_column, watermark, rows_replicated, run_id, updated_at, boundary_digest)"
@@ -99,7 +99,7 @@ final class WatermarkStore {
     }
 
     /** Writes the queued watermarks (in the run's transaction, before it commits). */
-    void flush() throws SQLException {
+    public void flush() throws SQLException {
         if (pending != null) {
             try {
                 pending.executeBatch();

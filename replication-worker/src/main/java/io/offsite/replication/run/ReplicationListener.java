@@ -1,4 +1,4 @@
-package io.offsite.replication.engine;
+package io.offsite.replication.run;
 
 /** Where a replication reports progress, and how it learns that it must stop. */
 public interface ReplicationListener {

@@ -1,4 +1,4 @@
-package io.offsite.replication.engine;
+package io.offsite.replication.run;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,8 @@
-package io.offsite.replication.engine;
+package io.offsite.replication.sqlite;
 
-import io.offsite.replication.engine.ReplicationException.Kind;
+import io.offsite.replication.connection.IdleConnections;
+import io.offsite.replication.failure.ReplicationException;
+import io.offsite.replication.failure.ReplicationException.Kind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

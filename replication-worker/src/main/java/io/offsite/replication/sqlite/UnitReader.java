@@ -1,8 +1,10 @@
-package io.offsite.replication.engine;
+package io.offsite.replication.sqlite;
 
+import io.offsite.replication.failure.ReplicationException;
 import io.offsite.replication.plan.BatchPlan;
 import io.offsite.replication.plan.BoundaryDigest;
 import io.offsite.replication.plan.CopyText;
+import io.offsite.replication.plan.RowChunk;
 import io.offsite.replication.plan.TablePlan;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,11 +21,7 @@ import java.util.concurrent.TimeUnit;
  * the first rows to the last, while at most about two units wait in memory. The SQLite connection is used by this
  * thread only while it runs.
  */
-final class UnitReader implements AutoCloseable {
-
-    /** Consecutive rows of one unit: their keys (for failure reports) and their COPY lines; {@code endsUnit} on the last. */
-    record Chunk(List<Object[]> rows, List<byte[]> lines, boolean endsUnit) {
-    }
+public final class UnitReader implements AutoCloseable {
 
     /** Rows per chunk: small enough that COPY starts within milliseconds, large enough to keep hand-overs cheap. */
     static final int CHUNK_ROWS = 250;
@@ -42,7 +40,7 @@ final class UnitReader implements AutoCloseable {
      * sizes them; when {@code boundary} names the watermark column and its highest value, the rows holding that value
      * are also digested ({@link #boundary()}).
      */
-    UnitReader(SqliteSnapshot sqlite, TablePlan plan, Optional<String> filter, Optional<String> since, BatchPlan units,
+    public UnitReader(SqliteSnapshot sqlite, TablePlan plan, Optional<String> filter, Optional<String> since, BatchPlan units,
                Optional<Map.Entry<String, String>> boundary) {
         String sql = plan.sourceSelectSql(filter, boundary.map(Map.Entry::getKey));
         boolean[] text = plan.textColumns();
@@ -60,7 +58,7 @@ final class UnitReader implements AutoCloseable {
     }
 
     /** Units of rows already read (an incremental run's few changes), handed out as the reader's would be. */
-    static UnitReader of(List<Object[]> keys, List<byte[]> lines, BatchPlan units) throws InterruptedException {
+    public static UnitReader of(List<Object[]> keys, List<byte[]> lines, BatchPlan units) throws InterruptedException {
         UnitReader reader = new UnitReader(new java.util.concurrent.LinkedBlockingQueue<>());
         Filling filling = reader.new Filling(units);
         for (int i = 0; i < lines.size(); i++) {
@@ -71,7 +69,7 @@ final class UnitReader implements AutoCloseable {
         return reader;
     }
 
-    UnitReader start() {
+    public UnitReader start() {
         if (thread != null) {
             thread.start();
         }
@@ -138,7 +136,7 @@ final class UnitReader implements AutoCloseable {
         }
 
         private void handChunk(boolean endsUnit) throws InterruptedException {
-            hand(new Chunk(rows, lines, endsUnit));
+            hand(new RowChunk(rows, lines, endsUnit));
             rows = new ArrayList<>(CHUNK_ROWS);
             lines = new ArrayList<>(CHUNK_ROWS);
         }
@@ -161,12 +159,12 @@ final class UnitReader implements AutoCloseable {
     }
 
     /** The digest of the rows at the highest watermark, once every unit was taken; empty when not asked for. */
-    Optional<String> boundary() {
+    public Optional<String> boundary() {
         return Optional.ofNullable(boundaryDigest);
     }
 
     /** Whether another unit follows; waits until the reader knows. Rethrows what stopped the reader. */
-    boolean nextUnit() throws InterruptedException {
+    public boolean nextUnit() throws InterruptedException {
         if (!unitEnded) {
             throw new IllegalStateException("the current unit has chunks left");
         }
@@ -179,7 +177,7 @@ final class UnitReader implements AutoCloseable {
     }
 
     /** The next chunk of the current unit, or empty once its last chunk was returned. */
-    Optional<Chunk> nextChunk() throws InterruptedException {
+    public Optional<RowChunk> nextChunk() throws InterruptedException {
         if (unitEnded) {
             return Optional.empty();
         }
@@ -191,7 +189,7 @@ final class UnitReader implements AutoCloseable {
             unitEnded = true;
             return Optional.empty();
         }
-        Chunk chunk = (Chunk) item;
+        RowChunk chunk = (RowChunk) item;
         unitEnded = chunk.endsUnit();
         return Optional.of(chunk);
     }

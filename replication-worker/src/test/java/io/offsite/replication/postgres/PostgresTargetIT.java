@@ -1,11 +1,17 @@
-package io.offsite.replication.engine;
+package io.offsite.replication.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.offsite.localstack.LocalStack;
-import io.offsite.localstack.postgres.PostgresEndpoint;
 import io.offsite.localstack.demo.DemoDatabase;
+import io.offsite.localstack.postgres.PostgresEndpoint;
+import io.offsite.replication.failure.ReplicationException;
+import io.offsite.replication.run.EngineSettings;
+import io.offsite.replication.run.Mode;
+import io.offsite.replication.run.ReplicationReport;
+import io.offsite.replication.run.Replicator;
+import io.offsite.replication.run.SourceSpec;
 import io.offsite.replication.support.Listeners;
 import io.offsite.replication.support.Tables;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.offsite.replication.engine;
+package io.offsite.replication.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,7 +8,12 @@ import io.offsite.localstack.LocalStack;
 import io.offsite.localstack.Ports;
 import io.offsite.localstack.demo.DemoDatabase;
 import io.offsite.localstack.postgres.PostgresEndpoint;
-import io.offsite.replication.engine.ReplicationException.Kind;
+import io.offsite.replication.failure.ReplicationException;
+import io.offsite.replication.failure.ReplicationException.Kind;
+import io.offsite.replication.postgres.PostgresSettings;
+import io.offsite.replication.postgres.PostgresTarget;
+import io.offsite.replication.postgres.WatermarkStore;
+import io.offsite.replication.sqlite.ChangedRows;
 import io.offsite.replication.support.Tables;
 import io.offsite.replication.support.Tables.TupleStats;
 import java.nio.file.Path;
@@ -475,7 +480,7 @@ class ReplicatorIT {
     void anIncrementalRunWithMoreChangesThanOneScanTakesStreamsThemAll() throws Exception {
         PostgresEndpoint pg = LocalStack.freshPostgresDatabase("repl_many_changes");
         Path db = dir.resolve("many.db");
-        DemoDatabase.create(db, 10, Replicator.ONE_SCAN_ROWS + 2_000, 3L);
+        DemoDatabase.create(db, 10, ChangedRows.ONE_SCAN_ROWS + 2_000, 3L);
         replicator(pg).replicate(source(db, false), Mode.FULL, "load", listener);
         try (Connection c = Tables.sqlite(db)) {
             Tables.execute(c, "UPDATE pokemon_cards SET market_price = market_price + 1, updated_at = '2031-01-01T00:00:00Z'");
@@ -486,9 +491,9 @@ class ReplicatorIT {
 
         TableReport cards = report.tables().get(1);
         assertThat(cards.incremental()).isTrue();
-        assertThat(cards.read()).isEqualTo(Replicator.ONE_SCAN_ROWS + 2_000);
-        assertThat(cards.updated()).isEqualTo(Replicator.ONE_SCAN_ROWS + 2_000);
-        assertThat(lines).anyMatch(l -> l.matches("Replicating " + (Replicator.ONE_SCAN_ROWS + 2_000) + " cards changed since \\S+ in batches of 100\\.\\.\\."));
+        assertThat(cards.read()).isEqualTo(ChangedRows.ONE_SCAN_ROWS + 2_000);
+        assertThat(cards.updated()).isEqualTo(ChangedRows.ONE_SCAN_ROWS + 2_000);
+        assertThat(lines).anyMatch(l -> l.matches("Replicating " + (ChangedRows.ONE_SCAN_ROWS + 2_000) + " cards changed since \\S+ in batches of 100\\.\\.\\."));
         try (Connection s = Tables.sqlite(db); Connection c = pg.connect()) {
             assertThat(Tables.hash(c, "pokemon_cards", CARD_COLUMNS)).isEqualTo(Tables.hash(s, "pokemon_cards", CARD_COLUMNS));
         }

@@ -1,9 +1,10 @@
-package io.offsite.replication.engine;
+package io.offsite.replication.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.offsite.replication.engine.ReplicationException.Kind;
+import io.offsite.replication.failure.ReplicationException;
+import io.offsite.replication.failure.ReplicationException.Kind;
 import io.offsite.replication.support.Tables;
 import java.nio.file.Files;
 import java.nio.file.Path;
