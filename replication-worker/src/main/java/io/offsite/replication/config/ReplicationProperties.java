@@ -1,10 +1,10 @@
 package io.offsite.replication.config;
 
-import io.offsite.replication.engine.EngineSettings;
-import io.offsite.replication.engine.Mode;
-import io.offsite.replication.engine.PostgresSettings;
-import io.offsite.replication.engine.PostgresTarget;
-import io.offsite.replication.engine.SourceSpec;
+import io.offsite.replication.postgres.PostgresSettings;
+import io.offsite.replication.postgres.PostgresTarget;
+import io.offsite.replication.run.EngineSettings;
+import io.offsite.replication.run.Mode;
+import io.offsite.replication.run.SourceSpec;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;

@@ -3,8 +3,8 @@ package io.offsite.replication.job;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.offsite.replication.engine.ReplicationReport;
-import io.offsite.replication.engine.TableReport;
+import io.offsite.replication.run.ReplicationReport;
+import io.offsite.replication.run.TableReport;
 import org.springframework.stereotype.Component;
 
 /**

@@ -1,6 +1,6 @@
 package io.offsite.replication.support;
 
-import io.offsite.replication.engine.ReplicationListener;
+import io.offsite.replication.run.ReplicationListener;
 
 /** Listeners for runs whose progress lines nobody reads. */
 public final class Listeners {
