@@ -61,8 +61,6 @@ class ReadmeExamplesTest {
                         + "bb2ccfad500ac6cc5ae89f3f324c1b7c0514b8d7b75d52a930eeff3257275d72) in 3.5 s",
                 "  stored_bytes = 2350934",
                 "2026-11-22 07:10:03    2350934 pokemon-data-2026-11-22T07-10-00.123Z.sqlite3.db.gz",
-                "    \"LastModified\": \"Sun, 22 Nov 2026 07:10:03 GMT\",",
-                "    \"ETag\": \"\\\"830e4af651205aca49355a0168308930\\\"\",",
                 "  pokemon-data-2026-11-22T07-10-00.123Z.sqlite3.db.gz          2.2 MB        45s  bb2ccfad500a…    OK 2026-11-22T07:10:05Z",
                 "[backup-database] Compressed size: 2.2 MB (82% reduction)");
         List<String> printed = List.of(
@@ -72,8 +70,6 @@ class ReadmeExamplesTest {
                         + "6eced7c459bec4a0a8424fb94f0b612a4efc3a94c61aa462f146dc2380d63528) in 11 s",
                 "  stored_bytes = 934312",
                 "2026-12-06 10:00:51     934312 pokemon-data-2026-12-06T09-00-43.464Z.sqlite3.db.gz",
-                "    \"LastModified\": \"2026-12-06T09:00:51+00:00\",",
-                "    \"ETag\": \"\\\"0123456789abcdef0123456789abcdef\\\"\",",
                 "  pokemon-data-2026-12-06T09-00-43.464Z.sqlite3.db.gz        912.4 KB      1h 2m  6eced7c459be…    OK 2026-12-06T09:00:53Z",
                 "[backup-database] Compressed size: 912.4 KB (9% reduction)");
 

@@ -9,13 +9,11 @@ import java.util.regex.Pattern;
  * Compares a sample output printed in the README with what a command printed, line by line, after replacing what
  * differs from one run to the next — and only that — with a placeholder, on both sides alike:
  * <ul>
- *   <li>instants and dates ({@code 2026-11-22T07:10:00.123Z}, the key form {@code 2026-11-22T07-10-00.123Z},
- *       {@code 2026-11-22 07:10:03} as the AWS CLI lists, {@code Sun, 22 Nov 2026 07:10:03 GMT}) → {@code <time>};</li>
- *   <li>hashes: 64 (SHA-256) or 32 (MD5, ETag) hex digits, or the 12 that stand for a SHA-256 before {@code …} →
- *       {@code <hex>};</li>
- *   <li>sizes ({@code 2.3 MB}, {@code 118 Bytes}, {@code 2454062 bytes}) → {@code <size>}, and bare byte counts where
- *       they are named as such: {@code …_bytes = N}, {@code "ContentLength": N}, {@code "source-bytes": "N"}, the size
- *       column of {@code aws s3 ls};</li>
+ *   <li>instants ({@code 2026-11-22T07:10:00.123Z}, the key form {@code 2026-11-22T07-10-00.123Z}, and
+ *       {@code 2026-11-22 07:10:03} as the AWS CLI lists) → {@code <time>};</li>
+ *   <li>hashes: 64 hex digits (SHA-256), or the 12 that stand for one before {@code …} → {@code <hex>};</li>
+ *   <li>sizes ({@code 2.3 MB}, {@code 2454062 bytes}) → {@code <size>}, and bare byte counts where
+ *       they are named as such: {@code …_bytes = N}, the size column of {@code aws s3 ls};</li>
  *   <li>durations and ages ({@code 3.6 s}, {@code 240 ms}, {@code 45s}, {@code 1m}, {@code 1h 3m}) → {@code <duration>},
  *       and the percentage of a reduction → {@code <n>%}.</li>
  * </ul>
@@ -28,14 +26,11 @@ final class SampleOutput {
     }
 
     private static final List<Rule> RULES = List.of(
-            rule("\\d{4}-\\d{2}-\\d{2}T\\d{2}[:-]\\d{2}[:-]\\d{2}(?:\\.\\d{1,9})?(?:Z|[+-]\\d{2}:\\d{2})", "<time>"),
+            rule("\\d{4}-\\d{2}-\\d{2}T\\d{2}[:-]\\d{2}[:-]\\d{2}(?:\\.\\d{1,9})?Z", "<time>"),
             rule("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}", "<time>"),
-            rule("[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT", "<time>"),
-            rule("(?<![0-9A-Za-z])(?:[0-9a-f]{64}|[0-9a-f]{32}|[0-9a-f]{12}(?=…))(?![0-9A-Za-z])", "<hex>"),
-            rule("\\b\\d+(?:\\.\\d+)? (?:B|KB|MB|GB|TB|KiB|MiB|GiB|Bytes|bytes)\\b", "<size>"),
+            rule("(?<![0-9A-Za-z])(?:[0-9a-f]{64}|[0-9a-f]{12}(?=…))(?![0-9A-Za-z])", "<hex>"),
+            rule("\\b\\d+(?:\\.\\d+)? (?:B|KB|MB|GB|TB|bytes)\\b", "<size>"),
             rule("(_bytes = )\\d+\\b", "$1<size>"),
-            rule("(\"ContentLength\": )\\d+", "$1<size>"),
-            rule("(\"source-bytes\": \")\\d+\"", "$1<size>\""),
             rule("^(<time> +)\\d+ ", "$1<size> "),
             rule("\\b\\d+[dh] \\d+[hm]\\b", "<duration>"),
             rule("\\b\\d+(?:\\.\\d+)? ?(?:ms|s|m|h|d)\\b", "<duration>"),
