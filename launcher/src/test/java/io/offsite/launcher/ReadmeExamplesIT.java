@@ -145,7 +145,8 @@ class ReadmeExamplesIT {
         expect("quick-start-run", run("quick-start-run"));
 
         List<String> workerLog = new ArrayList<>();
-        String log = Files.readString(localLog).substring((int) logStart);
+        byte[] logBytes = Files.readAllBytes(localLog);
+        String log = new String(logBytes, (int) logStart, logBytes.length - (int) logStart, StandardCharsets.UTF_8);
         Matcher m = Pattern.compile("(?m)^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO +job +(\\[backup-database\\] .*)$").matcher(log);
         while (m.find()) {
             workerLog.add(fromTest(m.group(1)));
@@ -204,13 +205,23 @@ class ReadmeExamplesIT {
 
         List<String> plan = run("plan-retention");
 
-        expect("plan-retention", plan);
+        if (backupDays() == 1) {
+            expect("plan-retention", plan);
+        } else {
+            System.err.println("ReadmeExamplesIT: the backups straddle midnight UTC, so the plan's reasons differ from the sample's;"
+                    + " only what the plan keeps is checked");
+        }
         List<String> backups = backups().stream().map(o -> o.key().substring(o.key().lastIndexOf('/') + 1)).toList();
         assertThat(backups).hasSize(3);
         for (String name : backups) {
             assertThat(plan).as("the plan keeps %s", name).anyMatch(line -> line.startsWith("keep " + name + " "));
         }
         assertThat(plan).noneMatch(line -> line.startsWith("delete ")).noneMatch(line -> line.contains(".sha256 ") || line.contains(".verified "));
+    }
+
+    /** The three backups' UTC days: the sample's reasons (daily, weekly, monthly for the first) hold for one day. */
+    static long backupDays() {
+        return backups().stream().map(o -> o.key().replaceAll(".*pokemon-data-(\\d{4}-\\d{2}-\\d{2})T.*", "$1")).distinct().count();
     }
 
     @Test
