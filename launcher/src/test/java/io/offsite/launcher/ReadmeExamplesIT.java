@@ -113,7 +113,7 @@ class ReadmeExamplesIT {
         cleanEnvironment(builder.environment());
         local = builder.start();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (!Files.readString(localLog).contains("Offsite is running")) {
+        while (!text(localLog).contains("Offsite is running")) {
             if (!local.isAlive()) {
                 fail("offsite local exited with " + local.exitValue() + ":\n" + tail(localLog));
             }
@@ -271,7 +271,7 @@ class ReadmeExamplesIT {
         if (!finished) {
             stop(bash.toHandle());
         }
-        String printed = Files.readString(output, StandardCharsets.UTF_8);
+        String printed = text(output);
         List<String> lines = SampleOutput.asShown(fromTest(printed));
         Files.write(RECORDED.resolve(name + ".txt"), lines);
         assertThat(finished).as("the '%s' example finished within %s; it printed:%n%s", name, BLOCK_TIMEOUT, printed).isTrue();
@@ -438,9 +438,14 @@ class ReadmeExamplesIT {
     }
 
     static String tail(Path file) {
+        List<String> lines = text(file).lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+
+    /** A file a process is still writing: a character cut in half at its end is shown replaced, not refused. */
+    static String text(Path file) {
         try {
-            List<String> lines = Files.readAllLines(file);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+            return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
