@@ -32,7 +32,7 @@ free_port() {
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 # build (bin/offsite builds the launcher when it is missing or stale) before anything is timed
-"$offsite" --help >/dev/null
+"$offsite" --version >/dev/null
 
 kafka_port="$(free_port)"; s3_port="$(free_port)"; pg_port="$(free_port)"
 http_port="$(free_port)"

@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code offsite backups [--series S]}: the backups in the bucket with size, age, checksum and verification state. */
-@Command(name = "backups", mixinStandardHelpOptions = true,
+@Command(name = "backups", header = "list backups with size, age, checksum and verification state",
+        mixinStandardHelpOptions = true,
         description = {"List the backups in the bucket with size, age, checksum and verification state.",
                 "The bucket: S3_ENDPOINT (default http://127.0.0.1:9000), S3_ACCESS_KEY, S3_SECRET_KEY, S3_BUCKET (default offsite-backups).",
                 "Exit status: 0 listed, 1 the bucket cannot be read, 2 wrong command line."})

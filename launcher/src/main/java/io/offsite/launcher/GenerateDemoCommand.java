@@ -11,7 +11,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.TypeConversionException;
 
 /** {@code offsite generate-demo <file>}: writes a demo SQLite database of trading cards. */
-@Command(name = "generate-demo", mixinStandardHelpOptions = true, description = "Write a demo SQLite database (the one 'local' backs up).")
+@Command(name = "generate-demo", header = "write a demo SQLite database (15,000 cards by default)",
+        mixinStandardHelpOptions = true, description = "Write a demo SQLite database (the one 'local' backs up).")
 final class GenerateDemoCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "<file>", description = "the database file to write")

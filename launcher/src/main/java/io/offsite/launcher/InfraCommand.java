@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code offsite infra}: only the embedded Kafka broker, S3 API and PostgreSQL, until Ctrl-C. */
-@Command(name = "infra", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "infra", header = "run only the embedded Kafka broker, S3 API and PostgreSQL, until Ctrl-C",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run only the embedded Kafka broker, S3 API and PostgreSQL, on loopback, until Ctrl-C.")
 final class InfraCommand implements Callable<Integer> {
 

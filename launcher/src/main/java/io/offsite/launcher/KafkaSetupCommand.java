@@ -26,7 +26,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * PLAIN; {@code KAFKA_SECURITY_PROTOCOL}, default SASL_PLAINTEXT), one {@code KAFKA_<ROLE>_PASSWORD} per user to
  * create (users without one are skipped) and the topic settings {@code OFFSITE_TOPICS_*}.
  */
-@Command(name = "kafka-setup", mixinStandardHelpOptions = true,
+@Command(name = "kafka-setup", header = "create Offsite's topics, Kafka users and ACLs on a broker (from environment variables)",
+        mixinStandardHelpOptions = true,
         description = {"Create Offsite's topics, Kafka users and ACLs on a broker, as its super user; running it again applies changed",
                 "passwords. Configured by environment variables: KAFKA_BOOTSTRAP_SERVERS, KAFKA_ADMIN_PASSWORD (KAFKA_ADMIN_USERNAME,",
                 "KAFKA_ADMIN_MECHANISM, KAFKA_SECURITY_PROTOCOL), KAFKA_<ROLE>_PASSWORD per user to create, OFFSITE_TOPICS_*."})

@@ -7,7 +7,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code offsite local}: every part of Offsite in this JVM, on embedded infrastructure, until Ctrl-C. */
-@Command(name = "local", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "local", header = "run everything in one JVM on embedded infrastructure, loopback only, until Ctrl-C",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run everything in one JVM on embedded infrastructure (Kafka, S3Proxy, PostgreSQL and the four services),",
                 "on loopback only, until Ctrl-C. Kafka users and their passwords are in DIR/kafka-credentials.properties."})
 final class LocalCommand implements Callable<Integer> {

@@ -13,6 +13,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.UsageMessageSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -80,6 +81,10 @@ public final class OffsiteCli implements Callable<Integer> {
         cli.setErr(new PrintWriter(err, true));
         for (CommandLine sub : cli.getSubcommands().values()) {
             sub.getCommandSpec().usageMessage().synopsisHeading("usage: ");
+            // a command's header is its line in the list of commands; its own help starts with its usage
+            List<String> sections = new ArrayList<>(sub.getHelpSectionKeys());
+            sections.removeAll(List.of(UsageMessageSpec.SECTION_KEY_HEADER_HEADING, UsageMessageSpec.SECTION_KEY_HEADER));
+            sub.setHelpSectionKeys(sections);
         }
         cli.setParameterExceptionHandler(OffsiteCli::usageError);
         cli.setExecutionExceptionHandler((e, line, parsed) -> failure(e, line.getErr()));

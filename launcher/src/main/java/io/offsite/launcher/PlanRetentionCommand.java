@@ -43,7 +43,8 @@ import picocli.CommandLine.TypeConversionException;
  * listing plans only its backups. Lines it cannot read are reported on stderr with their numbers, and no plan is
  * printed; so is input that holds no backup at all.
  */
-@Command(name = "plan-retention", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "plan-retention", header = "read backups (instants or keys) on stdin, print keep/delete per line; deletes nothing",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Read backups on stdin, one per line: an ISO-8601 instant (2025-01-15T00:00:00Z) or a name holding the backup timestamp",
             "(pokemon-data-2025-01-15T00-00-00.000Z.sqlite3.db.gz). Print one line per backup, in input order: 'keep <line> <reasons>'",

@@ -32,7 +32,8 @@ import picocli.CommandLine.Parameters;
  * {@code offsite request <type> <job> [--param k=v]...}: publishes a {@code JobRequested} straight to the request
  * topic, as another system would, bypassing the scheduler, and waits for the worker's completion.
  */
-@Command(name = "request", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "request", header = "publish a job request straight to Kafka, as another system would, and wait for its completion",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Publish a job request straight to Kafka, as another system would (bypassing the scheduler), and wait for",
                 "the worker's completion. Exit status: 0 succeeded, 1 failed or timed out, 2 wrong command line, 3 partly failed."})
 final class RequestCommand implements Callable<Integer> {

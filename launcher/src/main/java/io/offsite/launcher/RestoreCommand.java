@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
  * {@code offsite restore}: picks a backup, checks it, keeps the current database as a safety copy and replaces it.
  * The work is done by {@link Restorer}; this class reads the command line and the environment.
  */
-@Command(name = "restore", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "restore", header = "check a backup and restore it into SQLite or PostgreSQL, keeping the current database",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Check a backup (checksum, integrity) and restore it into a SQLite file or a PostgreSQL database; the current",
                 "database is kept first (SQLite: <name>.pre-restore-<instant>; PostgreSQL: a dump in --safety-dir).",
                 "The PostgreSQL password: --password-file, else PGPASSWORD, else ~/.pgpass (PGPASSFILE); a password in the URL is visible in ps.",

@@ -35,7 +35,8 @@ import tools.jackson.databind.json.JsonMapper;
  * run is triggered (set up while the HTTP client and the token are prepared), then followed until the run's
  * completion arrives.
  */
-@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "run", header = "trigger a job through the scheduler and wait for its completion",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Trigger a job through the scheduler and wait for its completion (through the scheduler's retries).",
                 "Exit status: 0 succeeded, 1 failed or timed out or the system cannot be reached, 2 wrong command line or unknown job,",
                 "3 partly failed."})

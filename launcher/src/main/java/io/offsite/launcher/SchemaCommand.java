@@ -22,7 +22,8 @@ import org.apache.avro.Schema;
  * its CRC-64-AVRO fingerprint with the single-object header on standard error, so {@code > Event.avsc} gives a file
  * any Avro library reads. With {@code --example}, the single-object bytes of a sample request.
  */
-@Command(name = "schema", mixinStandardHelpOptions = true,
+@Command(name = "schema", header = "print an event's self-contained Avro schema (.avsc) on stdout, its fingerprint on stderr",
+        mixinStandardHelpOptions = true,
         description = {"Print an event's self-contained Avro schema (.avsc) on standard output, its CRC-64-AVRO fingerprint and",
                 "single-object header on standard error."})
 final class SchemaCommand implements Callable<Integer> {
