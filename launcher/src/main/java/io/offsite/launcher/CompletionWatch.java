@@ -43,6 +43,8 @@ final class CompletionWatch implements AutoCloseable {
         config.put(ConsumerConfig.RECONNECT_BACKOFF_MS_CONFIG, 20);
         config.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
         config.put(ConsumerConfig.RETRY_BACKOFF_MS_CONFIG, 20);
+        // no JMX metrics for a command that lives seconds
+        config.put(ConsumerConfig.METRIC_REPORTER_CLASSES_CONFIG, "");
         this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
         try {
             List<PartitionInfo> infos = consumer.partitionsFor(Topics.JOB_EVENTS, SETUP_TIMEOUT);
@@ -74,8 +76,9 @@ final class CompletionWatch implements AutoCloseable {
         return found;
     }
 
+    /** Closes at once: no group to leave, no offsets to commit. */
     @Override
     public void close() {
-        consumer.close(Duration.ofMillis(100));
+        consumer.close(Duration.ZERO);
     }
 }

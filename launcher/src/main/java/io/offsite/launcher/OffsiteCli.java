@@ -7,7 +7,10 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -54,7 +57,9 @@ public final class OffsiteCli implements Callable<Integer> {
 
     /** Runs a command; returns the exit code, or -1 when the command keeps running (local, infra). */
     static int run(List<String> args, PrintStream out, PrintStream err) {
-        return commandLine(out, err).execute(args.toArray(String[]::new));
+        String only = args.isEmpty() ? null : args.get(0);
+        return commandLine(out, err, new InputStreamReader(System.in, StandardCharsets.UTF_8), Clock.systemUTC(), only)
+                .execute(args.toArray(String[]::new));
     }
 
     /** The whole command line, printing to {@code out} and {@code err}. */
@@ -64,19 +69,33 @@ public final class OffsiteCli implements Callable<Integer> {
 
     /** The whole command line with {@code in} as standard input and {@code clock} as now. */
     static CommandLine commandLine(PrintStream out, PrintStream err, Reader in, Clock clock) {
+        return commandLine(out, err, in, clock, null);
+    }
+
+    /**
+     * The command line; when {@code only} names a command, with that command alone (what {@code offsite <command>}
+     * needs: picocli reads the options of no other command), else with every command.
+     */
+    private static CommandLine commandLine(PrintStream out, PrintStream err, Reader in, Clock clock, String only) {
+        Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
+        commands.put("local", LocalCommand::new);
+        commands.put("infra", InfraCommand::new);
+        commands.put("run", () -> new RunCommand(out, err));
+        commands.put("request", () -> new RequestCommand(out, err));
+        commands.put("backups", () -> new BackupsCommand(out, err));
+        commands.put("restore", () -> new RestoreCommand(out, err));
+        commands.put("plan-retention", () -> new PlanRetentionCommand(in, out, err, clock));
+        commands.put("schema", () -> new SchemaCommand(out, err));
+        commands.put("kafka-setup", () -> new KafkaSetupCommand(out, System.getenv()));
+        commands.put("generate-demo", () -> new GenerateDemoCommand(out));
+        commands.put("help", CommandLine.HelpCommand::new);
+        commands.put("warm-up", WarmUpCommand::new);
         CommandLine cli = new CommandLine(new OffsiteCli());
-        cli.addSubcommand("local", new LocalCommand());
-        cli.addSubcommand("infra", new InfraCommand());
-        cli.addSubcommand("run", new RunCommand(out, err));
-        cli.addSubcommand("request", new RequestCommand(out, err));
-        cli.addSubcommand("backups", new BackupsCommand(out, err));
-        cli.addSubcommand("restore", new RestoreCommand(out, err));
-        cli.addSubcommand("plan-retention", new PlanRetentionCommand(in, out, err, clock));
-        cli.addSubcommand("schema", new SchemaCommand(out, err));
-        cli.addSubcommand("kafka-setup", new KafkaSetupCommand(out, System.getenv()));
-        cli.addSubcommand("generate-demo", new GenerateDemoCommand(out));
-        cli.addSubcommand("help", new CommandLine.HelpCommand());
-        cli.addSubcommand("warm-up", new WarmUpCommand());
+        if (only != null && commands.containsKey(only) && !only.equals("help")) {
+            cli.addSubcommand(only, commands.get(only).get());
+        } else {
+            commands.forEach((name, command) -> cli.addSubcommand(name, command.get()));
+        }
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         for (CommandLine sub : cli.getSubcommands().values()) {

@@ -133,6 +133,7 @@ final class RequestCommand implements Callable<Integer> {
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) CompletionWatch.SETUP_TIMEOUT.toMillis());
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+        config.put(ProducerConfig.METRIC_REPORTER_CLASSES_CONFIG, "");
         KafkaProducer<String, byte[]> producer;
         try {
             producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());

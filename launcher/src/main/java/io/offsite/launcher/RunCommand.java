@@ -105,7 +105,8 @@ final class RunCommand implements Callable<Integer> {
         CompletableFuture<CompletionWatch> watching = null;
         if (!noWait) {
             CliKafka bus = CliKafka.resolve(env, kafka, kafkaCredentials);
-            watching = CompletableFuture.supplyAsync(() -> bus.watch());
+            org.slf4j.LoggerFactory.getILoggerFactory(); // set up once, here, not by both threads at a time
+            watching = CompletableFuture.supplyAsync(bus::watch);
         }
         CompletionWatch watch = null;
         try {
