@@ -31,8 +31,10 @@ free_port() {
 }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
-# build (bin/offsite builds the launcher when it is missing or stale) before anything is timed
+# build (bin/offsite builds the launcher when it is missing or stale, unpacks it and records its class-data archive)
+# before anything is timed
 "$offsite" --version >/dev/null
+OFFSITE_FAST_START=0 "$offsite" --version >/dev/null
 
 kafka_port="$(free_port)"; s3_port="$(free_port)"; pg_port="$(free_port)"
 http_port="$(free_port)"
@@ -66,23 +68,26 @@ for i in range(n - 1, -1, -1):
     print("backup-database/pokemon-data-" + t.strftime("%Y-%m-%dT%H-%M-%S") + ".000Z.sqlite3.db.gz")
 EOF
 
-declare -A samples
-# one measurement: wall time of the command minus the job's duration it reports ("... SUCCEEDED in 0.4 s")
+declare -A samples cpu
+# one measurement: wall time of the command minus the job's duration it reports ("... SUCCEEDED in 0.4 s"), and the
+# CPU time (user + system) of the command's processes, which a loaded machine inflates far less than wall time
 measure() {
   local name="$1"; shift
-  local begin end out took
+  local begin end out took cpu_ms
   begin="$(now_ms)"
-  if ! out="$("$@" 2>&1)"; then
+  if ! out="$(/usr/bin/time -f 'cpu %U %S' -o "$work/time.txt" "$@" 2>&1)"; then
     echo "$out" | tail -n 20 >&2
     echo "bench/cli: '$name' failed" >&2
     exit 1
   fi
   end="$(now_ms)"
+  cpu_ms="$(awk '/^cpu/ {printf "%d", ($2 + $3) * 1000}' "$work/time.txt")"
   took="$(echo "$out" | sed -n 's/.*: SUCCEEDED in \([0-9.]*\) s.*/\1/p' | tail -n 1)"
   local job_ms=0
   [ -n "$took" ] && job_ms="$(python3 -c "print(round($took * 1000))")"
   samples[$name]="${samples[$name]:-} $(( end - begin - job_ms ))"
-  printf '%-26s wall %6d ms  job %6d ms\n' "$name" $(( end - begin )) "$job_ms" >&2
+  cpu[$name]="${cpu[$name]:-} $cpu_ms"
+  printf '%-34s wall %6d ms  job %6d ms  cpu %6d ms\n' "$name" $(( end - begin )) "$job_ms" "$cpu_ms" >&2
 }
 
 # warm-up: the first command after a build also writes the class-data archive; the first run creates the series
@@ -91,6 +96,9 @@ measure() {
 
 for rep in $(seq 1 "$reps"); do
   measure "java -version (reference)" java -version
+  measure "--version" "$offsite" --version
+  measure "--version, no class-data archive" env OFFSITE_CDS=0 "$offsite" --version
+  measure "--version, from the nested jar" env OFFSITE_FAST_START=0 "$offsite" --version
   measure "run rotate-backups" "$offsite" run rotate-backups
   measure "run backup-database" "$offsite" run backup-database
   measure "backups" "$offsite" backups
@@ -102,15 +110,17 @@ read -r ref_median _ <<<"$(echo "${samples["java -version (reference)"]}" | stat
 echo
 echo "Java $(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.runtime.version/ {print $2}'), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $reps repetitions"
 echo
-echo "| command | goal | median | max | median / bare JVM start |"
-echo "|---|---:|---:|---:|---:|"
-for name in "java -version (reference)" "run rotate-backups" "run backup-database" "backups" "plan-retention $lines"; do
+echo "| command | goal | median | max | median / bare JVM start | CPU median |"
+echo "|---|---:|---:|---:|---:|---:|"
+for name in "java -version (reference)" "--version" "--version, no class-data archive" "--version, from the nested jar" \
+    "run rotate-backups" "run backup-database" "backups" "plan-retention $lines"; do
   read -r median max <<<"$(echo "${samples[$name]}" | stats)"
+  read -r cpu_median _ <<<"$(echo "${cpu[$name]}" | stats)"
   case "$name" in
     run*|backups) goal="1.5 s" ;;
     plan-retention*) goal="2 s" ;;
     *) goal="" ;;
   esac
-  printf '| %s | %s | %.2f s | %.2f s | %.1f |\n' "$name" "$goal" "$(echo "$median / 1000" | bc -l)" "$(echo "$max / 1000" | bc -l)" \
-    "$(echo "$median / $ref_median" | bc -l)"
+  printf '| %s | %s | %.2f s | %.2f s | %.1f | %.2f s |\n' "$name" "$goal" "$(echo "$median / 1000" | bc -l)" "$(echo "$max / 1000" | bc -l)" \
+    "$(echo "$median / $ref_median" | bc -l)" "$(echo "$cpu_median / 1000" | bc -l)"
 done

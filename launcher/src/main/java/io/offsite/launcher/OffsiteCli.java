@@ -100,6 +100,7 @@ public final class OffsiteCli implements Callable<Integer> {
         cli.setErr(new PrintWriter(err, true));
         for (CommandLine sub : cli.getSubcommands().values()) {
             sub.getCommandSpec().usageMessage().synopsisHeading("usage: ");
+            sub.getCommandSpec().versionProvider(new Version());
             // a command's header is its line in the list of commands; its own help starts with its usage
             List<String> sections = new ArrayList<>(sub.getHelpSectionKeys());
             sections.removeAll(List.of(UsageMessageSpec.SECTION_KEY_HEADER_HEADING, UsageMessageSpec.SECTION_KEY_HEADER));

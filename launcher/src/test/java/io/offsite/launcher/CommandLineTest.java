@@ -40,6 +40,7 @@ class CommandLineTest {
         CliRun version = CliRun.of("--version");
         assertThat(version.exit()).isZero();
         assertThat(version.out()).startsWith("offsite ").contains("Java " + System.getProperty("java.version"));
+        assertThat(CliRun.of("run", "--version").out()).isEqualTo(version.out());
     }
 
     @Test
