@@ -2,7 +2,6 @@ package io.offsite.launcher;
 
 import io.offsite.events.v1.JobCompleted;
 import io.offsite.events.v1.JobStatus;
-import io.offsite.localstack.kafka.KafkaProvisioning.Role;
 import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.URI;
