@@ -11,11 +11,20 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code offsite backups [--series S]}: the backups in the bucket with size, age, checksum and verification state. */
-final class BackupsCommand {
+@Command(name = "backups", header = "list backups with size, age, checksum and verification state",
+        mixinStandardHelpOptions = true,
+        description = {"List the backups in the bucket with size, age, checksum and verification state.",
+                "The bucket: S3_ENDPOINT (default http://127.0.0.1:9000), S3_ACCESS_KEY, S3_SECRET_KEY, S3_BUCKET (default offsite-backups).",
+                "Exit status: 0 listed, 1 the bucket cannot be read, 2 wrong command line."})
+final class BackupsCommand implements Callable<Integer> {
 
-    static final String USAGE = "usage: offsite backups [--series S]";
+    @Option(names = "--series", paramLabel = "S", description = "only this series (a job's folder, e.g. backup-database)")
+    String series = "";
 
     private final PrintStream out;
     private final PrintStream err;
@@ -33,14 +42,13 @@ final class BackupsCommand {
         this.clock = clock;
     }
 
+    /** Reads {@code args} (after {@code backups}) and lists; a wrong command line throws {@link UsageException}. */
     int run(List<String> args) throws Exception {
-        String series = "";
-        for (int i = 0; i < args.size(); i++) {
-            switch (args.get(i)) {
-                case "--series" -> series = LocalOptions.value(args, ++i, "--series");
-                default -> throw new UsageException("unknown option for 'backups': " + args.get(i) + "\n" + USAGE);
-            }
-        }
+        return OffsiteCli.parse(this, args).call();
+    }
+
+    @Override
+    public Integer call() throws Exception {
         List<Entry> entries;
         try (ObjectStore store = RestoreCommand.openStore(env)) {
             entries = new BackupListing(new BackupCatalog(store)).list(series);

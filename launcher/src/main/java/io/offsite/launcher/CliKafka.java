@@ -91,6 +91,15 @@ final class CliKafka {
         }
     }
 
+    /** A watch on the job-events topic as the auditor, positioned at its end; failures say who tried what. */
+    CompletionWatch watch() {
+        try {
+            return new CompletionWatch(access(Role.AUDITOR));
+        } catch (RuntimeException e) {
+            throw explain("watch offsite.job-events", e);
+        }
+    }
+
     /** The failure of {@code what} with who tried and how to fix it. */
     RuntimeException explain(String what, RuntimeException e) {
         String detail = OffsiteCli.rootMessage(e);
@@ -105,7 +114,7 @@ final class CliKafka {
         } else {
             return e;
         }
-        return new UsageException("cannot " + what + " on Kafka " + bootstrap + " with " + source + ": " + detail + "; " + hint);
+        return new CommandFailure("cannot " + what + " on Kafka " + bootstrap + " with " + source + ": " + detail + "; " + hint);
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {

@@ -1,6 +1,8 @@
 package io.offsite.launcher;
 
 import java.time.Duration;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 
 /** Durations on the command line: {@code 90s}, {@code 10m}, {@code 2h}, or ISO-8601 ({@code PT10M}). */
 final class Durations {
@@ -22,6 +24,18 @@ final class Durations {
             };
         } catch (RuntimeException e) {
             throw new UsageException("not a duration: '" + text + "' (use 90s, 10m, 2h or PT10M)");
+        }
+    }
+
+    /** Reads a {@code --timeout} for picocli. */
+    static final class Converter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return parse(value);
+            } catch (UsageException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
     }
 }

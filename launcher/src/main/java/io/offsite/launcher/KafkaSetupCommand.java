@@ -11,6 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -24,7 +26,12 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * PLAIN; {@code KAFKA_SECURITY_PROTOCOL}, default SASL_PLAINTEXT), one {@code KAFKA_<ROLE>_PASSWORD} per user to
  * create (users without one are skipped) and the topic settings {@code OFFSITE_TOPICS_*}.
  */
-final class KafkaSetupCommand {
+@Command(name = "kafka-setup", header = "create Offsite's topics, Kafka users and ACLs on a broker (from environment variables)",
+        mixinStandardHelpOptions = true,
+        description = {"Create Offsite's topics, Kafka users and ACLs on a broker, as its super user; running it again applies changed",
+                "passwords. Configured by environment variables: KAFKA_BOOTSTRAP_SERVERS, KAFKA_ADMIN_PASSWORD (KAFKA_ADMIN_USERNAME,",
+                "KAFKA_ADMIN_MECHANISM, KAFKA_SECURITY_PROTOCOL), KAFKA_<ROLE>_PASSWORD per user to create, OFFSITE_TOPICS_*."})
+final class KafkaSetupCommand implements Callable<Integer> {
 
     static final String USAGE = "usage: offsite kafka-setup   (configured by environment variables: KAFKA_BOOTSTRAP_SERVERS, "
             + "KAFKA_ADMIN_PASSWORD, KAFKA_<ROLE>_PASSWORD, OFFSITE_TOPICS_*)";
@@ -37,10 +44,13 @@ final class KafkaSetupCommand {
         this.env = env;
     }
 
+    /** Reads {@code args} (none) and sets the broker up; a wrong command line throws {@link UsageException}. */
     int run(List<String> args) {
-        if (!args.isEmpty()) {
-            throw new UsageException("'kafka-setup' takes no arguments\n" + USAGE);
-        }
+        return OffsiteCli.parse(this, args).call();
+    }
+
+    @Override
+    public Integer call() {
         String bootstrap = value("KAFKA_BOOTSTRAP_SERVERS", CliKafka.DEFAULT_BOOTSTRAP);
         String adminPassword = env.get("KAFKA_ADMIN_PASSWORD");
         if (adminPassword == null || adminPassword.isEmpty()) {

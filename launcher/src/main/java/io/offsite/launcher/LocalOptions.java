@@ -27,31 +27,10 @@ record LocalOptions(Path dataDir, int kafkaPort, int s3Port, int postgresPort, i
         return dataDir.resolve(io.offsite.localstack.kafka.KafkaCredentials.FILE_NAME);
     }
 
+    /** The options of {@code offsite local} as it reads them; a wrong command line throws {@link UsageException}. */
     static LocalOptions parse(List<String> args) {
-        Path data = Path.of(env("OFFSITE_DATA_DIR", "data"));
-        int kafka = 9092;
-        int s3 = 9000;
-        int postgres = 5433;
-        int http = 8080;
-        boolean demo = false;
-        boolean withPostgres = true;
-        boolean open = false;
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            switch (arg) {
-                case "--demo" -> demo = true;
-                case "--no-postgres" -> withPostgres = false;
-                case "--open" -> open = true;
-                case "--data" -> data = Path.of(value(args, ++i, arg));
-                case "--kafka-port" -> kafka = port(value(args, ++i, arg), arg);
-                case "--s3-port" -> s3 = port(value(args, ++i, arg), arg);
-                case "--postgres-port" -> postgres = port(value(args, ++i, arg), arg);
-                case "--http-port" -> http = port(value(args, ++i, arg), arg);
-                default -> throw new UsageException("unknown option for 'local': " + arg);
-            }
-        }
-        return new LocalOptions(data.toAbsolutePath().normalize(), kafka, s3, postgres, http, http + 1, http + 2, http + 3, demo, withPostgres,
-                open);
+        LocalCommand command = OffsiteCli.parse(new LocalCommand(), args);
+        return command.settings.options(command.demo);
     }
 
     String bootstrapServers() {
@@ -60,25 +39,6 @@ record LocalOptions(Path dataDir, int kafkaPort, int s3Port, int postgresPort, i
 
     String s3Endpoint() {
         return "http://127.0.0.1:" + s3Port;
-    }
-
-    static String value(List<String> args, int i, String option) {
-        if (i >= args.size()) {
-            throw new UsageException(option + " needs a value");
-        }
-        return args.get(i);
-    }
-
-    static int port(String value, String option) {
-        try {
-            int port = Integer.parseInt(value);
-            if (port < 1 || port > 65535) {
-                throw new NumberFormatException();
-            }
-            return port;
-        } catch (NumberFormatException e) {
-            throw new UsageException(option + " needs a port number between 1 and 65535, got '" + value + "'");
-        }
     }
 
     /** Adds a {@code key=value} command-line parameter to {@code parameters}. */

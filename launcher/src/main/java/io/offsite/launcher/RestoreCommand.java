@@ -22,12 +22,53 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code offsite restore}: picks a backup, checks it, keeps the current database as a safety copy and replaces it.
  * The work is done by {@link Restorer}; this class reads the command line and the environment.
  */
-final class RestoreCommand {
+@Command(name = "restore", header = "check a backup and restore it into SQLite or PostgreSQL, keeping the current database",
+        mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Check a backup (checksum, integrity) and restore it into a SQLite file or a PostgreSQL database; the current",
+                "database is kept first (SQLite: <name>.pre-restore-<instant>; PostgreSQL: a dump in --safety-dir).",
+                "The PostgreSQL password: --password-file, else PGPASSWORD, else ~/.pgpass (PGPASSFILE); a password in the URL is visible in ps.",
+                "The bucket: S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_BUCKET (local defaults).",
+                "Exit status: 0 restored, 1 not restored (bad backup, unreachable bucket or database), 2 wrong command line."})
+final class RestoreCommand implements Callable<Integer> {
+
+    @Option(names = "--series", paramLabel = "S", description = "the series to restore from (default: " + DEFAULT_SERIES + ")")
+    String series;
+
+    @Option(names = "--key", paramLabel = "K", description = "this backup (its key in the bucket)")
+    String key;
+
+    @Option(names = "--latest", description = "the newest backup (the default)")
+    boolean latest;
+
+    @Option(names = "--as-of", paramLabel = "INSTANT", description = "the newest backup not newer than INSTANT (2025-01-15T00:00:00Z)")
+    String asOf;
+
+    @Option(names = "--to", paramLabel = "PATH", description = "restore into this SQLite file")
+    Path to;
+
+    @Option(names = "--to-postgres", paramLabel = "JDBC_URL", description = "restore into this PostgreSQL database (jdbc:postgresql://host:port/db?user=u)")
+    String toPostgres;
+
+    @Option(names = "--password-file", paramLabel = "FILE", description = "the PostgreSQL password, on the file's first line")
+    Path passwordFile;
+
+    @Option(names = "--force", description = "replace an existing target (after keeping it)")
+    boolean force;
+
+    @Option(names = "--safety-dir", paramLabel = "DIR",
+            description = "where the current PostgreSQL database is dumped first (default: $XDG_STATE_HOME/offsite/safety, i.e. ~/.local/state/offsite/safety)")
+    Path safetyDir;
+
+    @Option(names = "--temp-dir", paramLabel = "DIR", description = "where the backup is unpacked (default: java.io.tmpdir)")
+    Path tempDir;
 
     static final String USAGE = "usage: offsite restore [--series S] [--key K | --latest | --as-of INSTANT] (--to PATH | --to-postgres JDBC_URL"
             + " [--password-file FILE]) [--force] [--safety-dir DIR] [--temp-dir DIR]\n"
@@ -51,31 +92,25 @@ final class RestoreCommand {
         this.clock = clock;
     }
 
+    /** Reads {@code args} (after {@code restore}) and restores; a wrong command line throws {@link UsageException}. */
     int run(List<String> args) throws Exception {
-        String series = null;
+        return OffsiteCli.parse(this, args).call();
+    }
+
+    @Override
+    public Integer call() throws Exception {
         Selection selection = null;
-        Path to = null;
-        String toPostgres = null;
-        boolean force = false;
-        Path safetyDir = null;
-        Path passwordFile = null;
-        Path tempDir = Path.of(System.getProperty("java.io.tmpdir"));
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            switch (arg) {
-                case "--series" -> series = LocalOptions.value(args, ++i, arg);
-                case "--key" -> selection = only(selection, new Selection.Key(LocalOptions.value(args, ++i, arg)));
-                case "--latest" -> selection = only(selection, new Selection.Latest());
-                case "--as-of" -> selection = only(selection, new Selection.AsOf(instant(LocalOptions.value(args, ++i, arg))));
-                case "--to" -> to = Path.of(LocalOptions.value(args, ++i, arg));
-                case "--to-postgres" -> toPostgres = LocalOptions.value(args, ++i, arg);
-                case "--force" -> force = true;
-                case "--safety-dir" -> safetyDir = Path.of(LocalOptions.value(args, ++i, arg));
-                case "--password-file" -> passwordFile = Path.of(LocalOptions.value(args, ++i, arg));
-                case "--temp-dir" -> tempDir = Path.of(LocalOptions.value(args, ++i, arg));
-                default -> throw new UsageException("unknown option for 'restore': " + arg + "\n" + USAGE);
-            }
+        if (key != null) {
+            selection = new Selection.Key(key);
         }
+        if (latest) {
+            selection = only(selection, new Selection.Latest());
+        }
+        if (asOf != null) {
+            selection = only(selection, new Selection.AsOf(instant(asOf)));
+        }
+        Path tempDir = this.tempDir != null ? this.tempDir : Path.of(System.getProperty("java.io.tmpdir"));
+        Path safetyDir = this.safetyDir;
         if ((to == null) == (toPostgres == null)) {
             throw new UsageException("say where to restore: --to PATH (a SQLite file) or --to-postgres JDBC_URL, not both\n" + USAGE);
         }

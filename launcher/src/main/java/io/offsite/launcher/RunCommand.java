@@ -2,8 +2,6 @@ package io.offsite.launcher;
 
 import io.offsite.events.v1.JobCompleted;
 import io.offsite.events.v1.JobStatus;
-import io.offsite.localstack.kafka.EventProbe;
-import io.offsite.localstack.kafka.KafkaProvisioning.Role;
 import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.URI;
@@ -17,6 +15,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,17 +29,53 @@ import tools.jackson.databind.json.JsonMapper;
  * and waits on the event topic until it ends — through the scheduler's retries — exiting 0 on success. The API token
  * is {@code OFFSITE_SCHEDULER_API_TOKEN}, else the content of {@code --token-file} (default
  * {@code $OFFSITE_DATA_DIR/api-token}, i.e. {@code data/api-token}, which {@code offsite local} writes).
+ *
+ * <p>It joins no consumer group: the event topic's partitions are assigned and their end offsets taken before the
+ * run is triggered (set up while the HTTP client and the token are prepared), then followed until the run's
+ * completion arrives.
  */
-final class RunCommand {
+@Command(name = "run", header = "trigger a job through the scheduler and wait for its completion",
+        mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Trigger a job through the scheduler and wait for its completion (through the scheduler's retries).",
+                "Exit status: 0 succeeded, 1 failed or timed out or the system cannot be reached, 2 wrong command line or unknown job,",
+                "3 partly failed."})
+final class RunCommand implements Callable<Integer> {
 
     static final int EXIT_FAILED = 1;
     static final int EXIT_PARTIAL = 3;
 
-    private final JsonMapper json = JsonMapper.builder().build();
+    @Parameters(index = "0", paramLabel = "<job>", description = "the job's name, as the scheduler lists it (GET /api/v1/jobs)")
+    String job;
+
+    @Option(names = "--param", paramLabel = "KEY=VALUE", description = "a parameter of this run (repeatable)")
+    List<String> params = new ArrayList<>();
+
+    @Option(names = "--no-wait", description = "return once the scheduler accepted the run")
+    boolean noWait;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.Converter.class, defaultValue = "45m",
+            description = "how long to wait for the completion: 90s, 10m, 2h or PT10M (default: ${DEFAULT-VALUE})")
+    Duration timeout;
+
+    @Option(names = "--api", paramLabel = "URL", description = "the scheduler (default: $OFFSITE_API, else http://127.0.0.1:8080)")
+    String api;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "the scheduler's API token when OFFSITE_SCHEDULER_API_TOKEN is not set (default: $OFFSITE_DATA_DIR/api-token, else data/api-token)")
+    Path tokenFile;
+
+    @Option(names = "--kafka", paramLabel = "HOST:PORT", description = "Kafka's bootstrap servers (default: KAFKA_BOOTSTRAP_SERVERS, the credentials file, 127.0.0.1:9092)")
+    String kafka;
+
+    @Option(names = "--kafka-credentials", paramLabel = "FILE",
+            description = "the local system's Kafka credentials (default: $OFFSITE_DATA_DIR/kafka-credentials.properties)")
+    String kafkaCredentials;
+
     private final PrintStream out;
     private final PrintStream err;
-
     private final Map<String, String> env;
+    private JsonMapper json;
+    private HttpClient http;
 
     RunCommand(PrintStream out, PrintStream err) {
         this(out, err, System.getenv());
@@ -47,51 +87,64 @@ final class RunCommand {
         this.env = env;
     }
 
+    /** Reads {@code args} (after {@code run}) and runs; a wrong command line throws {@link UsageException}. */
     int run(List<String> args) throws Exception {
-        if (args.isEmpty() || args.get(0).startsWith("--")) {
-            throw new UsageException("usage: offsite run <job> [--param key=value]... [--no-wait] [--timeout DURATION] [--token-file FILE]");
-        }
-        String job = args.get(0);
+        return OffsiteCli.parse(this, args).call();
+    }
+
+    @Override
+    public Integer call() throws Exception {
         Map<String, String> parameters = new LinkedHashMap<>();
-        boolean wait = true;
-        Duration timeout = Duration.ofMinutes(45);
-        String api = LocalOptions.env("OFFSITE_API", "http://127.0.0.1:8080");
-        Path tokenFile = Path.of(LocalOptions.env("OFFSITE_DATA_DIR", "data")).resolve(ApiToken.FILE_NAME);
-        String kafka = null;
-        String kafkaCredentials = null;
-        for (int i = 1; i < args.size(); i++) {
-            switch (args.get(i)) {
-                case "--no-wait" -> wait = false;
-                case "--param" -> LocalOptions.addParameter(parameters, LocalOptions.value(args, ++i, "--param"));
-                case "--timeout" -> timeout = Durations.parse(LocalOptions.value(args, ++i, "--timeout"));
-                case "--api" -> api = LocalOptions.value(args, ++i, "--api");
-                case "--kafka" -> kafka = LocalOptions.value(args, ++i, "--kafka");
-                case "--token-file" -> tokenFile = Path.of(LocalOptions.value(args, ++i, "--token-file"));
-                case "--kafka-credentials" -> kafkaCredentials = LocalOptions.value(args, ++i, "--kafka-credentials");
-                default -> throw new UsageException("unknown option for 'run': " + args.get(i));
-            }
+        params.forEach(p -> LocalOptions.addParameter(parameters, p));
+        String api = this.api != null ? this.api : RestoreCommand.envValue(env, "OFFSITE_API", "http://127.0.0.1:8080");
+        Path tokenFile = this.tokenFile != null ? this.tokenFile
+                : Path.of(RestoreCommand.envValue(env, "OFFSITE_DATA_DIR", "data")).resolve(ApiToken.FILE_NAME);
+        // the watch is set up (Kafka client, partitions, end offsets) while the HTTP side is prepared; the run is
+        // triggered only once it is ready, so its completion cannot be missed
+        CompletableFuture<CompletionWatch> watching = null;
+        if (!noWait) {
+            CliKafka bus = CliKafka.resolve(env, kafka, kafkaCredentials);
+            org.slf4j.LoggerFactory.getILoggerFactory(); // set up once, here, not by both threads at a time
+            watching = CompletableFuture.supplyAsync(bus::watch);
         }
-        String token = ApiToken.forCommand(tokenFile);
-        EventProbe probe = wait ? CliKafka.resolve(env, kafka, kafkaCredentials).probe(Role.REQUESTER) : null;
+        CompletionWatch watch = null;
         try {
+            String token = ApiToken.forCommand(tokenFile);
+            json = JsonMapper.builder().build();
+            http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            if (watching != null) {
+                watch = join(watching);
+            }
             JsonNode accepted = trigger(api, token, tokenFile, job, parameters);
             String runId = accepted.path("runId").asString();
-            int maxAttempts = maxAttempts(api, token, job);
             out.println("Requested " + job + ": run " + runId);
-            if (!wait) {
+            if (watch == null) {
                 return 0;
             }
-            return await(probe, runId, maxAttempts, timeout, api, tokenFile);
+            int maxAttempts = maxAttempts(api, token, job);
+            return await(watch, runId, maxAttempts, timeout, api, tokenFile);
         } finally {
-            if (probe != null) {
-                probe.close();
+            if (watch != null) {
+                watch.close();
+            } else if (watching != null) {
+                watching.thenAccept(CompletionWatch::close);
             }
+        }
+    }
+
+    private static CompletionWatch join(CompletableFuture<CompletionWatch> watching) {
+        try {
+            return watching.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
         }
     }
 
     private JsonNode trigger(String api, String token, Path tokenFile, String job, Map<String, String> parameters)
             throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         String body = json.writeValueAsString(Map.of("parameters", parameters));
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + "/api/v1/jobs/" + job + "/runs"))
                 .timeout(Duration.ofSeconds(30))
@@ -104,7 +157,7 @@ final class RunCommand {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
-            throw new UsageException("the scheduler does not answer at " + api + ": is Offsite running? Start it with 'bin/offsite local'.");
+            throw new CommandFailure("the scheduler does not answer at " + api + ": is Offsite running? Start it with 'bin/offsite local'.");
         }
         if (response.statusCode() == 401) {
             throw new UsageException("the scheduler at " + api + " refused " + (token == null ? "a call without its API token"
@@ -143,7 +196,7 @@ final class RunCommand {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IllegalStateException("GET /api/v1/jobs answered HTTP " + response.statusCode());
         }
@@ -193,11 +246,11 @@ final class RunCommand {
         }
     }
 
-    private int await(EventProbe probe, String runId, int maxAttempts, Duration timeout, String api, Path tokenFile) {
+    private int await(CompletionWatch watch, String runId, int maxAttempts, Duration timeout, String api, Path tokenFile) {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<JobCompleted> seen = new ArrayList<>();
         while (System.nanoTime() < deadline) {
-            for (JobCompleted completed : probe.completions(runId)) {
+            for (JobCompleted completed : watch.poll(runId, Duration.ofMillis(Math.min(500, Math.max(1, (deadline - System.nanoTime()) / 1_000_000))))) {
                 if (seen.contains(completed)) {
                     continue;
                 }
@@ -215,7 +268,6 @@ final class RunCommand {
                     default -> EXIT_FAILED;
                 };
             }
-            sleep();
         }
         err.println(noCompletion(runId, timeout, api, tokenFile));
         return EXIT_FAILED;
@@ -234,14 +286,5 @@ final class RunCommand {
         c.getArtifacts().forEach(a -> stream.println("  s3://" + a.getBucket() + "/" + a.getKey() + "  " + a.getSizeBytes()
                 + " bytes  sha256 " + a.getSha256()));
         c.getStats().forEach((k, v) -> stream.println("  " + k + " = " + v));
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(100);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -6,9 +6,14 @@ import io.offsite.events.v1.JobRequested;
 import io.offsite.events.v1.Trigger;
 import java.io.PrintStream;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import org.apache.avro.Schema;
 
 /**
@@ -17,7 +22,17 @@ import org.apache.avro.Schema;
  * its CRC-64-AVRO fingerprint with the single-object header on standard error, so {@code > Event.avsc} gives a file
  * any Avro library reads. With {@code --example}, the single-object bytes of a sample request.
  */
-final class SchemaCommand {
+@Command(name = "schema", header = "print an event's self-contained Avro schema (.avsc) on stdout, its fingerprint on stderr",
+        mixinStandardHelpOptions = true,
+        description = {"Print an event's self-contained Avro schema (.avsc) on standard output, its CRC-64-AVRO fingerprint and",
+                "single-object header on standard error."})
+final class SchemaCommand implements Callable<Integer> {
+
+    @Parameters(arity = "0..*", paramLabel = "<JobRequested|JobStarted|JobCompleted>", description = "the event")
+    List<String> names = new ArrayList<>();
+
+    @Option(names = "--example", description = "instead, the single-object encoded bytes of a sample JobRequested, in hex")
+    boolean example;
 
     static final String USAGE = "usage: offsite schema <JobRequested|JobStarted|JobCompleted> [--example]";
 
@@ -29,10 +44,10 @@ final class SchemaCommand {
         this.err = err;
     }
 
-    int run(List<String> args) {
-        List<String> names = args.stream().filter(a -> !a.equals("--example")).toList();
-        if (names.size() != 1 || names.get(0).startsWith("-")) {
-            throw new UsageException(names.isEmpty() ? USAGE : "unexpected arguments " + args + "\n" + USAGE);
+    @Override
+    public Integer call() {
+        if (names.size() != 1) {
+            throw new UsageException(names.isEmpty() ? USAGE : "unexpected arguments " + names + "\n" + USAGE);
         }
         String name = names.get(0);
         Schema schema = PortableSchema.event(name);
@@ -41,7 +56,7 @@ final class SchemaCommand {
         }
         String fingerprint = PortableSchema.fingerprintHex(schema);
         String header = HexFormat.ofDelimiter(" ").formatHex(PortableSchema.header(schema));
-        if (args.contains("--example")) {
+        if (example) {
             if (!name.equals("JobRequested")) {
                 throw new UsageException("--example is available for JobRequested");
             }

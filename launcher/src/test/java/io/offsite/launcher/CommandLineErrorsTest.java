@@ -26,7 +26,7 @@ class CommandLineErrorsTest {
     void runWithNoSchedulerSaysHowToStartOne() {
         String api = "http://127.0.0.1:" + Ports.freePort();
         CliRun result = offsite("run", "backup-database", "--no-wait", "--api", api);
-        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.exit()).as("a system that cannot be reached is a failure, not a wrong command line").isEqualTo(1);
         assertThat(result.err()).contains("the scheduler does not answer at " + api).contains("bin/offsite local");
     }
 

@@ -147,7 +147,7 @@ class DeploymentConsistencyTest {
         assertThat(setup).containsKey("KAFKA_ADMIN_PASSWORD");
         assertThat(service("kafka-setup").get("command")).isEqualTo(List.of("kafka-setup"));
         assertThat(((Map<String, Object>) service("kafka-setup").get("build")).get("args")).isEqualTo(Map.of("SERVICE", "launcher"));
-        assertThat(OffsiteCli.USAGE).contains("kafka-setup");
+        assertThat(OffsiteCli.usage()).contains("kafka-setup");
     }
 
     @Test

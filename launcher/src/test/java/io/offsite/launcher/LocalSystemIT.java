@@ -186,6 +186,19 @@ class LocalSystemIT {
     }
 
     @Test
+    void requestPublishesStraightToKafkaAsTheRequesterAndWaitsForTheWorker() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = OffsiteCli.run(List.of("request", "rotation", "rotate-backups", "--param", "series=pokemon-data", "--timeout", "2m",
+                        "--kafka", options.bootstrapServers(), "--kafka-credentials", options.kafkaCredentials().toString()),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as("exit code; stdout %s stderr %s", printed, err).isZero();
+        assertThat(printed).contains("Published ROTATION request rotate-backups@").contains("to offsite.requests.rotation")
+                .contains("rotate-backups: SUCCEEDED in ");
+    }
+
+    @Test
     void unknownJobIsAnsweredClearly() throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit = OffsiteCli.run(List.of("run", "no-such-job", "--api", "http://127.0.0.1:" + options.schedulerPort(),

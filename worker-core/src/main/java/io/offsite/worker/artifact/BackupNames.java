@@ -30,7 +30,9 @@ public final class BackupNames {
         if (text.isEmpty()) {
             return Optional.empty();
         }
-        Optional<Instant> whole = isoInstant(text);
+        // an instant starts with its year (or its sign); a key never does, and a failed parse costs an exception
+        char first = text.charAt(0);
+        Optional<Instant> whole = Character.isDigit(first) || first == '+' || first == '-' ? isoInstant(text) : Optional.empty();
         if (whole.isPresent()) {
             return whole;
         }

@@ -1,4 +1,4 @@
-package io.offsite.rotation.cli;
+package io.offsite.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,7 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class PlanRetentionTest {
+/** {@code offsite plan-retention}, through the whole command line. */
+class PlanRetentionCommandTest {
 
     static final Clock CLOCK = Clock.fixed(Instant.parse("2025-01-15T01:00:00Z"), ZoneOffset.UTC);
 
@@ -27,8 +28,11 @@ class PlanRetentionTest {
     static Result run(String input, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = PlanRetention.run(args, new StringReader(input), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), CLOCK);
+        String[] line = new String[args.length + 1];
+        line[0] = "plan-retention";
+        System.arraycopy(args, 0, line, 1, args.length);
+        int status = OffsiteCli.commandLine(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                new StringReader(input), CLOCK).execute(line);
         return new Result(status, out.toString(StandardCharsets.UTF_8).replace("\r", ""), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -100,7 +104,7 @@ class PlanRetentionTest {
         assertThat(results).allSatisfy(r -> {
             assertThat(r.status()).isEqualTo(2);
             assertThat(r.out()).isEmpty();
-            assertThat(r.err()).contains("usage: plan-retention");
+            assertThat(r.err()).contains("usage: offsite plan-retention");
         });
         assertThat(results.get(0).err()).contains("empty retention policy");
     }
@@ -109,7 +113,8 @@ class PlanRetentionTest {
     void helpPrintsUsage() {
         Result r = run("", "--help");
         assertThat(r.status()).isZero();
-        assertThat(r.out()).startsWith("usage: plan-retention");
+        assertThat(r.out()).startsWith("usage: offsite plan-retention").contains("--keep-within=DURATION")
+                .contains("Exit status: 0 plan printed");
     }
 
     @Test
