@@ -34,6 +34,7 @@ final class InfraCommand implements Callable<Integer> {
                 options.bootstrapServers(), options.s3Endpoint(), options.postgres() ? " and PostgreSQL 127.0.0.1:" + options.postgresPort() : "",
                 options.dataDir());
         System.out.println("  Kafka           " + system.kafkaBanner());
+        System.out.println("  Logs            " + system.infrastructureLog());
         stopped.await();
         return -1;
     }

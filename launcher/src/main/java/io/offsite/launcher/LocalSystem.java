@@ -15,6 +15,7 @@ import io.offsite.replication.ReplicationWorkerApplication;
 import io.offsite.rotation.RotationWorkerApplication;
 import io.offsite.scheduler.SchedulerApplication;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -45,6 +46,8 @@ final class LocalSystem implements AutoCloseable {
     private PostgresEndpoint replication;
     /** The Kafka users and passwords of a secure system; null while open or not started. */
     private KafkaCredentials kafkaCredentials;
+    /** Where the broker's, S3Proxy's and PostgreSQL's own INFO log goes. */
+    private Path infrastructureLog;
 
     LocalSystem(LocalOptions options) {
         this.options = options;
@@ -54,6 +57,7 @@ final class LocalSystem implements AutoCloseable {
     PostgresEndpoint startInfrastructure() throws IOException {
         Path data = options.dataDir();
         ensureWritable(data);
+        infrastructureLog = InfrastructureLogs.toFolder(data.resolve("logs"));
         started.push(startKafka(data));
         started.push(S3Server.start(data, options.s3Port()));
         return startPostgres(data);
@@ -162,8 +166,12 @@ final class LocalSystem implements AutoCloseable {
     }
 
     void printEndpoints() {
+        printEndpoints(System.out);
+    }
+
+    void printEndpoints(PrintStream out) {
         String postgres = System.getenv("POSTGRES_HOST") != null ? System.getenv("POSTGRES_HOST") : "127.0.0.1:" + options.postgresPort();
-        System.out.printf("""
+        out.printf("""
 
                 Offsite is running (data in %s). Ctrl-C stops it.
                   Scheduler API   http://127.0.0.1:%d/api/v1/jobs
@@ -173,12 +181,17 @@ final class LocalSystem implements AutoCloseable {
                   PostgreSQL      %s  database pokemon_tcg, user pokemon, password pokemon
                   Metrics         http://127.0.0.1:{%d,%d,%d,%d}/actuator/prometheus
                   Demo database   %s
+                  Logs            %s (Kafka, S3Proxy, PostgreSQL)
 
                 Try:  bin/offsite run backup-database
 
                 """, options.dataDir(), options.schedulerPort(), tokenSource, kafkaBanner(), options.s3Endpoint(), postgres,
                 options.schedulerPort(), options.backupPort(), options.rotationPort(), options.replicationPort(),
-                options.dataDir().resolve("pokemon-data.sqlite3.db"));
+                options.dataDir().resolve("pokemon-data.sqlite3.db"), infrastructureLog);
+    }
+
+    Path infrastructureLog() {
+        return infrastructureLog;
     }
 
     /** The banner's Kafka line: where credentials are, or that it is open. */

@@ -160,6 +160,20 @@ class LocalSystemIT {
     }
 
     @Test
+    void theInfrastructureLogsIntoTheDataFolderNotTheConsole() throws Exception {
+        Path log = data.resolve("logs").resolve(InfrastructureLogs.FILE_NAME);
+        assertThat(system.infrastructureLog()).isEqualTo(log);
+        String text = Files.readString(log);
+        // the broker's own INFO lines (its start, its configuration) are in the file
+        assertThat(text).contains(" INFO ").containsPattern("(?m) INFO .*kafka\\.");
+        ch.qos.logback.classic.Logger kafka = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.kafka");
+        assertThat(kafka.isAdditive()).as("Kafka's log stays off the root (console) appender").isFalse();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        system.printEndpoints(new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Logs", log.toString());
+    }
+
+    @Test
     void kafkaIsSecureByDefaultWithPrivateCredentials() throws Exception {
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(options.kafkaCredentials())))
                 .isEqualTo("rw-------");
