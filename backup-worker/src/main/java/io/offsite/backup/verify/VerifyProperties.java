@@ -1,6 +1,6 @@
 package io.offsite.backup.verify;
 
-import io.offsite.backup.restore.CheckedDownload;
+import io.offsite.backup.readback.CheckedDownload;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;

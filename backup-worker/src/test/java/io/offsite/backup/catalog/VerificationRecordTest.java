@@ -1,5 +1,6 @@
-package io.offsite.backup.restore;
+package io.offsite.backup.catalog;
 
+import io.offsite.backup.readback.SnapshotKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.offsite.backup.restore;
+package io.offsite.backup.readback;
 
 /** A restore or a verification that cannot go on; the message says why and what to do. */
 public class RestoreException extends RuntimeException {

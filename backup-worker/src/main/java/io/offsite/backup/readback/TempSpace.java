@@ -1,4 +1,4 @@
-package io.offsite.backup.restore;
+package io.offsite.backup.readback;
 
 import io.offsite.worker.format.Sizes;
 import java.io.IOException;

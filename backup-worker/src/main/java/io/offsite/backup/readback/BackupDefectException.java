@@ -1,4 +1,4 @@
-package io.offsite.backup.restore;
+package io.offsite.backup.readback;
 
 /**
  * The backup itself is bad: its bytes do not match the recorded checksum, it does not decompress, or the snapshot

@@ -1,4 +1,4 @@
-package io.offsite.backup.restore;
+package io.offsite.backup.readback;
 
 import org.slf4j.helpers.MessageFormatter;
 

@@ -1,4 +1,4 @@
-package io.offsite.backup.restore;
+package io.offsite.backup.readback;
 
 import io.offsite.worker.process.ChildEnvironment;
 import io.offsite.worker.process.ChildProcess;

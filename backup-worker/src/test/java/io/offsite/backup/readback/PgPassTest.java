@@ -1,4 +1,4 @@
-package io.offsite.backup.restore;
+package io.offsite.backup.readback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,8 @@
-package io.offsite.backup.restore;
+package io.offsite.backup.catalog;
 
+import io.offsite.worker.artifact.StoredBackup;
+import io.offsite.worker.artifact.BackupKeys;
+import io.offsite.worker.artifact.BackupMetadata;
 import io.offsite.worker.storage.StoredObject;
 import java.io.IOException;
 import java.time.Duration;
@@ -32,18 +35,17 @@ public final class BackupListing {
 
     /** The backups under a series ({@code ""}: all), by series, newest first; one listing plus a HEAD per backup. */
     public List<Entry> list(String series) throws IOException {
-        String prefix = series.isEmpty() || series.endsWith("/") ? series : series + "/";
-        List<StoredObject> objects = catalog.store().list(prefix);
+        List<StoredObject> objects = catalog.store().list(BackupKeys.prefixOf(series));
         Set<String> keys = new HashSet<>();
         objects.forEach(o -> keys.add(o.key()));
         List<StoredBackup> backups = new ArrayList<>();
         for (StoredObject o : objects) {
             StoredBackup.fromKey(o.key(), o.size()).ifPresent(backups::add);
         }
-        backups.sort(Comparator.comparing(StoredBackup::series).thenComparing(StoredBackup::takenAt, Comparator.reverseOrder()));
+        backups.sort(Comparator.comparing(StoredBackup::series).thenComparing(StoredBackup::time, Comparator.reverseOrder()));
         List<Entry> entries = new ArrayList<>();
         for (StoredBackup backup : backups) {
-            Optional<String> sha256 = catalog.store().head(backup.key()).flatMap(h -> h.meta("sha256"));
+            Optional<String> sha256 = catalog.store().head(backup.key()).flatMap(h -> h.meta(BackupMetadata.SHA256));
             Optional<VerificationRecord> verification = keys.contains(backup.verifiedSidecarKey()) ? catalog.verification(backup) : Optional.empty();
             entries.add(new Entry(backup, sha256, verification));
         }

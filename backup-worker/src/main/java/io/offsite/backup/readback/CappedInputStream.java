@@ -1,4 +1,4 @@
-package io.offsite.backup.restore;
+package io.offsite.backup.readback;
 
 import java.io.FilterInputStream;
 import java.io.IOException;

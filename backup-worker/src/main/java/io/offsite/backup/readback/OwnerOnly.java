@@ -1,4 +1,4 @@
-package io.offsite.backup.restore;
+package io.offsite.backup.readback;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,11 +1,13 @@
-package io.offsite.backup.restore;
+package io.offsite.backup.catalog;
 
+import io.offsite.backup.readback.RestoreException;
+import io.offsite.worker.artifact.BackupKeys;
+import io.offsite.worker.artifact.StoredBackup;
+import io.offsite.worker.artifact.VerifiedSidecar;
 import io.offsite.worker.storage.ObjectStore;
 import io.offsite.worker.storage.StoredObject;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /** The backups in the bucket and their sidecars: what the verify job, {@code offsite backups} and {@code offsite restore} read. */
@@ -23,8 +25,7 @@ public final class BackupCatalog {
 
     /** Every backup under a series folder ({@code ""}: the whole bucket); sidecars and staging objects left out. */
     public List<StoredBackup> list(String series) {
-        String prefix = series.isEmpty() || series.endsWith("/") ? series : series + "/";
-        return store.list(prefix).stream()
+        return store.list(BackupKeys.prefixOf(series)).stream()
                 .flatMap(o -> StoredBackup.fromKey(o.key(), o.size()).stream())
                 .toList();
     }
@@ -42,17 +43,11 @@ public final class BackupCatalog {
 
     /** The last verification of a backup, if it was ever verified. */
     public Optional<VerificationRecord> verification(StoredBackup backup) throws IOException {
-        if (store.head(backup.verifiedSidecarKey()).isEmpty()) {
-            return Optional.empty();
-        }
-        try (InputStream in = store.open(backup.verifiedSidecarKey())) {
-            return Optional.of(VerificationRecord.fromJson(in.readNBytes(1 << 20)));
-        }
+        return VerifiedSidecar.Document.fetch(store, backup.key()).map(VerificationRecord::of);
     }
 
     /** Stores the verification result next to the backup, replacing an earlier one. */
     public void record(VerificationRecord record) {
-        store.putSmall(record.key() + StoredBackup.VERIFIED_SIDECAR, record.toJson(), "application/json",
-                Map.of("outcome", record.outcome().name()));
+        record.document().write(store);
     }
 }

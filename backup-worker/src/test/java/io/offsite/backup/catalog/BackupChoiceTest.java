@@ -1,9 +1,11 @@
-package io.offsite.backup.restore;
+package io.offsite.backup.catalog;
 
+import io.offsite.backup.readback.RestoreException;
+import io.offsite.worker.artifact.StoredBackup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.offsite.backup.restore.BackupChoice.Sample;
+import io.offsite.backup.catalog.BackupChoice.Sample;
 import java.time.Instant;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -25,7 +27,7 @@ class BackupChoiceTest {
     @Test
     void keysCarryTheirInstantAndSeries() {
         StoredBackup b = backup("shop-backups/shop_a/shop-2025-01-15T03-04-05.678Z.dump.gz");
-        assertThat(b.takenAt()).isEqualTo(Instant.parse("2025-01-15T03:04:05.678Z"));
+        assertThat(b.time()).isEqualTo(Instant.parse("2025-01-15T03:04:05.678Z"));
         assertThat(b.series()).isEqualTo("shop-backups/shop_a");
         assertThat(b.fileName()).isEqualTo("shop-2025-01-15T03-04-05.678Z.dump.gz");
     }
@@ -41,7 +43,7 @@ class BackupChoiceTest {
 
     @Test
     void latestIsTheNewestByTheTimestampInTheName() {
-        assertThat(BackupChoice.latest(DAILY, "backup-database").takenAt()).isEqualTo(Instant.parse("2025-01-15T00:00:00Z"));
+        assertThat(BackupChoice.latest(DAILY, "backup-database").time()).isEqualTo(Instant.parse("2025-01-15T00:00:00Z"));
     }
 
     @ParameterizedTest
@@ -52,7 +54,7 @@ class BackupChoiceTest {
             "2030-01-01T00:00:00Z, 2025-01-15T00:00:00Z",
             "2025-01-13T00:00:00Z, 2025-01-13T00:00:00Z"})
     void asOfPicksTheNewestNotNewerThanTheInstant(String asOf, String expected) {
-        assertThat(BackupChoice.asOf(DAILY, "backup-database", Instant.parse(asOf)).takenAt()).isEqualTo(Instant.parse(expected));
+        assertThat(BackupChoice.asOf(DAILY, "backup-database", Instant.parse(asOf)).time()).isEqualTo(Instant.parse(expected));
     }
 
     @Test

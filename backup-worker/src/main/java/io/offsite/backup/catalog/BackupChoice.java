@@ -1,5 +1,7 @@
-package io.offsite.backup.restore;
+package io.offsite.backup.catalog;
 
+import io.offsite.backup.readback.RestoreException;
+import io.offsite.worker.artifact.StoredBackup;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,7 +15,7 @@ import java.util.random.RandomGenerator;
 /** Which backups of a listing to restore or verify. Pure functions of the listing; every refusal says what to do. */
 public final class BackupChoice {
 
-    private static final Comparator<StoredBackup> OLDEST_FIRST = Comparator.comparing(StoredBackup::takenAt)
+    private static final Comparator<StoredBackup> OLDEST_FIRST = Comparator.comparing(StoredBackup::time)
             .thenComparing(StoredBackup::key);
 
     /**
@@ -50,7 +52,7 @@ public final class BackupChoice {
 
     /** Whether a backup is dated after {@code now} + {@link #FUTURE_SKEW}. */
     public static boolean isFutureDated(StoredBackup backup, Instant now) {
-        return backup.takenAt().isAfter(now.plus(FUTURE_SKEW));
+        return backup.time().isAfter(now.plus(FUTURE_SKEW));
     }
 
     /** The newest backup of a listing that holds one series. */
@@ -62,9 +64,9 @@ public final class BackupChoice {
     /** The newest backup taken at or before {@code instant} (by the timestamp in its name). */
     public static StoredBackup asOf(List<StoredBackup> backups, String series, Instant instant) {
         requireOneSeries(backups, series);
-        return backups.stream().filter(b -> !b.takenAt().isAfter(instant)).max(OLDEST_FIRST)
+        return backups.stream().filter(b -> !b.time().isAfter(instant)).max(OLDEST_FIRST)
                 .orElseThrow(() -> new RestoreException("no backup in '" + series + "' was taken at or before " + instant
-                        + "; the oldest is " + backups.stream().min(OLDEST_FIRST).orElseThrow().takenAt()
+                        + "; the oldest is " + backups.stream().min(OLDEST_FIRST).orElseThrow().time()
                         + ": pick a later --as-of, or list them with 'offsite backups --series " + series + "'"));
     }
 

@@ -1,10 +1,13 @@
-package io.offsite.backup.restore;
+package io.offsite.backup.readback;
 
 import io.offsite.backup.compress.Compression;
 import io.offsite.backup.compress.ContentDigest;
 import io.offsite.backup.compress.HashingInputStream;
 import io.offsite.backup.temp.DiskFull;
 import io.offsite.backup.temp.SpaceLedger;
+import io.offsite.worker.artifact.BackupKeys;
+import io.offsite.worker.artifact.BackupMetadata;
+import io.offsite.worker.artifact.ChecksumSidecar;
 import io.offsite.worker.format.Sizes;
 import io.offsite.worker.storage.ObjectStore;
 import io.offsite.worker.storage.StoredObject;
@@ -14,7 +17,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -28,11 +30,6 @@ import java.util.Optional;
  * {@link BackupDefectException} says what did not match.
  */
 public final class CheckedDownload {
-
-    static final String META_SHA256 = "sha256";
-    static final String META_SOURCE_SHA256 = "source-sha256";
-    static final String META_SOURCE_BYTES = "source-bytes";
-    static final String META_COMPRESSION = "compression";
 
     /** How much a backup without recorded {@code source-bytes} may decompress to, unless the caller says otherwise. */
     public static final long DEFAULT_MAX_UNRECORDED_BYTES = 64L * 1024 * 1024 * 1024;
@@ -81,29 +78,29 @@ public final class CheckedDownload {
 
     /** Reads what the backup's metadata and sidecar promise; fails when no stored checksum is recorded or they disagree. */
     public Expected expected(StoredObject head) throws IOException {
-        Optional<String> fromMetadata = head.meta(META_SHA256).map(s -> s.strip().toLowerCase(Locale.ROOT));
-        Optional<String> fromSidecar = sidecarSha256(head.key());
+        Optional<String> fromMetadata = head.meta(BackupMetadata.SHA256).map(s -> s.strip().toLowerCase(Locale.ROOT));
+        Optional<String> fromSidecar = ChecksumSidecar.read(store, head.key());
         if (fromMetadata.isPresent() && fromSidecar.isPresent() && !fromMetadata.get().equals(fromSidecar.get())) {
             throw new BackupDefectException("the checksum in the metadata of " + head.key() + " (" + fromMetadata.get()
-                    + ") differs from its " + StoredBackup.SHA256_SIDECAR + " sidecar (" + fromSidecar.get()
+                    + ") differs from its " + BackupKeys.SHA256_SUFFIX + " sidecar (" + fromSidecar.get()
                     + "): the backup or its sidecar was altered; use another backup");
         }
         String stored = fromMetadata.or(() -> fromSidecar).orElseThrow(() -> new BackupDefectException("no SHA-256 is recorded for "
-                + head.key() + " (no 'sha256' metadata, no " + StoredBackup.SHA256_SIDECAR + " sidecar): it cannot be proven intact; use another backup"));
+                + head.key() + " (no '" + BackupMetadata.SHA256 + "' metadata, no " + BackupKeys.SHA256_SUFFIX + " sidecar): it cannot be proven intact; use another backup"));
         Compression compression;
         try {
-            compression = head.meta(META_COMPRESSION).map(Compression::fromId).orElseGet(() -> byExtension(head.key()));
+            compression = head.meta(BackupMetadata.COMPRESSION).map(Compression::fromId).orElseGet(() -> byExtension(head.key()));
         } catch (IllegalArgumentException e) {
-            throw new BackupDefectException("the 'compression' metadata of " + head.key() + " is not one this worker reads ("
+            throw new BackupDefectException("the '" + BackupMetadata.COMPRESSION + "' metadata of " + head.key() + " is not one this worker reads ("
                     + e.getMessage() + "); use another backup", e);
         }
         long snapshotBytes = recordedSnapshotBytes(head);
-        return new Expected(stored, head.meta(META_SOURCE_SHA256).map(s -> s.strip().toLowerCase(Locale.ROOT)), snapshotBytes, compression);
+        return new Expected(stored, head.meta(BackupMetadata.SOURCE_SHA256).map(s -> s.strip().toLowerCase(Locale.ROOT)), snapshotBytes, compression);
     }
 
     /** The recorded {@code source-bytes}, or -1 when none is recorded; a value that is no size is a defect. */
     private static long recordedSnapshotBytes(StoredObject head) {
-        Optional<String> recorded = head.meta(META_SOURCE_BYTES).map(String::strip);
+        Optional<String> recorded = head.meta(BackupMetadata.SOURCE_BYTES).map(String::strip);
         if (recorded.isEmpty()) {
             return -1;
         }
@@ -115,7 +112,7 @@ public final class CheckedDownload {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new BackupDefectException("the 'source-bytes' metadata of " + head.key() + " is not a size ('"
+        throw new BackupDefectException("the '" + BackupMetadata.SOURCE_BYTES + "' metadata of " + head.key() + " is not a size ('"
                 + recorded.get().substring(0, Math.min(40, recorded.get().length())) + "'); use another backup");
     }
 
@@ -269,18 +266,6 @@ public final class CheckedDownload {
         @Override
         public synchronized IOException getCause() {
             return (IOException) super.getCause();
-        }
-    }
-
-    private Optional<String> sidecarSha256(String key) throws IOException {
-        String sidecar = key + StoredBackup.SHA256_SIDECAR;
-        if (store.head(sidecar).isEmpty()) {
-            return Optional.empty();
-        }
-        try (InputStream in = store.open(sidecar)) {
-            String text = new String(in.readNBytes(4096), StandardCharsets.UTF_8).strip();
-            String first = text.isEmpty() ? "" : text.split("\\s+")[0].toLowerCase(Locale.ROOT);
-            return first.matches("[0-9a-f]{64}") ? Optional.of(first) : Optional.empty();
         }
     }
 
