@@ -1,6 +1,7 @@
 package io.offsite.backup.verify;
 
 import io.offsite.backup.config.BackupProperties;
+import io.offsite.backup.config.VerifyProperties;
 import io.offsite.backup.catalog.BackupCatalog;
 import io.offsite.backup.catalog.BackupChoice;
 import io.offsite.backup.catalog.BackupChoice.Sample;

@@ -1,4 +1,4 @@
-package io.offsite.backup.verify;
+package io.offsite.backup.config;
 
 import io.offsite.backup.readback.CheckedDownload;
 import java.nio.file.Path;
