@@ -47,7 +47,7 @@ public final class PlanRetention {
             Reads one backup per line on stdin: an ISO-8601 instant (2025-01-15T00:00:00Z) or a name holding the
             backup timestamp (pokemon-data-2025-01-15T00-00-00.000Z.sqlite3.db.gz). Prints one line per backup, in
             input order: 'keep <line> <reasons>' or 'delete <line>'. Blank lines are skipped, and so are lines naming
-            a sidecar (*.sha256, *.verified: never a backup), counted on stderr. Nothing is deleted.
+            a sidecar (%s: never a backup), counted on stderr. Nothing is deleted.
             A backup dated more than 5 minutes after now is printed 'keep <line> future-dated': it is kept, fills no
             slot of any rule, and is named on stderr.
 
@@ -60,9 +60,14 @@ public final class PlanRetention {
               --minimum     never keep fewer than N backups
 
             Exit status: 0 plan printed, 1 unreadable input lines or no backups at all, 2 bad options.
-            """;
+            """.formatted(sidecarPatterns());
 
     private PlanRetention() {
+    }
+
+    /** {@code *.sha256, *.verified}: the names of sidecar lines. */
+    private static String sidecarPatterns() {
+        return String.join(", ", BackupKeys.SIDECAR_SUFFIXES.stream().map(suffix -> "*" + suffix).toList());
     }
 
     public static void main(String[] args) {
@@ -119,8 +124,7 @@ public final class PlanRetention {
             return BAD_INPUT;
         }
         if (sidecars > 0) {
-            err.println("plan-retention: ignored " + sidecars + " sidecar line(s) (" + String.join(", ",
-                    BackupKeys.SIDECAR_SUFFIXES.stream().map(suffix -> "*" + suffix).toList()) + "): they are not backups");
+            err.println("plan-retention: ignored " + sidecars + " sidecar line(s) (" + sidecarPatterns() + "): they are not backups");
         }
         if (!problems.isEmpty()) {
             problems.forEach(err::println);
