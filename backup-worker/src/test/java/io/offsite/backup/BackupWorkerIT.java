@@ -27,7 +27,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import io.offsite.backup.naming.BackupNaming;
+import io.offsite.worker.artifact.BackupKeys;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -347,7 +347,7 @@ class BackupWorkerIT {
         assertThat(store.head(key).orElseThrow().lastModified()).isEqualTo(modified);
         assertThat(backupKeys("once-backups/")).containsExactly(key);
 
-        StoredObject claim = store.head(BackupNaming.runClaimKey(first.getRunId())).orElseThrow();
+        StoredObject claim = store.head(BackupKeys.runClaimKey(first.getRunId())).orElseThrow();
         assertThat(claim.meta("run-id")).contains(first.getRunId());
         try (InputStream in = store.open(claim.key())) {
             assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).contains("\"keys\":[\"" + key + "\"]");
@@ -361,7 +361,7 @@ class BackupWorkerIT {
         JobCompleted failed = deliver(first, 1);
         assertThat(failed.getStatus()).as("%s", failed).isEqualTo(JobStatus.FAILED);
         assertThat(failed.getError().getType()).isEqualTo("SOURCE_NOT_FOUND");
-        assertThat(store.head(BackupNaming.runClaimKey(first.getRunId()))).as("claimed before the snapshot failed").isPresent();
+        assertThat(store.head(BackupKeys.runClaimKey(first.getRunId()))).as("claimed before the snapshot failed").isPresent();
         assertThat(backupKeys("late-backups/")).isEmpty();
 
         DemoDatabase.create(dir.resolve("late.db"), 5, 50, 9L);

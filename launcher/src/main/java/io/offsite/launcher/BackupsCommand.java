@@ -1,8 +1,8 @@
 package io.offsite.launcher;
 
-import io.offsite.backup.restore.BackupCatalog;
-import io.offsite.backup.restore.BackupListing;
-import io.offsite.backup.restore.BackupListing.Entry;
+import io.offsite.backup.catalog.BackupCatalog;
+import io.offsite.backup.catalog.BackupListing;
+import io.offsite.backup.catalog.BackupListing.Entry;
 import io.offsite.worker.format.Sizes;
 import io.offsite.worker.storage.ObjectStore;
 import io.offsite.worker.storage.StorageException;
@@ -71,7 +71,7 @@ final class BackupsCommand implements Callable<Integer> {
                 out.printf("  %-56s %10s %9s  %-16s %s%n", "BACKUP", "SIZE", "AGE", "SHA256", "VERIFIED");
             }
             out.printf("  %-56s %10s %9s  %-16s %s%n", e.backup().fileName(), Sizes.human(e.backup().size()),
-                    BackupListing.age(e.backup().takenAt(), now), e.sha256().map(s -> s.substring(0, Math.min(12, s.length())) + "…").orElse("-"),
+                    BackupListing.age(e.backup().time(), now), e.sha256().map(s -> s.substring(0, Math.min(12, s.length())) + "…").orElse("-"),
                     e.verificationState());
         }
         out.println(entries.size() + " backup(s)");

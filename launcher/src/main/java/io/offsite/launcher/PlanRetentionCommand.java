@@ -48,7 +48,7 @@ import picocli.CommandLine.TypeConversionException;
         description = {
             "Read backups on stdin, one per line: an ISO-8601 instant (2025-01-15T00:00:00Z) or a name holding the backup timestamp",
             "(pokemon-data-2025-01-15T00-00-00.000Z.sqlite3.db.gz). Print one line per backup, in input order: 'keep <line> <reasons>'",
-            "or 'delete <line>'. Blank lines are skipped, and so are lines naming a sidecar (*.sha256, *.verified: never a backup),",
+            "or 'delete <line>'. Blank lines are skipped, and so are lines naming a sidecar (the checksum and verification records beside a backup: never a backup),",
             "counted on stderr. Nothing is deleted. A backup dated more than 5 minutes after now is printed 'keep <line> future-dated':",
             "it is kept, fills no slot of any rule, and is named on stderr.",
             "Without any --keep-* option the default policy applies: --keep-daily 7 --keep-weekly 4 --keep-monthly 3 --minimum 5.",

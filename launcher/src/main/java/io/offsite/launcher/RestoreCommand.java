@@ -1,14 +1,14 @@
 package io.offsite.launcher;
 
-import io.offsite.backup.restore.BackupCatalog;
-import io.offsite.backup.restore.PgConnection;
-import io.offsite.backup.restore.PgPass;
-import io.offsite.backup.restore.PostgresTools;
-import io.offsite.backup.restore.Report;
-import io.offsite.backup.restore.RestoreException;
+import io.offsite.backup.catalog.BackupCatalog;
+import io.offsite.backup.readback.PgConnection;
+import io.offsite.backup.readback.PgPass;
+import io.offsite.backup.readback.PostgresTools;
+import io.offsite.backup.readback.Report;
+import io.offsite.backup.readback.RestoreException;
 import io.offsite.backup.restore.Restorer;
 import io.offsite.backup.restore.Restorer.Selection;
-import io.offsite.backup.restore.StoredBackup;
+import io.offsite.worker.artifact.StoredBackup;
 import io.offsite.worker.storage.ObjectStore;
 import io.offsite.worker.storage.StorageException;
 import io.offsite.worker.storage.StorageProperties;

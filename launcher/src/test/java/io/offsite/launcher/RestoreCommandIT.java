@@ -3,9 +3,9 @@ package io.offsite.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.offsite.backup.restore.BackupCatalog;
-import io.offsite.backup.restore.SnapshotKind;
-import io.offsite.backup.restore.VerificationRecord;
+import io.offsite.backup.catalog.BackupCatalog;
+import io.offsite.backup.readback.SnapshotKind;
+import io.offsite.backup.catalog.VerificationRecord;
 import io.offsite.localstack.LocalStack;
 import io.offsite.localstack.demo.DemoDatabase;
 import io.offsite.localstack.s3.S3Endpoint;
@@ -73,7 +73,7 @@ class RestoreCommandIT {
         }
         byte[] stored = gz.toByteArray();
         String sha = Sha256.of(new ByteArrayInputStream(stored)).sha256();
-        String key = series + "/pokemon-data-" + io.offsite.backup.naming.BackupNaming.stamp(at) + ".sqlite3.db.gz";
+        String key = series + "/pokemon-data-" + io.offsite.worker.artifact.BackupNames.stamp(at) + ".sqlite3.db.gz";
         store.putSmall(key, stored, "application/gzip", Map.of(
                 "sha256", damaged ? sha.replace(sha.charAt(0), sha.charAt(0) == 'a' ? 'b' : 'a') : sha,
                 "source-sha256", Sha256.of(new ByteArrayInputStream(snapshot)).sha256(),

@@ -1,5 +1,6 @@
 package io.offsite.backup.config;
 
+import io.offsite.worker.artifact.BackupKeys;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -119,9 +120,9 @@ public record BackupProperties(
 
         public Source {
             if (series != null && (series.startsWith("/") || series.endsWith("/") || series.contains("..") || series.contains("//")
-                    || series.startsWith("_incoming") || series.startsWith("_runs") || series.chars().anyMatch(Character::isISOControl))) {
+                    || BackupKeys.startsLikeInternal(series) || series.chars().anyMatch(Character::isISOControl))) {
                 throw new IllegalArgumentException("series '" + series + "' must be a folder name like backup-database or shop/backups: "
-                        + "no leading or trailing '/', no '..', not inside _incoming/ or _runs/ (the worker's own folders)");
+                        + "no leading or trailing '/', no '..', not inside " + String.join(" or ", BackupKeys.INTERNAL_FOLDERS) + " (the worker's own folders)");
             }
             databases = databases == null ? java.util.List.of() : java.util.List.copyOf(databases);
             format = format == null ? "custom" : format;

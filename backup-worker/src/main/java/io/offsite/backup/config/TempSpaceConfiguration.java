@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.offsite.backup.temp.TempSpaces;
 import io.offsite.backup.temp.TempSweeper;
-import io.offsite.backup.verify.VerifyProperties;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;

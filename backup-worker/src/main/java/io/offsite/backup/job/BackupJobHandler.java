@@ -4,13 +4,15 @@ import io.offsite.backup.config.BackupProperties;
 import io.offsite.backup.compress.Compression;
 import io.offsite.backup.compress.CompressionSettings;
 import io.offsite.backup.config.BackupProperties.Source;
-import io.offsite.backup.naming.BackupNaming;
 import io.offsite.backup.pipeline.BackupStream;
 import io.offsite.backup.pipeline.StreamResult;
 import io.offsite.backup.source.Snapshot;
 import io.offsite.backup.source.SnapshotSource;
 import io.offsite.events.Topics.JobType;
 import io.offsite.events.v1.Artifact;
+import io.offsite.worker.artifact.BackupKeys;
+import io.offsite.worker.artifact.BackupMetadata;
+import io.offsite.worker.artifact.ChecksumSidecar;
 import io.offsite.worker.format.Sizes;
 import io.offsite.worker.integrity.Sha256;
 import io.offsite.worker.job.JobContext;
@@ -25,17 +27,13 @@ import io.offsite.worker.storage.StoredObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.List;
 import java.util.ArrayList;
-import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 /**
@@ -44,14 +42,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class BackupJobHandler implements JobHandler {
-
-    static final String META_SHA256 = "sha256";
-    static final String META_SOURCE_SHA256 = "source-sha256";
-    static final String META_SOURCE_BYTES = "source-bytes";
-    static final String META_COMPRESSION = "compression";
-    static final String META_RUN_ID = "run-id";
-    static final String META_SOURCE = "source";
-    static final String META_CREATED_AT = "created-at";
 
     private final BackupProperties properties;
     private final Sources sources;
@@ -88,7 +78,7 @@ class BackupJobHandler implements JobHandler {
         List<String> keys = new ArrayList<>();
         for (SnapshotSource unit : units) {
             String series = unit.unitName().isEmpty() ? source.series() : source.series() + "/" + unit.unitName();
-            keys.add(BackupNaming.key(series, source.filePrefix(), ctx.scheduledFor(), source.fileSuffix(), codec.extension()));
+            keys.add(BackupKeys.backupKey(series, source.filePrefix(), ctx.scheduledFor(), source.fileSuffix(), codec.extension()));
         }
         // the run id is an idempotency key: another scheduledFor (or source) under a known run id is refused here
         boolean claimed = claims.check(ctx, sourceName, keys);
@@ -160,24 +150,15 @@ class BackupJobHandler implements JobHandler {
             // every byte is in the upload: remove the snapshot's temp files while the store publishes and verifies
             release.startInBackground();
             ctx.checkCancelled();
-            Map<String, String> metadata = new LinkedHashMap<>();
-            metadata.put(META_SHA256, result.storedSha256());
-            metadata.put(META_SOURCE_SHA256, result.sourceSha256());
-            metadata.put(META_SOURCE_BYTES, Long.toString(result.sourceBytes()));
-            metadata.put(META_COMPRESSION, codec.compression().id());
-            metadata.put(META_RUN_ID, ctx.runId());
-            metadata.put(META_SOURCE, sourceName);
-            metadata.put(META_CREATED_AT, ctx.scheduledFor().toString());
-            StoredObject stored = upload.complete(metadata);
+            StoredObject stored = upload.complete(BackupMetadata.ofBackup(result.storedSha256(), result.sourceSha256(),
+                    result.sourceBytes(), codec.compression().id(), ctx.runId(), sourceName, ctx.scheduledFor()));
             ctx.info("Saved: {}", key);
             long reduction = result.sourceBytes() == 0 ? 0 : Math.round(100.0 - 100.0 * result.storedBytes() / result.sourceBytes());
             ctx.info("Compressed size: {} ({}% reduction)", Sizes.human(result.storedBytes()), reduction);
             ctx.info("Checksum: {}", result.storedSha256());
             verify(ctx, stored, upload, result, sourceName);
             if (properties.sidecar()) {
-                String fileName = key.substring(key.lastIndexOf('/') + 1);
-                store.putSmall(key + ".sha256", (result.storedSha256() + "  " + fileName + "\n").getBytes(StandardCharsets.UTF_8),
-                        "text/plain", Map.of(META_RUN_ID, ctx.runId()));
+                ChecksumSidecar.write(store, key, result.storedSha256(), ctx.runId());
             }
             Duration took = Duration.between(started, ctx.clock().instant());
             metrics.created(ctx.jobName(), sourceName, result.storedBytes(), result.sourceBytes(), took);
@@ -237,7 +218,7 @@ class BackupJobHandler implements JobHandler {
 
     /** Refuses to go on when another run stored {@code existing}: it is never overwritten, nor reported as this run's. */
     private static void requireOwnRun(JobContext ctx, StoredObject existing) {
-        String runId = existing.meta(META_RUN_ID).orElse("");
+        String runId = existing.meta(BackupMetadata.RUN_ID).orElse("");
         if (!runId.equals(ctx.runId())) {
             throw new JobRejectedException("KEY_EXISTS", "backup " + existing.key() + " already exists from run '" + runId
                     + "'; refusing to overwrite it with run " + ctx.runId());
@@ -248,9 +229,9 @@ class BackupJobHandler implements JobHandler {
     private Artifact alreadyStored(JobContext ctx, StoredObject existing) {
         requireOwnRun(ctx, existing);
         ctx.info("Backup {} already stored by this run; nothing to do", existing.key());
-        return new Artifact(store.bucket(), existing.key(), existing.size(), existing.meta(META_SHA256).orElse(""),
-                existing.meta(META_SOURCE_BYTES).map(Long::parseLong).orElse(-1L),
-                existing.meta(META_COMPRESSION).orElse(""), existing.meta(META_SOURCE_SHA256).orElse(null));
+        return new Artifact(store.bucket(), existing.key(), existing.size(), existing.meta(BackupMetadata.SHA256).orElse(""),
+                existing.meta(BackupMetadata.SOURCE_BYTES).map(Long::parseLong).orElse(-1L),
+                existing.meta(BackupMetadata.COMPRESSION).orElse(""), existing.meta(BackupMetadata.SOURCE_SHA256).orElse(null));
     }
 
     private void verify(JobContext ctx, StoredObject stored, MultipartUpload upload, StreamResult result, String sourceName)

@@ -1,6 +1,7 @@
 package io.offsite.backup.job;
 
-import io.offsite.backup.naming.BackupNaming;
+import io.offsite.worker.artifact.BackupKeys;
+import io.offsite.worker.artifact.BackupMetadata;
 import io.offsite.worker.job.JobContext;
 import io.offsite.worker.job.JobFailedException;
 import io.offsite.worker.job.JobRejectedException;
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -63,12 +63,11 @@ final class RunClaims {
     /** Claims {@code keys} for the run; called before its first upload. */
     void write(JobContext ctx, String source, List<String> keys) {
         RunClaim claim = new RunClaim(ctx.runId(), ctx.jobName(), source, ctx.scheduledFor(), keys, ctx.clock().instant());
-        store.putSmall(BackupNaming.runClaimKey(ctx.runId()), claim.toJson(), "application/json",
-                Map.of(BackupJobHandler.META_RUN_ID, ctx.runId()));
+        store.putSmall(BackupKeys.runClaimKey(ctx.runId()), claim.toJson(), "application/json", BackupMetadata.ofRun(ctx.runId()));
     }
 
     Optional<RunClaim> find(String runId) {
-        String key = BackupNaming.runClaimKey(runId);
+        String key = BackupKeys.runClaimKey(runId);
         if (store.head(key).isEmpty()) {
             return Optional.empty();
         }

@@ -1,6 +1,19 @@
 package io.offsite.backup.restore;
 
-import io.offsite.backup.naming.BackupNaming;
+import io.offsite.backup.catalog.BackupCatalog;
+import io.offsite.backup.catalog.BackupChoice;
+import io.offsite.backup.readback.BackupDefectException;
+import io.offsite.backup.readback.CheckedDownload;
+import io.offsite.backup.readback.OwnerOnly;
+import io.offsite.backup.readback.PgConnection;
+import io.offsite.backup.readback.PostgresTools;
+import io.offsite.backup.readback.Report;
+import io.offsite.backup.readback.RestoreException;
+import io.offsite.backup.readback.SnapshotKind;
+import io.offsite.backup.readback.SqliteDatabase;
+import io.offsite.backup.readback.TempSpace;
+import io.offsite.worker.artifact.StoredBackup;
+import io.offsite.worker.artifact.BackupNames;
 import io.offsite.backup.temp.InstanceFolder;
 import io.offsite.backup.temp.SpaceLedger;
 import io.offsite.backup.temp.TempSweeper;
@@ -112,7 +125,7 @@ public final class Restorer {
         if (folder == null || !Files.isDirectory(folder)) {
             throw new RestoreException("folder " + folder + " does not exist: create it first, or restore somewhere else");
         }
-        String stamp = BackupNaming.stamp(clock.instant());
+        String stamp = BackupNames.stamp(clock.instant());
         Path safety = folder.resolve(file.getFileName() + ".pre-restore-" + stamp);
         boolean exists = Files.exists(file);
         if (exists && !force) {
@@ -168,7 +181,7 @@ public final class Restorer {
                     + "; stop the applications using it, then run the restore again");
         }
         Map<String, Long> current = PostgresTools.rowCounts(target);
-        String stamp = BackupNaming.stamp(clock.instant());
+        String stamp = BackupNames.stamp(clock.instant());
         Path safety = safetyFolder.toAbsolutePath().resolve(target.database() + ".pre-restore-" + stamp + ".dump");
         if (!current.isEmpty() && !force) {
             throw new RestoreException("database " + target + " holds " + current.size() + " table(s): add --force to replace its content"

@@ -1,17 +1,18 @@
 package io.offsite.backup.verify;
 
-import io.offsite.backup.restore.BackupCatalog;
-import io.offsite.backup.restore.BackupDefectException;
-import io.offsite.backup.restore.CheckedDownload;
-import io.offsite.backup.restore.PgConnection;
-import io.offsite.backup.restore.PostgresTools;
-import io.offsite.backup.restore.Report;
-import io.offsite.backup.restore.SnapshotKind;
-import io.offsite.backup.restore.SqliteDatabase;
-import io.offsite.backup.restore.StoredBackup;
-import io.offsite.backup.restore.VerificationRecord;
+import io.offsite.backup.catalog.BackupCatalog;
+import io.offsite.backup.readback.BackupDefectException;
+import io.offsite.backup.readback.CheckedDownload;
+import io.offsite.backup.readback.PgConnection;
+import io.offsite.backup.readback.PostgresTools;
+import io.offsite.backup.readback.Report;
+import io.offsite.backup.readback.SnapshotKind;
+import io.offsite.backup.readback.SqliteDatabase;
+import io.offsite.worker.artifact.StoredBackup;
+import io.offsite.backup.catalog.VerificationRecord;
 import io.offsite.backup.temp.InstanceFolder;
 import io.offsite.backup.temp.SpaceLedger;
+import io.offsite.worker.artifact.BackupMetadata;
 import io.offsite.worker.storage.StoredObject;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -76,7 +77,7 @@ public final class BackupVerifier {
             return VerificationRecord.ok(backup.key(), clock.instant(), result.storedSha256(), result.snapshotSha256(), result.kind(), tables);
         } catch (BackupDefectException e) {
             report.line("Verification FAILED for {}: {}", backup.key(), e.getMessage());
-            return VerificationRecord.failed(backup.key(), clock.instant(), e.getMessage(), head.meta("sha256").orElse(null));
+            return VerificationRecord.failed(backup.key(), clock.instant(), e.getMessage(), head.meta(BackupMetadata.SHA256).orElse(null));
         } finally {
             try {
                 SqliteDatabase.deleteWithJournals(file);

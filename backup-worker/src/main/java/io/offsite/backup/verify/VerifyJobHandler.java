@@ -1,19 +1,21 @@
 package io.offsite.backup.verify;
 
 import io.offsite.backup.config.BackupProperties;
-import io.offsite.backup.restore.BackupCatalog;
-import io.offsite.backup.restore.BackupChoice;
-import io.offsite.backup.restore.BackupChoice.Sample;
-import io.offsite.backup.restore.PgConnection;
-import io.offsite.backup.restore.PostgresTools;
-import io.offsite.backup.restore.RestoreException;
-import io.offsite.backup.restore.StoredBackup;
-import io.offsite.backup.restore.TempSpace;
-import io.offsite.backup.restore.VerificationRecord;
+import io.offsite.backup.config.VerifyProperties;
+import io.offsite.backup.catalog.BackupCatalog;
+import io.offsite.backup.catalog.BackupChoice;
+import io.offsite.backup.catalog.BackupChoice.Sample;
+import io.offsite.backup.readback.PgConnection;
+import io.offsite.backup.readback.PostgresTools;
+import io.offsite.backup.readback.RestoreException;
+import io.offsite.worker.artifact.StoredBackup;
+import io.offsite.backup.readback.TempSpace;
+import io.offsite.backup.catalog.VerificationRecord;
 import io.offsite.backup.temp.InsufficientDiskSpaceException;
 import io.offsite.backup.temp.TempSpaces;
 import io.offsite.events.Topics.JobType;
 import io.offsite.events.v1.Artifact;
+import io.offsite.worker.artifact.BackupMetadata;
 import io.offsite.worker.job.JobContext;
 import io.offsite.worker.job.JobFailedException;
 import io.offsite.worker.job.JobHandler;
@@ -175,6 +177,6 @@ class VerifyJobHandler implements JobHandler {
 
     private Artifact artifact(StoredObject head, VerificationRecord record) {
         return new Artifact(catalog.store().bucket(), head.key(), head.size(), record.sha256(),
-                head.meta("source-bytes").map(Long::parseLong).orElse(-1L), head.meta("compression").orElse(""), record.sourceSha256());
+                head.meta(BackupMetadata.SOURCE_BYTES).map(Long::parseLong).orElse(-1L), head.meta(BackupMetadata.COMPRESSION).orElse(""), record.sourceSha256());
     }
 }

@@ -3,7 +3,7 @@ package io.offsite.backup.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.offsite.backup.naming.BackupNaming;
+import io.offsite.worker.artifact.BackupKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -38,8 +38,8 @@ class RunClaimTest {
 
     @Test
     void claimKeysLieOutsideEverySeries() {
-        assertThat(BackupNaming.runClaimKey("backup-database@2025-01-15T00:00:00Z")).matches("_runs/[0-9a-f]{64}")
-                .isEqualTo(BackupNaming.runClaimKey("backup-database@2025-01-15T00:00:00Z"))
-                .isNotEqualTo(BackupNaming.runClaimKey("backup-database@2025-01-16T00:00:00Z"));
+        assertThat(BackupKeys.runClaimKey("backup-database@2025-01-15T00:00:00Z")).matches("_runs/[0-9a-f]{64}")
+                .isEqualTo(BackupKeys.runClaimKey("backup-database@2025-01-15T00:00:00Z"))
+                .isNotEqualTo(BackupKeys.runClaimKey("backup-database@2025-01-16T00:00:00Z"));
     }
 }

@@ -1,5 +1,13 @@
 package io.offsite.backup.restore;
 
+import io.offsite.backup.catalog.BackupCatalog;
+import io.offsite.backup.readback.BackupDefectException;
+import io.offsite.backup.readback.CheckedDownload;
+import io.offsite.backup.readback.PgConnection;
+import io.offsite.backup.readback.PostgresTools;
+import io.offsite.backup.readback.Report;
+import io.offsite.backup.readback.RestoreException;
+import io.offsite.worker.artifact.StoredBackup;
 import io.offsite.backup.support.StoredObjects;
 import io.offsite.backup.support.WorkerInfrastructure;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -3,8 +3,8 @@ package io.offsite.backup.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.offsite.backup.restore.PgConnection;
-import io.offsite.backup.restore.PostgresTools;
+import io.offsite.backup.readback.PgConnection;
+import io.offsite.backup.readback.PostgresTools;
 import io.offsite.localstack.LocalStack;
 import io.offsite.localstack.postgres.PostgresEndpoint;
 import io.offsite.worker.process.ChildEnvironment;

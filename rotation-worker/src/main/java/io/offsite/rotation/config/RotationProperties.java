@@ -1,5 +1,6 @@
 package io.offsite.rotation.config;
 
+import io.offsite.worker.artifact.BackupKeys;
 import io.offsite.worker.retention.RetentionDuration;
 import io.offsite.worker.retention.RetentionPolicy;
 import io.offsite.worker.retention.Semantics;
@@ -99,7 +100,7 @@ public record RotationProperties(List<@Valid Series> series, boolean dryRun) {
         }
 
         /** Folders the backup worker keeps for itself: staged uploads and the claims that make a run id produce one backup. */
-        static final List<String> RESERVED_FOLDERS = List.of("_incoming/", "_runs/");
+        static final List<String> RESERVED_FOLDERS = BackupKeys.INTERNAL_FOLDERS;
 
         /** The original's series: daily 7, weekly 4, monthly 3, at least 5, of {@code backup-database/}. */
         static Series original() {

@@ -22,7 +22,6 @@ import io.offsite.worker.retention.Semantics;
 import io.offsite.worker.storage.DeleteReport;
 import io.offsite.worker.storage.ObjectStore;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -246,8 +245,8 @@ class RotationJobHandler implements JobHandler {
                 continue;
             }
             VerifiedSidecar outcome;
-            try (InputStream in = store.open(sidecar.get().key())) {
-                outcome = VerifiedSidecar.read(in);
+            try {
+                outcome = VerifiedSidecar.load(store, sidecar.get().key());
             } catch (IOException | RuntimeException e) {
                 throw new JobFailedException("UNREADABLE_VERIFICATION", "cannot read the verification result "
                         + sidecar.get().key() + ": " + e.getMessage(), true, e);

@@ -1,13 +1,19 @@
 package io.offsite.worker.artifact;
 
+import io.offsite.worker.integrity.Sha256;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * How the bucket is laid out, as every reader and writer of backups spells it: a series is a folder
- * ({@code backup-database/}); a backup is an object directly in it whose file name carries the instant it was taken
- * for ({@link BackupNames}); its sidecars are stored next to it under its key plus a suffix; uploads in progress and
- * run claims live in folders outside every series.
+ * ({@code backup-database/}); a backup is an object directly in it, {@code <series>/<prefix>-<instant>.<suffix><compression
+ * extension>}, whose file name carries the instant it was taken for ({@link BackupNames}), e.g.
+ * {@code backup-database/pokemon-data-2025-01-15T00-00-00.000Z.sqlite3.db.gz}; its sidecars are stored next to it under
+ * its key plus a suffix ({@link ChecksumSidecar}, {@link VerifiedSidecar}); uploads in progress and run claims live in
+ * folders outside every series.
  */
 public final class BackupKeys {
 
@@ -19,8 +25,13 @@ public final class BackupKeys {
     public static final List<String> SIDECAR_SUFFIXES = List.of(SHA256_SUFFIX, VERIFIED_SUFFIX);
     /** Where uploads are staged until they are published; never a backup. */
     public static final String STAGING_PREFIX = "_incoming/";
-    /** Run claims of the backup worker ({@code _runs/<sha256 of the run id>}); never a backup. */
+    /**
+     * Run claims of the backup worker: {@code _runs/<sha256 of the run id>} records the keys a run stores, so that one
+     * run id produces at most one backup. Never a backup: no listing of a series sees it, and rotation never deletes it.
+     */
     public static final String RUNS_PREFIX = "_runs/";
+    /** The folders the workers keep for themselves (staged uploads, run claims): never a series, nor inside one. */
+    public static final List<String> INTERNAL_FOLDERS = List.of(STAGING_PREFIX, RUNS_PREFIX);
 
     private BackupKeys() {
     }
@@ -46,6 +57,31 @@ public final class BackupKeys {
     /** Whether the key lies in a folder of the workers' own (staging, run claims) rather than in a series. */
     public static boolean isInternal(String key) {
         return key.startsWith(STAGING_PREFIX) || key.startsWith(RUNS_PREFIX);
+    }
+
+    /**
+     * Whether a name starts like one of the workers' own folders, slash or not ({@code _incoming}, {@code _runsX}): a
+     * series named so could be mistaken for one.
+     */
+    public static boolean startsLikeInternal(String name) {
+        return INTERNAL_FOLDERS.stream().anyMatch(folder -> name.startsWith(folder.substring(0, folder.length() - 1)));
+    }
+
+    /** The object key of a backup taken for {@code instant}: {@code <series>/<file name>}. */
+    public static String backupKey(String series, String filePrefix, Instant instant, String fileSuffix, String compressionExtension) {
+        return series + "/" + backupFileName(filePrefix, instant, fileSuffix, compressionExtension);
+    }
+
+    /** {@code <prefix>-<instant>.<suffix><compression extension>}, the instant as {@link BackupNames#stamp}. */
+    public static String backupFileName(String filePrefix, Instant instant, String fileSuffix, String compressionExtension) {
+        return filePrefix + "-" + BackupNames.stamp(instant) + fileSuffix + compressionExtension;
+    }
+
+    /** The claim object of a run id: {@value #RUNS_PREFIX} and the hex SHA-256 of the id's UTF-8 bytes. */
+    public static String runClaimKey(String runId) {
+        MessageDigest digest = Sha256.newDigest();
+        digest.update(runId.getBytes(StandardCharsets.UTF_8));
+        return RUNS_PREFIX + Sha256.hex(digest);
     }
 
     /** The folder part of a key ({@code ""} for a key at the top of the bucket). */

@@ -3,13 +3,17 @@ package io.offsite.worker.artifact;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads when a backup was taken from its name: an ISO-8601 instant ({@code 2025-01-15T00:00:00Z}, fractional
+ * Writes the instant a backup was taken for into its name ({@link #stamp}) and reads it back: the writer's form is the
+ * original's, ISO-8601 with milliseconds and the colons of the time as dashes ({@code 2025-01-15T00-00-00.000Z}). Reads
+ * when a backup was taken from its name: an ISO-8601 instant ({@code 2025-01-15T00:00:00Z}, fractional
  * seconds and offsets allowed), or an object key holding the original's timestamp form, where the colons of the
  * time are dashes ({@code backup-database/pokemon-data-2025-01-15T00-00-00.000Z.sqlite3.db.gz}).
  */
@@ -18,7 +22,14 @@ public final class BackupNames {
     private static final Pattern STAMP = Pattern.compile(
             "(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2})([-:])(\\d{2})\\5(\\d{2})(\\.\\d{1,9})?Z");
 
+    private static final DateTimeFormatter WRITTEN = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
     private BackupNames() {
+    }
+
+    /** The original's timestamp form of an instant, truncated to milliseconds: {@code 2025-01-15T00-00-00.000Z}. */
+    public static String stamp(Instant instant) {
+        return WRITTEN.format(instant.truncatedTo(ChronoUnit.MILLIS));
     }
 
     /** The instant in {@code name}, or empty when there is none or it is not a real date and time. */

@@ -14,9 +14,6 @@ import java.util.Map;
  */
 public final class SeriesInventory {
 
-    /** Files stored next to a backup that belong to it: its checksum and its verification result. */
-    public static final List<String> SIDECAR_SUFFIXES = BackupKeys.SIDECAR_SUFFIXES;
-
     /**
      * An object rotation does not touch, and why.
      */

@@ -1,20 +1,29 @@
 package io.offsite.worker.artifact;
 
+import io.offsite.worker.storage.ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What a {@code <key>.verified} sidecar says, as every reader needs it: the outcome ({@code OK} or {@code FAILED}),
- * when the verification ran and, for a failure, why. The verify job writes the full document (with checksums, the
- * snapshot kind and row counts); unknown fields are ignored so later versions can add some.
+ * when the verification ran and, for a failure, why. The verify job writes the full document ({@link Document}, with
+ * checksums, the snapshot kind and row counts); unknown fields are ignored so later versions can add some.
  *
- * <pre>{"key":"...","verifiedAt":"2025-01-15T02:00:03.120Z","outcome":"OK","reason":null,...}</pre>
+ * <pre>{"key":"...","verifiedAt":"2025-01-15T02:00:03.120Z","outcome":"OK","reason":null,"sha256":"...",
+ *  "sourceSha256":"...","kind":"SQLITE","tables":{"sets":150,"pokemon_cards":15000}}</pre>
  *
  * @param outcome    upper case, as written; {@code OK} is the only passing one
  * @param verifiedAt null when the document has none or it is not an instant
@@ -26,6 +35,11 @@ public record VerifiedSidecar(String outcome, Instant verifiedAt, String reason)
     public static final String FIELD_VERIFIED_AT = "verifiedAt";
     public static final String FIELD_OUTCOME = "outcome";
     public static final String FIELD_REASON = "reason";
+    public static final String FIELD_SHA256 = "sha256";
+    public static final String FIELD_SOURCE_SHA256 = "sourceSha256";
+    public static final String FIELD_KIND = "kind";
+    public static final String FIELD_TABLES = "tables";
+    public static final String CONTENT_TYPE = "application/json";
     public static final String OK = "OK";
     public static final String FAILED = "FAILED";
 
@@ -36,6 +50,77 @@ public record VerifiedSidecar(String outcome, Instant verifiedAt, String reason)
 
     public boolean ok() {
         return OK.equals(outcome);
+    }
+
+    public static String keyOf(String backupKey) {
+        return backupKey + BackupKeys.VERIFIED_SUFFIX;
+    }
+
+    /** Reads the sidecar stored under {@code sidecarKey}; store failures are thrown as they come. */
+    public static VerifiedSidecar load(ObjectStore store, String sidecarKey) throws IOException {
+        try (InputStream in = store.open(sidecarKey)) {
+            return read(in);
+        }
+    }
+
+    /**
+     * The whole document the verify job writes. Written and read strictly (the writer's own format); readers that only
+     * need the outcome use the lenient {@link VerifiedSidecar#read}.
+     *
+     * @param outcome {@code OK} or {@code FAILED}
+     * @param kind    what the backup held (the backup worker's snapshot kind), null when not known
+     */
+    public record Document(String key, Instant verifiedAt, String outcome, String reason, String sha256, String sourceSha256,
+                           String kind, Map<String, Long> tables) {
+
+        public Document {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(verifiedAt, "verifiedAt");
+            Objects.requireNonNull(outcome, "outcome");
+            tables = tables == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(tables));
+        }
+
+        public byte[] toJson() {
+            ObjectNode node = JSON.createObjectNode();
+            node.put(FIELD_KEY, key);
+            node.put(FIELD_VERIFIED_AT, verifiedAt.toString());
+            node.put(FIELD_OUTCOME, outcome);
+            node.put(FIELD_REASON, reason);
+            node.put(FIELD_SHA256, sha256);
+            node.put(FIELD_SOURCE_SHA256, sourceSha256);
+            node.put(FIELD_KIND, kind);
+            ObjectNode counts = node.putObject(FIELD_TABLES);
+            tables.forEach(counts::put);
+            return (JSON.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8);
+        }
+
+        /** Reads a document; unknown fields are ignored so later versions can add some. */
+        public static Document fromJson(byte[] json) {
+            JsonNode node = JSON.readTree(json);
+            Map<String, Long> tables = new LinkedHashMap<>();
+            JsonNode counts = node.path(FIELD_TABLES);
+            for (Map.Entry<String, JsonNode> e : counts.properties()) {
+                tables.put(e.getKey(), e.getValue().asLong());
+            }
+            return new Document(text(node, FIELD_KEY), Instant.parse(text(node, FIELD_VERIFIED_AT)), text(node, FIELD_OUTCOME),
+                    text(node, FIELD_REASON), text(node, FIELD_SHA256), text(node, FIELD_SOURCE_SHA256), text(node, FIELD_KIND), tables);
+        }
+
+        /** Stores the document next to its backup, replacing an earlier one; the outcome also goes into the metadata. */
+        public void write(ObjectStore store) {
+            store.putSmall(keyOf(key), toJson(), CONTENT_TYPE, Map.of(BackupMetadata.OUTCOME, outcome));
+        }
+
+        /** The document stored next to {@code backupKey}, when a verification ran. */
+        public static Optional<Document> fetch(ObjectStore store, String backupKey) throws IOException {
+            String sidecar = keyOf(backupKey);
+            if (store.head(sidecar).isEmpty()) {
+                return Optional.empty();
+            }
+            try (InputStream in = store.open(sidecar)) {
+                return Optional.of(fromJson(in.readNBytes(MAX_BYTES)));
+            }
+        }
     }
 
     /** Reads a sidecar; throws {@link IOException} naming what is wrong when it is not one. */

@@ -16,7 +16,6 @@ import io.offsite.worker.artifact.VerifiedSidecar;
 import io.offsite.worker.storage.ObjectStore;
 import io.offsite.worker.storage.StorageException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -156,13 +155,13 @@ public final class BucketLister implements AutoCloseable {
         }
         Instant written = sidecar.lastModified() != null ? sidecar.lastModified() : startedAt;
         Verdict verdict;
-        try (InputStream in = store.open(sidecar.key())) {
-            VerifiedSidecar read = VerifiedSidecar.read(in);
+        try {
+            VerifiedSidecar read = VerifiedSidecar.load(store, sidecar.key());
             verdict = new Verdict(read.ok(), read.verifiedAt() != null ? read.verifiedAt() : written, "sidecar " + sidecar.key(),
                     read.ok() ? null : read.reason());
         } catch (IOException e) {
             verdict = new Verdict(false, written, "sidecar " + sidecar.key(), "unreadable verification result of "
-                    + sidecar.key().substring(0, sidecar.key().length() - BackupKeys.VERIFIED_SUFFIX.length()) + ": " + e.getMessage());
+                    + BackupKeys.sidecarOf(sidecar.key()).map(BackupKeys.Sidecar::backupKey).orElse(sidecar.key()) + ": " + e.getMessage());
         }
         verdicts.put(series.name(), new CachedVerdict(sidecar.key(), sidecar.lastModified(), verdict));
         return verdict;
