@@ -29,7 +29,7 @@ echo "database: $db ($(mb "$size") MB, $cards cards)"
 
 kafka_port=19092; s3_port=19000; http_port=18081
 rm -rf "$work/stack" "$work/tmp"
-java -jar "$launcher" infra --data "$work/stack" --kafka-port $kafka_port --s3-port $s3_port --no-postgres > "$work/infra.log" 2>&1 &
+java -jar "$launcher" infra --open --data "$work/stack" --kafka-port $kafka_port --s3-port $s3_port --no-postgres > "$work/infra.log" 2>&1 &
 infra=$!
 java -Xmx256m -jar "$worker" --server.port=$http_port \
   --spring.kafka.bootstrap-servers=127.0.0.1:$kafka_port --offsite.s3.endpoint=http://127.0.0.1:$s3_port \
