@@ -48,6 +48,8 @@ fi
 jar="$(ls "$root"/launcher/target/launcher-*-exec.jar 2>/dev/null | head -n 1)"
 [ -n "$jar" ] || { echo "latency: no launcher/target/launcher-*-exec.jar" >&2; exit 2; }
 mkdir -p "$WORK/cp" "$WORK/probe"
+cp "$jar" "$WORK/launcher.jar" # a build during the run does not pull the jar from under the running system
+jar="$WORK/launcher.jar"
 (cd "$WORK/cp" && jar xf "$jar")
 CP="$WORK/cp/BOOT-INF/classes:$WORK/cp/BOOT-INF/lib/*"
 javac -nowarn -cp "$CP" -d "$WORK/probe" "$here/src/LatencyProbe.java"
