@@ -3,6 +3,7 @@ package io.offsite.launcher;
 import io.offsite.backup.BackupWorkerApplication;
 import io.offsite.localstack.demo.DemoDatabase;
 import io.offsite.events.TopicSettings;
+import io.offsite.events.Topics.JobType;
 import io.offsite.localstack.kafka.KafkaAccess;
 import io.offsite.localstack.kafka.KafkaBroker;
 import io.offsite.localstack.kafka.KafkaCredentials;
@@ -14,6 +15,7 @@ import io.offsite.localstack.s3.S3Server;
 import io.offsite.replication.ReplicationWorkerApplication;
 import io.offsite.rotation.RotationWorkerApplication;
 import io.offsite.scheduler.SchedulerApplication;
+import io.offsite.scheduler.config.SchedulerProperties;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.AccessDeniedException;
@@ -23,7 +25,10 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
@@ -84,18 +89,43 @@ final class LocalSystem implements AutoCloseable {
         String token = ApiToken.forLocalSystem(tokenFile);
         tokenSource = System.getenv(ApiToken.VARIABLE) != null && !System.getenv(ApiToken.VARIABLE).isBlank()
                 ? "from " + ApiToken.VARIABLE : "in " + tokenFile + " (bin/offsite run sends it)";
-        startService("scheduler-service", SchedulerApplication::application, common, options.schedulerPort(),
-                kafkaLogin(Role.SCHEDULER), "--offsite.scheduler.api-token=" + token);
+        ConfigurableApplicationContext scheduler = startService("scheduler-service", SchedulerApplication::application, common,
+                options.schedulerPort(), kafkaLogin(Role.SCHEDULER), "--offsite.scheduler.api-token=" + token);
+        // each worker runs the scheduler's jobs of its types: it knows their names from the start (metrics at 0)
+        // and refuses requests of any other job
+        Map<JobType, List<String>> jobs = jobsByType(scheduler.getBean(SchedulerProperties.class));
         startService("backup-worker", BackupWorkerApplication::application, common, options.backupPort(),
-                kafkaLogin(Role.BACKUP_WORKER), "--offsite.backup.temp-dir=" + data.resolve("tmp"));
+                kafkaLogin(Role.BACKUP_WORKER), "--offsite.backup.temp-dir=" + data.resolve("tmp"),
+                acceptedJobs(jobs, JobType.BACKUP, JobType.VERIFY));
         if (postgres == null) {
             throw new UsageException("the replication worker needs PostgreSQL: drop --no-postgres or set POSTGRES_HOST");
         }
         startService("rotation-worker", RotationWorkerApplication::application, common, options.rotationPort(),
-                kafkaLogin(Role.ROTATION_WORKER));
+                kafkaLogin(Role.ROTATION_WORKER), acceptedJobs(jobs, JobType.ROTATION));
         startService("replication-worker", ReplicationWorkerApplication::application, common, options.replicationPort(),
                 kafkaLogin(Role.REPLICATION_WORKER), "--POSTGRES_HOST=" + postgres.host(), "--POSTGRES_PORT=" + postgres.port(), "--POSTGRES_DB=" + postgres.database(),
-                "--POSTGRES_USER=" + replication.user(), "--POSTGRES_PASSWORD=" + replication.password());
+                "--POSTGRES_USER=" + replication.user(), "--POSTGRES_PASSWORD=" + replication.password(),
+                acceptedJobs(jobs, JobType.REPLICATION));
+    }
+
+    /** The scheduler's enabled and disabled jobs by type, as it configured them. */
+    static Map<JobType, List<String>> jobsByType(SchedulerProperties scheduler) {
+        Map<JobType, List<String>> jobs = new EnumMap<>(JobType.class);
+        new TreeMap<>(scheduler.jobs()).forEach((name, job) -> {
+            if (job.type() != null) {
+                jobs.computeIfAbsent(JobType.parse(job.type()), t -> new ArrayList<>()).add(name);
+            }
+        });
+        return jobs;
+    }
+
+    /** {@code offsite.worker.accepted-jobs}: the jobs of {@code types}; none (any job accepted) when there are none. */
+    static String acceptedJobs(Map<JobType, List<String>> jobs, JobType... types) {
+        List<String> names = new ArrayList<>();
+        for (JobType type : types) {
+            names.addAll(jobs.getOrDefault(type, List.of()));
+        }
+        return names.isEmpty() ? "--offsite.worker.accepted-jobs=" : "--offsite.worker.accepted-jobs=" + String.join(",", names);
     }
 
     /**
@@ -152,8 +182,8 @@ final class LocalSystem implements AutoCloseable {
         return server.endpoint();
     }
 
-    private void startService(String name, Supplier<SpringApplication> application, List<String> common, int port,
-                              List<String> kafkaLogin, String... extra) {
+    private ConfigurableApplicationContext startService(String name, Supplier<SpringApplication> application, List<String> common,
+                                                        int port, List<String> kafkaLogin, String... extra) {
         List<String> args = new ArrayList<>(common);
         args.add("--server.port=" + port);
         args.add("--server.address=127.0.0.1"); // never reachable from other machines
@@ -163,6 +193,7 @@ final class LocalSystem implements AutoCloseable {
         ConfigurableApplicationContext context = application.get().run(args.toArray(String[]::new));
         started.push(context::close);
         log.info("{} started on http://127.0.0.1:{} in {} ms", name, port, (System.nanoTime() - begin) / 1_000_000);
+        return context;
     }
 
     void printEndpoints() {

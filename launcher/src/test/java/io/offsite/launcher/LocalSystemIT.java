@@ -120,6 +120,26 @@ class LocalSystemIT {
     }
 
     @Test
+    void everyWorkerShowsTheMetricsOfItsJobsFromTheStart() throws Exception {
+        // the workers run the scheduler's jobs of their types (offsite.worker.accepted-jobs): each of their meters
+        // exists at 0 before any run, so the first verification failure is an increase Prometheus sees
+        assertThat(metrics(options.backupPort()))
+                .containsPattern("backup_verification_failed_total\\{[^}]*job=\"verify-backups\"[^}]*source=\"pokemon-data\"[^}]*} 0\\.0")
+                .containsPattern("backup_verification_failed_total\\{[^}]*job=\"backup-database\"[^}]*} 0\\.0")
+                .containsPattern("offsite_jobs_completed_total\\{[^}]*job=\"verify-backups\"[^}]*status=\"FAILED\"[^}]*} 0\\.0");
+        assertThat(metrics(options.rotationPort()))
+                .containsPattern("offsite_jobs_completed_total\\{[^}]*job=\"rotate-backups\"[^}]*status=\"TIMED_OUT\"[^}]*} 0\\.0")
+                .containsPattern("rotation_future_dated_backups\\{[^}]*series=\"pokemon-data\"[^}]*} 0\\.0");
+        assertThat(metrics(options.replicationPort()))
+                .containsPattern("rows_failed_total\\{[^}]*job=\"replicate-to-primary\"[^}]*table=\"pokemon_cards\"[^}]*} 0\\.0");
+    }
+
+    private static String metrics(int port) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    @Test
     void demoRunsTheWholeChainAndLeavesItsTraces() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 

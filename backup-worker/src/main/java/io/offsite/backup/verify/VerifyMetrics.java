@@ -2,28 +2,47 @@ package io.offsite.backup.verify;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.offsite.backup.config.BackupProperties;
+import io.offsite.worker.runtime.JobNameTags;
 import org.springframework.stereotype.Component;
 
 /**
  * {@code backup_verified} (backups proven restorable) and {@code backup_verification_failed} (alert on any increase),
- * tagged with job, series and source like the backup job's meters of the same names.
+ * tagged with job, series and source like the backup job's meters of the same names. Both exist from the start at 0
+ * for each accepted job ({@code offsite.worker.accepted-jobs}) and configured source, under the source's series; the
+ * {@code job} tag is bounded by {@link JobNameTags}.
  */
 @Component
 class VerifyMetrics {
 
     private final MeterRegistry registry;
+    private final JobNameTags jobs;
 
-    VerifyMetrics(MeterRegistry registry) {
+    VerifyMetrics(MeterRegistry registry, BackupProperties backup, JobNameTags jobs) {
         this.registry = registry;
+        this.jobs = jobs;
+        jobs.registerAtZero(backup.sources().keySet(), (job, source) -> {
+            VerifyTarget target = VerifyTarget.resolve(source, backup);
+            verifiedCounter(job, target.prefix(), target.sourceTag());
+            failedCounter(job, target.prefix(), target.sourceTag());
+        });
     }
 
     void verified(String job, String series, String source) {
-        Counter.builder("backup_verified").description("Backups whose stored bytes were re-read and matched, or that were proven restorable")
-                .tags("job", job, "series", series, "source", source).register(registry).increment();
+        verifiedCounter(jobs.of(job), series, source).increment();
     }
 
     void failed(String job, String series, String source) {
-        Counter.builder("backup_verification_failed").description("Backups that failed verification: alert on any increase")
-                .tags("job", job, "series", series, "source", source).register(registry).increment();
+        failedCounter(jobs.of(job), series, source).increment();
+    }
+
+    private Counter verifiedCounter(String job, String series, String source) {
+        return Counter.builder("backup_verified").description("Backups whose stored bytes were re-read and matched, or that were proven restorable")
+                .tags("job", job, "series", series, "source", source).register(registry);
+    }
+
+    private Counter failedCounter(String job, String series, String source) {
+        return Counter.builder("backup_verification_failed").description("Backups that failed verification: alert on any increase")
+                .tags("job", job, "series", series, "source", source).register(registry);
     }
 }

@@ -3,6 +3,7 @@ package io.offsite.rotation.job;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.offsite.rotation.config.RotationProperties;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,6 +14,9 @@ import org.springframework.stereotype.Component;
  * {@code space_freed_bytes} (gauges of the last run) and {@code backups_deleted} (a counter); and
  * {@code rotation_future_dated_backups} (a gauge of the last run); and {@code rotation_delete_refused_total} (a counter by
  * series and store error code).
+ *
+ * <p>Every meter but {@code rotation_delete_refused} (whose {@code code} is the store's) exists from the start at 0 for
+ * each configured series.
  */
 @Component
 class RotationMetrics {
@@ -20,8 +24,13 @@ class RotationMetrics {
     private final MeterRegistry registry;
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
 
-    RotationMetrics(MeterRegistry registry) {
+    RotationMetrics(MeterRegistry registry, RotationProperties properties) {
         this.registry = registry;
+        for (String series : properties.seriesNames()) {
+            listed(series, 0);
+            futureDated(series, 0);
+            rotated(series, 0, 0, 0);
+        }
     }
 
     void listed(String series, int totalBackups) {

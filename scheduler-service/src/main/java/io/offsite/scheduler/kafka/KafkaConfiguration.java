@@ -46,6 +46,13 @@ import org.springframework.kafka.core.KafkaTemplate;
 @Configuration(proxyBeanMethods = false)
 class KafkaConfiguration {
 
+    /**
+     * The decisions' {@code linger.ms}: the scheduler publishes one decision at a time and waits for it before the next,
+     * so there is never a second record to batch with, and lingering (Kafka's default is 5 ms) only delays every
+     * dependent, retry and fire. {@code spring.kafka.producer.properties.linger.ms} takes precedence.
+     */
+    static final int DECISION_LINGER_MS = 0;
+
     @Bean
     KafkaTemplate<String, SpecificRecord> schedulerKafkaTemplate(KafkaProperties kafka) {
         Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties());
@@ -53,6 +60,7 @@ class KafkaConfiguration {
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, EventSerializer.class);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, DECISION_LINGER_MS);
         return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(config));
     }
 

@@ -2,6 +2,7 @@ package io.offsite.worker.config;
 
 import io.offsite.worker.job.JobHandler;
 import io.offsite.worker.kafka.WorkerKafkaConfiguration;
+import io.offsite.worker.runtime.JobNameTags;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.offsite.worker.storage.ObjectStore;
 import io.offsite.worker.storage.StaleUploadProperties;
@@ -35,6 +36,16 @@ public class WorkerAutoConfiguration {
     @ConditionalOnMissingBean
     Clock offsiteClock() {
         return Clock.systemUTC();
+    }
+
+    /**
+     * The {@code job} tag values of every meter of the worker, bounded; the accepted jobs are known from the start and
+     * every per-job meter is registered for them at 0.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    JobNameTags offsiteJobNameTags(WorkerProperties properties) {
+        return new JobNameTags(properties.acceptedJobs(), properties.limits().metricJobNames());
     }
 
     /**

@@ -124,9 +124,8 @@ public class WorkerKafkaConfiguration {
     RequestConsumers offsiteRequestConsumers(List<JobHandler> handlers, KafkaProperties kafka, WorkerProperties properties,
                                              EventPublisher publisher, Clock clock, MeterRegistry meters,
                                              DefaultErrorHandler offsiteRequestErrorHandler, RecordRejecter offsiteRecordRejecter,
-                                             @Value("${spring.application.name:worker}") String application) {
+                                             JobNameTags jobTags, @Value("${spring.application.name:worker}") String application) {
         List<RequestConsumers.Consumer> consumers = new ArrayList<>();
-        JobNameTags jobTags = new JobNameTags(properties.acceptedJobs(), properties.limits().metricJobNames());
         int maxRequestSize = maxRequestSize(producerProperties(kafka));
         RequestLimits limits = properties.limits().requestLimits();
         for (JobHandler handler : RequestConsumers.checkDistinctTypes(handlers)) {

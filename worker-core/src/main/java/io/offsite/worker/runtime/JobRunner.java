@@ -86,6 +86,10 @@ public final class JobRunner {
         this.window = RequestWindow.of(properties);
         this.fitter = new CompletionFitter(properties.limits().messageLength(), maxRequestSize);
         this.rejectedEvents = new RejectedEvents(meters);
+        jobTags.registerAtZero(List.of(JobStatus.values()), (job, status) -> {
+            completedCounter(job, status);
+            durationTimer(job, status);
+        });
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "job-" + handler.jobType().name().toLowerCase() + "-" + threads.incrementAndGet());
@@ -262,19 +266,21 @@ public final class JobRunner {
     }
 
     private void record(JobCompleted completed) {
-        Counter.builder("offsite_jobs_completed")
-                .description("Finished runs by job and status")
-                .tag("job", jobTags.of(completed.getJobName()))
-                .tag("status", completed.getStatus().name())
-                .register(meters).increment();
+        String job = jobTags.of(completed.getJobName());
+        completedCounter(job, completed.getStatus()).increment();
         if (completed.getStartedAt() != null) {
-            Timer.builder("offsite_job_duration")
-                    .description("Duration of runs")
-                    .tag("job", jobTags.of(completed.getJobName()))
-                    .tag("status", completed.getStatus().name())
-                    .register(meters)
-                    .record(Duration.between(completed.getStartedAt(), completed.getFinishedAt()));
+            durationTimer(job, completed.getStatus()).record(Duration.between(completed.getStartedAt(), completed.getFinishedAt()));
         }
+    }
+
+    private Counter completedCounter(String job, JobStatus status) {
+        return Counter.builder("offsite_jobs_completed").description("Finished runs by job and status")
+                .tag("job", job).tag("status", status.name()).register(meters);
+    }
+
+    private Timer durationTimer(String job, JobStatus status) {
+        return Timer.builder("offsite_job_duration").description("Duration of runs")
+                .tag("job", job).tag("status", status.name()).register(meters);
     }
 
     /** Number of jobs running now. */

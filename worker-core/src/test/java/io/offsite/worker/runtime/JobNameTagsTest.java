@@ -17,6 +17,16 @@ class JobNameTagsTest {
     }
 
     @Test
+    void theAcceptedJobsAreKnownFromTheStartAndEachCombinationIsRegisteredOnce() {
+        JobNameTags tags = new JobNameTags(List.of("rotate-backups", "backup-database"), 100);
+        assertThat(tags.known()).containsExactly("backup-database", "rotate-backups");
+        List<String> registered = new java.util.ArrayList<>();
+        tags.registerAtZero(List.of("a", "b"), (job, source) -> registered.add(job + "/" + source));
+        assertThat(registered).containsExactly("backup-database/a", "backup-database/b", "rotate-backups/a", "rotate-backups/b");
+        assertThat(new JobNameTags(List.of(), 100).known()).as("no name is known before a request").isEmpty();
+    }
+
+    @Test
     void withoutAcceptedJobsTheFirstNamesAreKeptAndLaterOnesAreOther() {
         JobNameTags tags = new JobNameTags(List.of(), 3);
         assertThat(IntStream.range(0, 10).mapToObj(i -> tags.of("job-" + i)).toList())
