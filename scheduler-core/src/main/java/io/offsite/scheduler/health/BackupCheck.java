@@ -1,6 +1,6 @@
 package io.offsite.scheduler.health;
 
-import io.offsite.events.Topics.JobType;
+import io.offsite.scheduler.jobs.JobType;
 import io.offsite.scheduler.inventory.SeriesView;
 import io.offsite.scheduler.inventory.Verdict;
 import java.time.Duration;

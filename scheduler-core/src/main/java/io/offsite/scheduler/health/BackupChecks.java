@@ -1,6 +1,6 @@
 package io.offsite.scheduler.health;
 
-import io.offsite.events.Topics.JobType;
+import io.offsite.scheduler.jobs.JobType;
 import io.offsite.scheduler.jobs.InvalidJobDefinitionException;
 import io.offsite.scheduler.jobs.JobCatalog;
 import io.offsite.scheduler.jobs.JobDefinition;

@@ -12,7 +12,7 @@ import java.util.Optional;
  * @param totalSizeBytes     their sizes together (sidecars not counted)
  * @param oldest             the oldest backup's time; null when there is none
  * @param newest             the newest backup's time; null when there is none
- * @param newestCurrent      the newest backup not dated after now + {@link BackupInventory#FUTURE_SKEW}: what health
+ * @param newestCurrent      the newest backup not dated after now + the inventory's future skew: what health
  *                           judges by, so a mis-dated backup cannot keep a series healthy; null when there is none
  * @param futureDated        backups dated later than that
  * @param verification       the latest verification, if any is known

@@ -1,6 +1,5 @@
 package io.offsite.scheduler.jobs;
 
-import io.offsite.events.Topics.JobType;
 import io.offsite.scheduler.cron.CronSchedule;
 import java.time.Duration;
 import java.util.List;

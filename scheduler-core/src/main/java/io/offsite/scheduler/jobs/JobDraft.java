@@ -1,6 +1,5 @@
 package io.offsite.scheduler.jobs;
 
-import io.offsite.events.Topics.JobType;
 import io.offsite.scheduler.cron.CronSchedule;
 import io.offsite.scheduler.cron.InvalidCronException;
 import java.time.DateTimeException;

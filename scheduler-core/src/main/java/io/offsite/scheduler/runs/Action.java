@@ -1,7 +1,5 @@
 package io.offsite.scheduler.runs;
 
-import io.offsite.events.v1.JobCompleted;
-import io.offsite.events.v1.JobRequested;
 import java.time.Instant;
 
 /** One thing the scheduler decided to do now. Executing it publishes at most one event. */
@@ -12,24 +10,24 @@ public sealed interface Action {
     String runId();
 
     /** Publish a request. {@code missedBefore} counts earlier cron fires this one stands in for. */
-    record Dispatch(JobRequested request, int missedBefore) implements Action {
+    record Dispatch(Requested request, int missedBefore) implements Action {
         public String jobName() {
-            return request.getJobName();
+            return request.jobName();
         }
 
         public String runId() {
-            return request.getRunId();
+            return request.runId();
         }
     }
 
     /** Publish a completion the scheduler itself decides: SKIPPED (already running, missed) or TIMED_OUT. */
-    record Conclude(JobCompleted completion, Reason reason) implements Action {
+    record Conclude(Completed completion, Reason reason) implements Action {
         public String jobName() {
-            return completion.getJobName();
+            return completion.jobName();
         }
 
         public String runId() {
-            return completion.getRunId();
+            return completion.runId();
         }
     }
 

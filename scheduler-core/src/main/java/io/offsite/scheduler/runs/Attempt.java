@@ -1,19 +1,16 @@
 package io.offsite.scheduler.runs;
 
-import io.offsite.events.v1.JobCompleted;
-import io.offsite.events.v1.JobRequested;
-import io.offsite.events.v1.JobStarted;
 import java.time.Instant;
 
 /** One attempt of a run, assembled from its request, start and first terminal completion. */
 final class Attempt {
 
     final int number;
-    JobRequested request;
+    Requested request;
     /** When the scheduler must have a completion: the request's deadline, at most the job's timeout after it saw the request. */
     Instant deadline;
-    JobStarted started;
-    JobCompleted completion;
+    Started started;
+    Completed completion;
     /** Whether the completion has been acted on (retry, dependents, last success); once, when its run is requested. */
     boolean concluded;
 
@@ -27,7 +24,7 @@ final class Attempt {
 
     RunStatus status() {
         if (completion != null) {
-            return RunStatus.valueOf(completion.getStatus().name());
+            return completion.status();
         }
         return started != null ? RunStatus.RUNNING : RunStatus.REQUESTED;
     }

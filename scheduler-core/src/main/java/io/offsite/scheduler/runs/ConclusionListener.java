@@ -1,6 +1,5 @@
 package io.offsite.scheduler.runs;
 
-import io.offsite.events.v1.JobCompleted;
 import java.util.Map;
 
 /**
@@ -14,5 +13,5 @@ public interface ConclusionListener {
     ConclusionListener NONE = (jobName, jobType, parameters, completion) -> {
     };
 
-    void concluded(String jobName, String jobType, Map<String, String> parameters, JobCompleted completion);
+    void concluded(String jobName, String jobType, Map<String, String> parameters, Completed completion);
 }

@@ -1,12 +1,12 @@
 package io.offsite.scheduler.runs;
 
-import io.offsite.events.v1.JobCompleted;
-import io.offsite.events.v1.JobRequested;
-
-/** Where the scheduler's decisions go. Each call returns once the event is durably stored, or throws. */
+/**
+ * Where the scheduler's decisions go: the scheduler service publishes each as its event. Each call returns once the
+ * event is durably stored, or throws.
+ */
 public interface EventPublisher {
 
-    void publish(JobRequested request);
+    void publish(Requested request);
 
-    void publish(JobCompleted completion);
+    void publish(Completed completion);
 }

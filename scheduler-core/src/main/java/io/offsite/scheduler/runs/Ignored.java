@@ -18,7 +18,7 @@ public record Ignored(String reason, String detail) {
     public static final String NOT_AN_EVENT = "not-an-event";
 
     /** A value from an event, cut to 40 characters for a detail, a log line or the MDC. */
-    static String shorten(String value) {
+    public static String shorten(String value) {
         return value == null || value.length() <= 40 ? value : value.substring(0, 40) + "…";
     }
 }

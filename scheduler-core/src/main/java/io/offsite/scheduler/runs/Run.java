@@ -1,6 +1,5 @@
 package io.offsite.scheduler.runs;
 
-import io.offsite.events.v1.JobRequested;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,7 +31,7 @@ final class Run {
     }
 
     /** The first request seen for this run: the template for retries. */
-    JobRequested firstRequest() {
+    Requested firstRequest() {
         for (Attempt attempt : attempts.values()) {
             if (attempt.request != null) {
                 return attempt.request;
@@ -42,8 +41,8 @@ final class Run {
     }
 
     Map<String, String> parameters() {
-        JobRequested request = firstRequest();
-        return request == null ? Map.of() : request.getParameters();
+        Requested request = firstRequest();
+        return request == null ? Map.of() : request.parameters();
     }
 
     RunStatus status() {

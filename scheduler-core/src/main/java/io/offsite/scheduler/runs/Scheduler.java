@@ -1,16 +1,10 @@
 package io.offsite.scheduler.runs;
 
-import io.offsite.events.v1.JobCompleted;
-import io.offsite.events.v1.JobRequested;
-import io.offsite.events.v1.JobStarted;
-import io.offsite.events.v1.Trigger;
-import io.offsite.events.Topics;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -29,75 +23,59 @@ public final class Scheduler {
     private final EventPublisher publisher;
     private final SchedulerObserver observer;
     private final Clock clock;
+    private final RequestCheck ownRequests;
 
     public Scheduler(SchedulerCore core, EventPublisher publisher, SchedulerObserver observer, Clock clock) {
+        this(core, publisher, observer, clock, RequestCheck.NONE);
+    }
+
+    /** A scheduler that folds a request it published only when {@code ownRequests} accepts it, as when read back. */
+    public Scheduler(SchedulerCore core, EventPublisher publisher, SchedulerObserver observer, Clock clock,
+            RequestCheck ownRequests) {
         this.core = core;
         this.publisher = publisher;
         this.observer = observer;
         this.clock = clock;
+        this.ownRequests = ownRequests;
+    }
+
+    /** Folds a request seen now; returns why it was ignored, if it was. */
+    public Optional<Ignored> apply(Requested request) {
+        return apply(request, clock.instant());
+    }
+
+    /** Folds a start seen now; returns why it was ignored, if it was. */
+    public Optional<Ignored> apply(Started started) {
+        return apply(started, clock.instant());
+    }
+
+    /** Folds a completion seen now; returns why it was ignored, if it was. */
+    public Optional<Ignored> apply(Completed completion) {
+        return apply(completion, clock.instant());
     }
 
     /**
-     * Folds one event read from {@code topic} into the state and returns why it was ignored, if it was. A request
-     * counts only from its job type's request topic, a start or completion only from the event topic: the same
-     * record on another topic is not what it claims to be.
+     * Folds a request seen at {@code seenAt}: a reader folding a whole poll reads the clock once for all of its
+     * records (they were all seen when polled) instead of once per record. Which topic an event may come from, and
+     * the sizes of its fields, are checked where it is read.
      */
-    public Optional<Ignored> apply(String topic, Object event) {
-        return apply(topic, event, clock.instant());
+    public synchronized Optional<Ignored> apply(Requested request, Instant seenAt) {
+        return core.onRequested(request, seenAt);
     }
 
-    /**
-     * Like {@link #apply(String, Object)}, for an event seen at {@code seenAt}: a reader folding a whole poll reads the
-     * clock once for all of its records (they were all seen when polled) instead of once per record.
-     */
-    public synchronized Optional<Ignored> apply(String topic, Object event, Instant seenAt) {
-        if (event instanceof JobRequested request) {
-            if (!topic.equals(requestTopic(request.getJobType()))) {
-                return Optional.of(new Ignored(Ignored.WRONG_TOPIC, "a JobRequested of type " + Ignored.shorten(request.getJobType())
-                        + " on " + topic));
-            }
-            return core.onRequested(request, seenAt);
-        }
-        if (event instanceof JobStarted || event instanceof JobCompleted) {
-            if (!topic.equals(Topics.JOB_EVENTS)) {
-                return Optional.of(new Ignored(Ignored.WRONG_TOPIC, "a " + ((SpecificRecord) event).getSchema().getName()
-                        + " on " + topic + ", not on " + Topics.JOB_EVENTS));
-            }
-            if (event instanceof JobStarted started) {
-                return core.onStarted(started, seenAt);
-            }
-            return core.onCompleted((JobCompleted) event, seenAt);
-        }
-        return Optional.of(new Ignored(Ignored.NOT_AN_EVENT, event == null ? "an empty record"
-                : "a " + event.getClass().getSimpleName()));
+    /** Folds a start seen at {@code seenAt}. */
+    public synchronized Optional<Ignored> apply(Started started, Instant seenAt) {
+        return core.onStarted(started, seenAt);
+    }
+
+    /** Folds a completion seen at {@code seenAt}. */
+    public synchronized Optional<Ignored> apply(Completed completion, Instant seenAt) {
+        return core.onCompleted(completion, seenAt);
     }
 
     /** The scheduler's clock's instant: when a reader saw what it polled. */
     public Instant now() {
         return clock.instant();
-    }
-
-    /** Folds an event as if read from the topic it belongs on. */
-    public Optional<Ignored> apply(Object event) {
-        String topic = event instanceof JobRequested request ? requestTopic(request.getJobType()) : Topics.JOB_EVENTS;
-        return apply(topic, event);
-    }
-
-    /** Request topics by job type name, for the exact spelling; other spellings are matched ignoring case. */
-    private static final Map<String, String> REQUEST_TOPICS = java.util.Arrays.stream(Topics.JobType.values())
-            .collect(java.util.stream.Collectors.toUnmodifiableMap(Topics.JobType::name, Topics.JobType::requestTopic));
-
-    private static String requestTopic(String jobType) {
-        String topic = jobType == null ? null : REQUEST_TOPICS.get(jobType);
-        if (topic != null) {
-            return topic;
-        }
-        for (Topics.JobType type : Topics.JobType.values()) {
-            if (type.name().equalsIgnoreCase(jobType)) {
-                return type.requestTopic();
-            }
-        }
-        return "(no request topic)";
     }
 
     /** Executes everything due now; returns how many actions were taken. Called by the leader only. */
@@ -124,7 +102,7 @@ public final class Scheduler {
         Action action = core.trigger(job, parameters, requestedBy, clock.instant());
         execute(action);
         if (action instanceof Action.Conclude conclude) {
-            return new TriggerResult(action.runId(), job, false, conclude.completion().getMessage());
+            return new TriggerResult(action.runId(), job, false, conclude.completion().message());
         }
         return new TriggerResult(action.runId(), job, true, null);
     }
@@ -149,50 +127,52 @@ public final class Scheduler {
     }
 
     private void dispatch(Action.Dispatch dispatch) {
-        JobRequested request = dispatch.request();
+        Requested request = dispatch.request();
         publisher.publish(request);
-        core.onRequested(request, clock.instant());
-        String job = request.getJobName();
-        if (request.getTrigger() == Trigger.SCHEDULE) {
+        if (ownRequests.refusal(request).isEmpty()) {
+            core.onRequested(request, clock.instant());
+        }
+        String job = request.jobName();
+        if (request.trigger() == Trigger.SCHEDULE) {
             observer.fired(job);
         }
         if (dispatch.missedBefore() > 0) {
             log.warn("{} earlier fire(s) of {} were missed; running once for {}", dispatch.missedBefore(), job,
-                    request.getScheduledFor());
+                    request.scheduledFor());
             observer.missed(job, dispatch.missedBefore());
         }
-        if (request.getTrigger() == Trigger.RETRY) {
+        if (request.trigger() == Trigger.RETRY) {
             observer.retried(job);
         }
-        observer.dispatched(job, request.getTrigger().name());
-        log.info("Requested {} attempt {}/{} ({}) scheduled for {}, deadline {}", request.getRunId(), request.getAttempt(),
-                request.getMaxAttempts(), request.getTrigger(), request.getScheduledFor(), request.getDeadline());
+        observer.dispatched(job, request.trigger().name());
+        log.info("Requested {} attempt {}/{} ({}) scheduled for {}, deadline {}", request.runId(), request.attempt(),
+                request.maxAttempts(), request.trigger(), request.scheduledFor(), request.deadline());
     }
 
     private void conclude(Action.Conclude conclude) {
-        JobCompleted completion = conclude.completion();
+        Completed completion = conclude.completion();
         publisher.publish(completion);
         core.onCompleted(completion, clock.instant());
-        String job = completion.getJobName();
+        String job = completion.jobName();
         switch (conclude.reason()) {
             case ALREADY_RUNNING -> {
-                if (core.catalog().find(job).map(d -> d.schedule() != null && d.schedule().firesAt(completion.getScheduledFor()))
+                if (core.catalog().find(job).map(d -> d.schedule() != null && d.schedule().firesAt(completion.scheduledFor()))
                         .orElse(false)) {
                     observer.fired(job);
                 }
                 observer.skipped(job, "already-running");
-                log.info("Skipped {}: {}", completion.getRunId(), completion.getMessage());
+                log.info("Skipped {}: {}", completion.runId(), completion.message());
             }
             case MISSED -> {
                 observer.fired(job);
                 observer.skipped(job, "missed");
                 observer.missed(job, 1);
-                log.warn("Skipped {}: {}", completion.getRunId(), completion.getMessage());
+                log.warn("Skipped {}: {}", completion.runId(), completion.message());
             }
             case TIMED_OUT -> {
                 observer.timedOut(job);
-                log.warn("Declared {} attempt {} TIMED_OUT: {}", completion.getRunId(), completion.getAttempt(),
-                        completion.getMessage());
+                log.warn("Declared {} attempt {} TIMED_OUT: {}", completion.runId(), completion.attempt(),
+                        completion.message());
             }
         }
     }

@@ -2,7 +2,7 @@ package io.offsite.scheduler.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.offsite.events.Topics.JobType;
+import io.offsite.scheduler.jobs.JobType;
 import io.offsite.scheduler.inventory.SeriesView;
 import io.offsite.scheduler.inventory.Verdict;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package io.offsite.scheduler.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.offsite.events.Topics.JobType;
+import io.offsite.scheduler.jobs.JobType;
 import io.offsite.scheduler.jobs.InvalidJobDefinitionException;
 import io.offsite.scheduler.jobs.JobCatalog;
 import io.offsite.scheduler.jobs.JobDefinition;

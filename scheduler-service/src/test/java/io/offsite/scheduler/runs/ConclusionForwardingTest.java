@@ -1,5 +1,6 @@
 package io.offsite.scheduler.runs;
 
+import io.offsite.scheduler.kafka.AvroEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.offsite.events.v1.JobCompleted;
@@ -26,7 +27,7 @@ class ConclusionForwardingTest {
             new JobDraft("verify-backups", "VERIFY", "30 2 * * 0", "UTC", Duration.ofMinutes(10), 0, Duration.ZERO, true,
                     List.of(), true, Map.of("series", "pokemon-data", "sample", "newest+random")).toDefinition()),
             List.of("verify-elsewhere")), new SchedulerPolicy(Duration.ofMinutes(10), Duration.ofSeconds(30), 1000, "scheduler"),
-            (job, type, parameters, completion) -> told.add(new Told(job, type, parameters, completion.getRunId(), completion.getStatus())));
+            (job, type, parameters, completion) -> told.add(new Told(job, type, parameters, completion.runId(), JobStatus.valueOf(completion.status().name()))));
 
     private static JobRequested request(String job, String runId, Map<String, String> parameters, Instant at) {
         return JobRequested.newBuilder()
@@ -46,33 +47,33 @@ class ConclusionForwardingTest {
     @Test
     void aRequestedRunIsToldOnceWithItsRequestsParameters() {
         Instant t = Instant.parse("2025-01-19T02:30:00Z");
-        core.onRequested(request("verify-backups", "v@1", Map.of("series", "archive"), t), t);
+        core.onRequested(AvroEvents.requested(request("verify-backups", "v@1", Map.of("series", "archive"), t)), t);
         JobCompleted done = completed("verify-backups", "v@1", JobStatus.FAILED, t.plusSeconds(5));
-        core.onCompleted(done, t.plusSeconds(5));
-        core.onCompleted(done, t.plusSeconds(6));
+        core.onCompleted(AvroEvents.completed(done), t.plusSeconds(5));
+        core.onCompleted(AvroEvents.completed(done), t.plusSeconds(6));
         assertThat(told).containsExactly(new Told("verify-backups", "VERIFY", Map.of("series", "archive"), "v@1", JobStatus.FAILED));
     }
 
     @Test
     void aCompletionNobodyRequestedIsNotTold() {
         Instant t = Instant.parse("2025-01-19T02:30:00Z");
-        core.onCompleted(completed("verify-backups", "forged@1", JobStatus.FAILED, t), t);
+        core.onCompleted(AvroEvents.completed(completed("verify-backups", "forged@1", JobStatus.FAILED, t)), t);
         assertThat(told).isEmpty();
     }
 
     @Test
     void aCompletionReadBeforeItsRequestIsToldWhenTheRequestArrives() {
         Instant t = Instant.parse("2025-01-19T02:30:00Z");
-        core.onCompleted(completed("verify-backups", "v@2", JobStatus.SUCCEEDED, t), t);
+        core.onCompleted(AvroEvents.completed(completed("verify-backups", "v@2", JobStatus.SUCCEEDED, t)), t);
         assertThat(told).isEmpty();
-        core.onRequested(request("verify-backups", "v@2", Map.of("series", "pokemon-data"), t.minusSeconds(10)), t);
+        core.onRequested(AvroEvents.requested(request("verify-backups", "v@2", Map.of("series", "pokemon-data"), t.minusSeconds(10))), t);
         assertThat(told).extracting(Told::runId).containsExactly("v@2");
     }
 
     @Test
     void anExternalJobsRunIsToldWithoutParametersOfItsOwn() {
         Instant t = Instant.parse("2025-01-19T02:30:00Z");
-        core.onCompleted(completed("verify-elsewhere", "e@1", JobStatus.SUCCEEDED, t), t);
+        core.onCompleted(AvroEvents.completed(completed("verify-elsewhere", "e@1", JobStatus.SUCCEEDED, t)), t);
         assertThat(told).containsExactly(new Told("verify-elsewhere", "VERIFY", Map.of(), "e@1", JobStatus.SUCCEEDED));
     }
 }

@@ -2,23 +2,24 @@ package io.offsite.scheduler.runs;
 
 import io.offsite.events.v1.JobCompleted;
 import io.offsite.events.v1.JobRequested;
+import io.offsite.scheduler.kafka.AvroEvents;
 import java.util.ArrayList;
 import java.util.List;
 
-/** An in-memory event log: what a scheduler published, in order, for the pure tests. */
+/** An in-memory event log: what a scheduler published, in order, as the Avro events the service would send. */
 final class RecordingPublisher implements EventPublisher {
 
     final List<Object> log = new ArrayList<>();
     boolean failing;
 
     @Override
-    public void publish(JobRequested request) {
-        append(request);
+    public void publish(Requested request) {
+        append(AvroEvents.toAvro(request));
     }
 
     @Override
-    public void publish(JobCompleted completion) {
-        append(completion);
+    public void publish(Completed completion) {
+        append(AvroEvents.toAvro(completion));
     }
 
     private void append(Object event) {

@@ -1,5 +1,6 @@
 package io.offsite.scheduler.runs;
 
+import io.offsite.scheduler.kafka.InboundEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -60,8 +61,8 @@ class RunHistoryTest {
     /** A run of {@code job} requested now and finished a second later, with the clock a minute on. */
     private JobRequested finished(String job, String type, String runId, JobStatus status) {
         JobRequested request = request(job, type, runId, 1);
-        scheduler.apply(request);
-        scheduler.apply(completion(request, status, false, clock.instant().plusSeconds(1)));
+        InboundEvents.apply(scheduler, request);
+        InboundEvents.apply(scheduler, completion(request, status, false, clock.instant().plusSeconds(1)));
         clock.advance(Duration.ofMinutes(1));
         return request;
     }
@@ -109,12 +110,12 @@ class RunHistoryTest {
         Scheduler small = scheduler(100, 4);
         for (int i = 0; i < 3; i++) {
             JobRequested r = request("backup", "BACKUP", "backup@" + i, 1);
-            small.apply(r);
-            small.apply(completion(r, JobStatus.SUCCEEDED, false, clock.instant()));
+            InboundEvents.apply(small, r);
+            InboundEvents.apply(small, completion(r, JobStatus.SUCCEEDED, false, clock.instant()));
             clock.advance(Duration.ofMinutes(1));
             JobRequested v = request("verify", "VERIFY", "verify@" + i, 1);
-            small.apply(v);
-            small.apply(completion(v, JobStatus.SUCCEEDED, false, clock.instant()));
+            InboundEvents.apply(small, v);
+            InboundEvents.apply(small, completion(v, JobStatus.SUCCEEDED, false, clock.instant()));
             clock.advance(Duration.ofMinutes(1));
         }
         RunPage all = small.runs(new RunQuery(null, null, null, null, 100, null));
@@ -126,8 +127,8 @@ class RunHistoryTest {
     @Test
     void activeRunsAreNeverDroppedAndStillTimeOut() {
         JobRequested stuck = request("backup", "BACKUP", "backup@stuck", 1);
-        scheduler.apply(stuck);
-        scheduler.apply(JobStarted.newBuilder().setRunId(stuck.getRunId()).setJobName("backup").setJobType("BACKUP")
+        InboundEvents.apply(scheduler, stuck);
+        InboundEvents.apply(scheduler, JobStarted.newBuilder().setRunId(stuck.getRunId()).setJobName("backup").setJobType("BACKUP")
                 .setAttempt(1).setStartedAt(clock.instant()).setWorker("w").build());
         clock.advance(Duration.ofSeconds(1));
         for (int i = 0; i < 20; i++) {
@@ -151,13 +152,13 @@ class RunHistoryTest {
     @Test
     void aPendingRetryOutlivesTheCapAndIsDispatched() {
         JobRequested failing = request("backup", "BACKUP", "backup@failing", 1);
-        scheduler.apply(failing);
-        scheduler.apply(completion(failing, JobStatus.FAILED, true, clock.instant()));
+        InboundEvents.apply(scheduler, failing);
+        InboundEvents.apply(scheduler, completion(failing, JobStatus.FAILED, true, clock.instant()));
         for (int i = 0; i < 20; i++) {
             // the other runs arrive within the retry delay of a minute
             JobRequested other = request("backup", "BACKUP", "backup@" + i, 1);
-            scheduler.apply(other);
-            scheduler.apply(completion(other, JobStatus.SUCCEEDED, false, clock.instant()));
+            InboundEvents.apply(scheduler, other);
+            InboundEvents.apply(scheduler, completion(other, JobStatus.SUCCEEDED, false, clock.instant()));
         }
         assertThat(ids(page("backup", RunStatus.RETRY_PENDING, 10, null))).containsExactly("backup@failing");
         clock.advance(Duration.ofMinutes(1));
@@ -172,13 +173,13 @@ class RunHistoryTest {
     @Test
     void dependentsAndLastSuccessDoNotDependOnTheHistoryKept() {
         JobRequested upstream = request("backup", "BACKUP", "backup@upstream", 1);
-        scheduler.apply(upstream);
+        InboundEvents.apply(scheduler, upstream);
         Instant finishedAt = clock.instant().plusSeconds(5);
-        scheduler.apply(completion(upstream, JobStatus.SUCCEEDED, false, finishedAt));
+        InboundEvents.apply(scheduler, completion(upstream, JobStatus.SUCCEEDED, false, finishedAt));
         for (int i = 0; i < 20; i++) {
             JobRequested other = request("backup", "BACKUP", "backup@" + i, 1);
-            scheduler.apply(other);
-            scheduler.apply(completion(other, JobStatus.FAILED, false, clock.instant()));
+            InboundEvents.apply(scheduler, other);
+            InboundEvents.apply(scheduler, completion(other, JobStatus.FAILED, false, clock.instant()));
         }
         assertThat(scheduler.run("backup@upstream")).as("dropped from the history").isEmpty();
         assertThat(scheduler.lastSuccess("backup")).contains(finishedAt);
@@ -194,8 +195,8 @@ class RunHistoryTest {
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
             JobRequested r = request(i % 2 == 0 ? "backup" : "verify", i % 2 == 0 ? "BACKUP" : "VERIFY", "run-" + i, 1);
-            roomy.apply(r);
-            roomy.apply(completion(r, i % 5 == 0 ? JobStatus.FAILED : JobStatus.SUCCEEDED, false, clock.instant()));
+            InboundEvents.apply(roomy, r);
+            InboundEvents.apply(roomy, completion(r, i % 5 == 0 ? JobStatus.FAILED : JobStatus.SUCCEEDED, false, clock.instant()));
             expected.add(0, "run-" + i);
             if (i % 3 != 0) {
                 clock.advance(Duration.ofMinutes(1)); // some runs share their requestedAt: the run id orders them
@@ -215,7 +216,7 @@ class RunHistoryTest {
             pages++;
             if (pages == 1) {
                 JobRequested late = request("backup", "BACKUP", "run-late", 1); // newer: it belongs before page one
-                roomy.apply(late);
+                InboundEvents.apply(roomy, late);
             }
         } while (after != null);
         assertThat(pages).isEqualTo(3);

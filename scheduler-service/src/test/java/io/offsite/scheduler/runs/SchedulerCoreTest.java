@@ -1,5 +1,6 @@
 package io.offsite.scheduler.runs;
 
+import io.offsite.scheduler.kafka.InboundEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -60,7 +61,7 @@ class SchedulerCoreTest {
     private void complete(JobRequested request, JobStatus status, boolean retryable) {
         JobCompleted completion = completion(request, status, retryable, clock.instant());
         published.log.add(completion);
-        scheduler.apply(completion);
+        InboundEvents.apply(scheduler, completion);
     }
 
     @Test
@@ -136,8 +137,8 @@ class SchedulerCoreTest {
     @Test
     void aFireMissedWithinTheGraceRunsOnceAndOlderMissesAreSkippedAndReported() {
         JobRequested earlier = scheduleRequest("backup-database", "2025-01-10T00:00:00Z");
-        scheduler.apply(earlier);
-        scheduler.apply(completion(earlier, JobStatus.SUCCEEDED, false, Instant.parse("2025-01-10T00:01:00Z")));
+        InboundEvents.apply(scheduler, earlier);
+        InboundEvents.apply(scheduler, completion(earlier, JobStatus.SUCCEEDED, false, Instant.parse("2025-01-10T00:01:00Z")));
 
         clock.set("2025-01-14T00:05:00Z"); // down for four days; the last fire is 5 minutes ago
         scheduler.tick();
@@ -167,8 +168,8 @@ class SchedulerCoreTest {
                 .setStatus(JobStatus.SUCCEEDED).setFinishedAt(Instant.parse("2025-01-15T03:09:00Z")).setWorker("cards")
                 .setScheduledFor(Instant.parse("2025-01-15T03:00:00Z"))
                 .build();
-        scheduler.apply(sync);
-        scheduler.apply(sync); // redelivered
+        InboundEvents.apply(scheduler, sync);
+        InboundEvents.apply(scheduler, sync); // redelivered
         scheduler.tick();
         scheduler.tick();
 
@@ -230,7 +231,9 @@ class SchedulerCoreTest {
         clock.advance(Duration.ofSeconds(10));
         scheduler = new Scheduler(new SchedulerCore(originalJobs(), POLICY), afterRestart, new SchedulerObserver() {
         }, clock);
-        topic.forEach(scheduler::apply);
+        for (Object event : topic) {
+            InboundEvents.apply(scheduler, event);
+        }
         scheduler.tick();
         assertThat(afterRestart.requests()).isEmpty();
         assertThat(scheduler.run(published.requests().get(0).getRunId()).orElseThrow().summary().status())
@@ -260,7 +263,7 @@ class SchedulerCoreTest {
         assertThat(published.requests()).hasSize(2);
         assertThat(published.requests().get(1).getTrigger()).isEqualTo(Trigger.RETRY);
         // a late completion of the first attempt changes nothing
-        scheduler.apply(completion(published.requests().get(0), JobStatus.SUCCEEDED, false, clock.instant()));
+        InboundEvents.apply(scheduler, completion(published.requests().get(0), JobStatus.SUCCEEDED, false, clock.instant()));
         assertThat(scheduler.run(published.requests().get(0).getRunId()).orElseThrow().summary().status())
                 .isEqualTo(RunStatus.REQUESTED);
     }
@@ -325,7 +328,7 @@ class SchedulerCoreTest {
                 .setRunId("backup-database@ops-console-42").setTrigger(Trigger.EXTERNAL).setRequestedBy("ops-console")
                 .setRequestedAt(Instant.parse("2025-01-14T23:59:00Z")).setDeadline(Instant.parse("2025-01-15T00:04:00Z"))
                 .build();
-        scheduler.apply(external);
+        InboundEvents.apply(scheduler, external);
 
         clock.set("2025-01-15T00:00:00Z");
         scheduler.tick(); // the exclusive job is running on another system's request: the midnight fire is skipped
@@ -351,13 +354,13 @@ class SchedulerCoreTest {
     @Test
     void dependencyTriggersOlderThanTheGraceAreDroppedNotRun() {
         clock.set("2025-01-15T12:00:00Z");
-        scheduler.apply(JobRequested.newBuilder(scheduleRequest("backup-database", "2025-01-10T00:00:00Z"))
+        InboundEvents.apply(scheduler, JobRequested.newBuilder(scheduleRequest("backup-database", "2025-01-10T00:00:00Z"))
                 .setTrigger(Trigger.MANUAL).build());
         JobCompleted old = JobCompleted.newBuilder()
                 .setRunId("backup-database@2025-01-10T00:00:00Z").setJobName("backup-database").setJobType("BACKUP")
                 .setStatus(JobStatus.SUCCEEDED).setFinishedAt(Instant.parse("2025-01-10T00:03:00Z")).setWorker("w")
                 .build();
-        scheduler.apply(old);
+        InboundEvents.apply(scheduler, old);
         assertThat(scheduler.tick()).isEqualTo(1);
         assertThat(published.log).isEmpty();
         assertThat(scheduler.tick()).isZero();
@@ -366,7 +369,7 @@ class SchedulerCoreTest {
     @Test
     void aRunFoundOverdueLongAfterItsDeadlineIsClosedWithoutRetry() {
         JobRequested ancient = scheduleRequest("backup-database", "2025-01-01T00:00:00Z");
-        scheduler.apply(ancient);
+        InboundEvents.apply(scheduler, ancient);
         clock.set("2025-01-15T12:00:00Z");
         scheduler.tick();
         scheduler.tick();

@@ -1,4 +1,4 @@
-package io.offsite.scheduler.actuator;
+package io.offsite.scheduler.health.actuator;
 
 import io.offsite.scheduler.health.BackupCheck;
 import io.offsite.scheduler.health.BackupChecks;
