@@ -1,6 +1,5 @@
 package io.offsite.scheduler.inventory;
 
-import io.offsite.scheduler.kafka.AvroEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +10,7 @@ import io.offsite.events.v1.JobError;
 import io.offsite.events.v1.JobStatus;
 import io.offsite.scheduler.jobs.JobCatalog;
 import io.offsite.scheduler.jobs.JobDraft;
+import io.offsite.scheduler.kafka.AvroEvents;
 import io.offsite.scheduler.runs.SettableClock;
 import java.time.Duration;
 import java.time.Instant;

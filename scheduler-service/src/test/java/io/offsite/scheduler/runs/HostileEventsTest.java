@@ -1,7 +1,5 @@
 package io.offsite.scheduler.runs;
 
-import io.offsite.scheduler.kafka.AvroEvents;
-import io.offsite.scheduler.kafka.InboundEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.offsite.events.Topics;
@@ -10,6 +8,8 @@ import io.offsite.events.v1.JobRequested;
 import io.offsite.events.v1.JobStarted;
 import io.offsite.events.v1.JobStatus;
 import io.offsite.events.v1.Trigger;
+import io.offsite.scheduler.kafka.AvroEvents;
+import io.offsite.scheduler.kafka.InboundEvents;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -66,7 +66,7 @@ class HostileEventsTest {
         scheduler.tick();
         tickUntil("2025-01-15T00:00:05Z");
         assertThat(published.requests("backup-database")).as("the midnight backup")
-                .anySatisfy(r -> assertThat(r.getRunId()).isEqualTo("backup-database@" + MIDNIGHT));
+                .anySatisfy(r -> assertThat(r.runId()).isEqualTo("backup-database@" + MIDNIGHT));
     }
 
     @Test
@@ -84,7 +84,7 @@ class HostileEventsTest {
         assertMidnightBackupFires();
         assertThat(scheduler.run("backup-database@nope").orElseThrow().summary().status())
                 .as("no request asked for it, so its failure is history, not a retry").isEqualTo(RunStatus.FAILED);
-        assertThat(published.requests()).noneMatch(r -> r.getRunId().equals("backup-database@nope"));
+        assertThat(published.requests()).noneMatch(r -> r.runId().equals("backup-database@nope"));
     }
 
     @Test
@@ -99,11 +99,11 @@ class HostileEventsTest {
             scheduler.tick();
         }
         assertThat(published.requests("backup-database")).as("attempts 2 and 3: the job allows three in all")
-                .extracting(JobRequested::getAttempt).containsExactly(2, 3);
+                .extracting(Requested::attempt).containsExactly(2, 3);
         assertThat(published.requests("backup-database")).allSatisfy(r -> {
-            assertThat(r.getMaxAttempts()).isEqualTo(3);
-            assertThat(r.getJobType()).isEqualTo("BACKUP");
-            assertThat(r.getTrigger()).isEqualTo(Trigger.RETRY);
+            assertThat(r.maxAttempts()).isEqualTo(3);
+            assertThat(r.jobType()).isEqualTo("BACKUP");
+            assertThat(r.trigger()).isEqualTo(io.offsite.scheduler.runs.Trigger.RETRY);
         });
         assertThat(InboundEvents.apply(scheduler, JobCompleted.newBuilder(completion("backup-database@ops-1", "backup-database", "BACKUP",
                 JobStatus.FAILED, clock.instant()).build()).setAttempt(4).build())).get().extracting(Ignored::reason)
@@ -121,8 +121,8 @@ class HostileEventsTest {
         scheduler.tick();
         assertThat(published.requests("backup-database")).as("retried after backup-database's delay of 30 s")
                 .singleElement().satisfies(r -> {
-                    assertThat(r.getAttempt()).isEqualTo(2);
-                    assertThat(r.getTrigger()).isEqualTo(Trigger.RETRY);
+                    assertThat(r.attempt()).isEqualTo(2);
+                    assertThat(r.trigger()).isEqualTo(io.offsite.scheduler.runs.Trigger.RETRY);
                 });
         assertThat(published.requests("replicate-to-primary")).isEmpty();
     }
@@ -144,7 +144,7 @@ class HostileEventsTest {
         }
         assertThat(scheduler.runs("backup-database", RunStatus.RUNNING, 100)).as("kept for the run history").hasSize(50);
         assertMidnightBackupFires();
-        assertThat(published.completions()).noneMatch(c -> c.getStatus() == JobStatus.SKIPPED);
+        assertThat(published.completions()).noneMatch(c -> c.status() == RunStatus.SKIPPED);
     }
 
     @Test
@@ -159,8 +159,8 @@ class HostileEventsTest {
         assertThat(published.completions()).isEmpty();
         tickUntil("2025-01-14T23:55:31Z");
         assertThat(published.completions()).singleElement().satisfies(c -> {
-            assertThat(c.getRunId()).isEqualTo("backup-database@forever");
-            assertThat(c.getStatus()).isEqualTo(JobStatus.TIMED_OUT);
+            assertThat(c.runId()).isEqualTo("backup-database@forever");
+            assertThat(c.status()).isEqualTo(RunStatus.TIMED_OUT);
         });
     }
 
@@ -240,7 +240,7 @@ class HostileEventsTest {
         InboundEvents.apply(scheduler, request);
         scheduler.tick();
         assertThat(published.requests("rotate-backups")).singleElement()
-                .satisfies(r -> assertThat(r.getCausationRunId()).isEqualTo("backup-database@ops-2"));
+                .satisfies(r -> assertThat(r.causationRunId()).isEqualTo("backup-database@ops-2"));
         assertThat(scheduler.lastSuccess("backup-database")).contains(Instant.parse("2025-01-14T23:49:00Z"));
     }
 

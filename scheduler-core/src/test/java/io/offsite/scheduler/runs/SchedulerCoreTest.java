@@ -1,13 +1,8 @@
 package io.offsite.scheduler.runs;
 
-import io.offsite.scheduler.kafka.InboundEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.offsite.events.v1.JobCompleted;
-import io.offsite.events.v1.JobRequested;
-import io.offsite.events.v1.JobStatus;
-import io.offsite.events.v1.Trigger;
 import io.offsite.scheduler.jobs.JobCatalog;
 import io.offsite.scheduler.jobs.JobDraft;
 import java.time.Duration;
@@ -49,19 +44,19 @@ class SchedulerCoreTest {
         }
     }
 
-    private static JobCompleted completion(JobRequested request, JobStatus status, boolean retryable, Instant finishedAt) {
-        return JobCompleted.newBuilder()
-                .setRunId(request.getRunId()).setJobName(request.getJobName()).setJobType(request.getJobType())
-                .setAttempt(request.getAttempt()).setStatus(status).setRetryable(retryable)
-                .setStartedAt(request.getRequestedAt()).setFinishedAt(finishedAt).setWorker("test-worker")
-                .setScheduledFor(request.getScheduledFor())
+    private static Completed completion(Requested request, RunStatus status, boolean retryable, Instant finishedAt) {
+        return Events.completion()
+                .setRunId(request.runId()).setJobName(request.jobName()).setJobType(request.jobType())
+                .setAttempt(request.attempt()).setStatus(status).setRetryable(retryable)
+                .setStartedAt(request.requestedAt()).setFinishedAt(finishedAt).setWorker("test-worker")
+                .setScheduledFor(request.scheduledFor())
                 .build();
     }
 
-    private void complete(JobRequested request, JobStatus status, boolean retryable) {
-        JobCompleted completion = completion(request, status, retryable, clock.instant());
+    private void complete(Requested request, RunStatus status, boolean retryable) {
+        Completed completion = completion(request, status, retryable, clock.instant());
         published.log.add(completion);
-        InboundEvents.apply(scheduler, completion);
+        scheduler.apply(completion);
     }
 
     @Test
@@ -69,17 +64,17 @@ class SchedulerCoreTest {
         scheduler.tick(); // first look establishes the baseline
         tickEvery(Duration.ofSeconds(1), Duration.ofMinutes(3));
 
-        List<JobRequested> backups = published.requests("backup-database");
+        List<Requested> backups = published.requests("backup-database");
         assertThat(backups).hasSize(1);
-        JobRequested request = backups.get(0);
-        assertThat(request.getRunId()).isEqualTo("backup-database@2025-01-15T00:00:00Z");
-        assertThat(request.getScheduledFor()).isEqualTo("2025-01-15T00:00:00Z");
-        assertThat(request.getRequestedAt()).isEqualTo("2025-01-15T00:00:00Z");
-        assertThat(request.getDeadline()).isEqualTo("2025-01-15T00:05:00Z");
-        assertThat(request.getTrigger()).isEqualTo(Trigger.SCHEDULE);
-        assertThat(request.getMaxAttempts()).isEqualTo(3);
-        assertThat(request.getParameters()).containsExactly(Map.entry("source", "pokemon-data"));
-        assertThat(request.getRequestedBy()).isEqualTo("scheduler");
+        Requested request = backups.get(0);
+        assertThat(request.runId()).isEqualTo("backup-database@2025-01-15T00:00:00Z");
+        assertThat(request.scheduledFor()).isEqualTo("2025-01-15T00:00:00Z");
+        assertThat(request.requestedAt()).isEqualTo("2025-01-15T00:00:00Z");
+        assertThat(request.deadline()).isEqualTo("2025-01-15T00:05:00Z");
+        assertThat(request.trigger()).isEqualTo(Trigger.SCHEDULE);
+        assertThat(request.maxAttempts()).isEqualTo(3);
+        assertThat(request.parameters()).containsExactly(Map.entry("source", "pokemon-data"));
+        assertThat(request.requestedBy()).isEqualTo("scheduler");
     }
 
     @Test
@@ -88,19 +83,19 @@ class SchedulerCoreTest {
         for (int minute = 0; minute < 21 * 24 * 60; minute++) {
             clock.advance(Duration.ofMinutes(1));
             scheduler.tick();
-            for (JobRequested request : new ArrayList<>(published.requests())) {
-                if (scheduler.run(request.getRunId()).orElseThrow().summary().status().active()) {
-                    complete(request, JobStatus.SUCCEEDED, false);
+            for (Requested request : new ArrayList<>(published.requests())) {
+                if (scheduler.run(request.runId()).orElseThrow().summary().status().active()) {
+                    complete(request, RunStatus.SUCCEEDED, false);
                 }
             }
         }
         assertThat(published.requests("backup-database")).hasSize(21)
-                .allMatch(r -> r.getTrigger() == Trigger.SCHEDULE);
-        List<JobRequested> rotations = published.requests("rotate-backups");
-        assertThat(rotations.stream().filter(r -> r.getTrigger() == Trigger.SCHEDULE)).hasSize(21);
-        assertThat(rotations.stream().filter(r -> r.getTrigger() == Trigger.DEPENDENCY)).hasSize(21)
-                .allMatch(r -> r.getRunId().equals("rotate-backups@after:" + r.getCausationRunId()));
-        assertThat(published.requests().stream().map(JobRequested::getRunId).distinct().count())
+                .allMatch(r -> r.trigger() == Trigger.SCHEDULE);
+        List<Requested> rotations = published.requests("rotate-backups");
+        assertThat(rotations.stream().filter(r -> r.trigger() == Trigger.SCHEDULE)).hasSize(21);
+        assertThat(rotations.stream().filter(r -> r.trigger() == Trigger.DEPENDENCY)).hasSize(21)
+                .allMatch(r -> r.runId().equals("rotate-backups@after:" + r.causationRunId()));
+        assertThat(published.requests().stream().map(Requested::runId).distinct().count())
                 .isEqualTo(published.requests().size());
     }
 
@@ -130,30 +125,30 @@ class SchedulerCoreTest {
             // hourly follows elapsed time: one fire per real hour, 24 * 28 of them
             assertThat(log.requests("hourly-berlin")).as("hourly from %s", start).hasSize(28 * 24);
             // nobody completes these runs: each one times out, none is skipped
-            assertThat(log.completions()).allMatch(c -> c.getStatus() == JobStatus.TIMED_OUT);
+            assertThat(log.completions()).allMatch(c -> c.status() == RunStatus.TIMED_OUT);
         }
     }
 
     @Test
     void aFireMissedWithinTheGraceRunsOnceAndOlderMissesAreSkippedAndReported() {
-        JobRequested earlier = scheduleRequest("backup-database", "2025-01-10T00:00:00Z");
-        InboundEvents.apply(scheduler, earlier);
-        InboundEvents.apply(scheduler, completion(earlier, JobStatus.SUCCEEDED, false, Instant.parse("2025-01-10T00:01:00Z")));
+        Requested earlier = scheduleRequest("backup-database", "2025-01-10T00:00:00Z");
+        scheduler.apply(earlier);
+        scheduler.apply(completion(earlier, RunStatus.SUCCEEDED, false, Instant.parse("2025-01-10T00:01:00Z")));
 
         clock.set("2025-01-14T00:05:00Z"); // down for four days; the last fire is 5 minutes ago
         scheduler.tick();
         assertThat(published.requests("backup-database")).singleElement()
-                .satisfies(r -> assertThat(r.getScheduledFor()).isEqualTo("2025-01-14T00:00:00Z"));
-        complete(published.requests().get(0), JobStatus.SUCCEEDED, false);
+                .satisfies(r -> assertThat(r.scheduledFor()).isEqualTo("2025-01-14T00:00:00Z"));
+        complete(published.requests().get(0), RunStatus.SUCCEEDED, false);
 
         clock.set("2025-01-20T06:00:00Z"); // down again; the last fire is 6 hours old, beyond the grace
         scheduler.tick();
         assertThat(published.requests("backup-database")).hasSize(1);
-        JobCompleted skipped = published.completions().stream().filter(c -> c.getStatus() == JobStatus.SKIPPED)
+        Completed skipped = published.completions().stream().filter(c -> c.status() == RunStatus.SKIPPED)
                 .findFirst().orElseThrow();
-        assertThat(skipped.getStatus()).isEqualTo(JobStatus.SKIPPED);
-        assertThat(skipped.getRunId()).isEqualTo("backup-database@2025-01-20T00:00:00Z");
-        assertThat(skipped.getMessage()).contains("6 fire(s) missed");
+        assertThat(skipped.status()).isEqualTo(RunStatus.SKIPPED);
+        assertThat(skipped.runId()).isEqualTo("backup-database@2025-01-20T00:00:00Z");
+        assertThat(skipped.message()).contains("6 fire(s) missed");
 
         clock.set("2025-01-21T00:00:01Z");
         scheduler.tick();
@@ -163,22 +158,22 @@ class SchedulerCoreTest {
     @Test
     void successOfAnOwnOrExternalJobTriggersItsDependentsOncePerUpstreamRun() {
         clock.set("2025-01-15T03:10:00Z");
-        JobCompleted sync = JobCompleted.newBuilder()
+        Completed sync = Events.completion()
                 .setRunId("sync-missing-cards@2025-01-15T03:00:00Z").setJobName("sync-missing-cards").setJobType("SYNC")
-                .setStatus(JobStatus.SUCCEEDED).setFinishedAt(Instant.parse("2025-01-15T03:09:00Z")).setWorker("cards")
+                .setStatus(RunStatus.SUCCEEDED).setFinishedAt(Instant.parse("2025-01-15T03:09:00Z")).setWorker("cards")
                 .setScheduledFor(Instant.parse("2025-01-15T03:00:00Z"))
                 .build();
-        InboundEvents.apply(scheduler, sync);
-        InboundEvents.apply(scheduler, sync); // redelivered
+        scheduler.apply(sync);
+        scheduler.apply(sync); // redelivered
         scheduler.tick();
         scheduler.tick();
 
         assertThat(published.requests("replicate-to-primary")).singleElement().satisfies(r -> {
-            assertThat(r.getRunId()).isEqualTo("replicate-to-primary@after:sync-missing-cards@2025-01-15T03:00:00Z");
-            assertThat(r.getTrigger()).isEqualTo(Trigger.DEPENDENCY);
-            assertThat(r.getCausationRunId()).isEqualTo("sync-missing-cards@2025-01-15T03:00:00Z");
-            assertThat(r.getScheduledFor()).isEqualTo("2025-01-15T03:00:00Z");
-            assertThat(r.getJobType()).isEqualTo("REPLICATION");
+            assertThat(r.runId()).isEqualTo("replicate-to-primary@after:sync-missing-cards@2025-01-15T03:00:00Z");
+            assertThat(r.trigger()).isEqualTo(Trigger.DEPENDENCY);
+            assertThat(r.causationRunId()).isEqualTo("sync-missing-cards@2025-01-15T03:00:00Z");
+            assertThat(r.scheduledFor()).isEqualTo("2025-01-15T03:00:00Z");
+            assertThat(r.jobType()).isEqualTo("REPLICATION");
         });
     }
 
@@ -187,22 +182,22 @@ class SchedulerCoreTest {
         clock.set("2025-01-15T10:00:00Z");
         String runId = scheduler.trigger("backup-database", Map.of(), "test").runId();
         for (int attempt = 1; attempt <= 3; attempt++) {
-            JobRequested latest = published.requests("backup-database").get(attempt - 1);
-            assertThat(latest.getAttempt()).isEqualTo(attempt);
-            assertThat(latest.getRunId()).isEqualTo(runId);
+            Requested latest = published.requests("backup-database").get(attempt - 1);
+            assertThat(latest.attempt()).isEqualTo(attempt);
+            assertThat(latest.runId()).isEqualTo(runId);
             clock.advance(Duration.ofSeconds(5));
-            complete(latest, JobStatus.FAILED, true);
+            complete(latest, RunStatus.FAILED, true);
             clock.advance(Duration.ofSeconds(29));
             scheduler.tick();
             assertThat(published.requests("backup-database")).as("not before the delay").hasSize(attempt);
             clock.advance(Duration.ofSeconds(1));
             scheduler.tick();
         }
-        List<JobRequested> requests = published.requests("backup-database");
+        List<Requested> requests = published.requests("backup-database");
         assertThat(requests).hasSize(3);
-        assertThat(requests.get(1).getTrigger()).isEqualTo(Trigger.RETRY);
-        assertThat(requests.get(1).getCausationRunId()).isEqualTo(runId);
-        assertThat(requests.get(1).getParameters()).isEqualTo(requests.get(0).getParameters());
+        assertThat(requests.get(1).trigger()).isEqualTo(Trigger.RETRY);
+        assertThat(requests.get(1).causationRunId()).isEqualTo(runId);
+        assertThat(requests.get(1).parameters()).isEqualTo(requests.get(0).parameters());
         RunDetail run = scheduler.run(runId).orElseThrow();
         assertThat(run.summary().status()).isEqualTo(RunStatus.FAILED);
         assertThat(run.summary().gaveUp()).isTrue();
@@ -213,7 +208,7 @@ class SchedulerCoreTest {
     void nonRetryableFailuresAreNotRetried() {
         clock.set("2025-01-15T10:00:00Z");
         scheduler.trigger("backup-database", Map.of(), "test");
-        complete(published.requests().get(0), JobStatus.FAILED, false);
+        complete(published.requests().get(0), RunStatus.FAILED, false);
         clock.advance(Duration.ofMinutes(5));
         scheduler.tick();
         assertThat(published.requests()).hasSize(1);
@@ -223,25 +218,22 @@ class SchedulerCoreTest {
     void aPendingRetrySurvivesARestartBecauseItIsRebuiltFromTheEvents() {
         clock.set("2025-01-15T10:00:00Z");
         scheduler.trigger("backup-database", Map.of(), "test");
-        complete(published.requests().get(0), JobStatus.FAILED, true);
-        List<Object> topic = new ArrayList<>(published.log);
+        complete(published.requests().get(0), RunStatus.FAILED, true);
 
         // a new scheduler replays the topic and performs the retry when due
         RecordingPublisher afterRestart = new RecordingPublisher();
         clock.advance(Duration.ofSeconds(10));
         scheduler = new Scheduler(new SchedulerCore(originalJobs(), POLICY), afterRestart, new SchedulerObserver() {
         }, clock);
-        for (Object event : topic) {
-            InboundEvents.apply(scheduler, event);
-        }
+        published.replayInto(scheduler); // the topic as the first scheduler left it
         scheduler.tick();
         assertThat(afterRestart.requests()).isEmpty();
-        assertThat(scheduler.run(published.requests().get(0).getRunId()).orElseThrow().summary().status())
+        assertThat(scheduler.run(published.requests().get(0).runId()).orElseThrow().summary().status())
                 .isEqualTo(RunStatus.RETRY_PENDING);
         clock.advance(Duration.ofSeconds(20));
         scheduler.tick();
         assertThat(afterRestart.requests()).singleElement()
-                .satisfies(r -> assertThat(r.getAttempt()).isEqualTo(2));
+                .satisfies(r -> assertThat(r.attempt()).isEqualTo(2));
     }
 
     @Test
@@ -254,17 +246,17 @@ class SchedulerCoreTest {
         clock.set("2025-01-15T10:05:30Z");
         scheduler.tick();
         assertThat(published.completions()).singleElement().satisfies(c -> {
-            assertThat(c.getStatus()).isEqualTo(JobStatus.TIMED_OUT);
-            assertThat(c.getRetryable()).isTrue();
-            assertThat(c.getError().getType()).isEqualTo("DEADLINE_EXCEEDED");
+            assertThat(c.status()).isEqualTo(RunStatus.TIMED_OUT);
+            assertThat(c.retryable()).isTrue();
+            assertThat(c.error().type()).isEqualTo("DEADLINE_EXCEEDED");
         });
         clock.set("2025-01-15T10:06:00Z");
         scheduler.tick();
         assertThat(published.requests()).hasSize(2);
-        assertThat(published.requests().get(1).getTrigger()).isEqualTo(Trigger.RETRY);
+        assertThat(published.requests().get(1).trigger()).isEqualTo(Trigger.RETRY);
         // a late completion of the first attempt changes nothing
-        InboundEvents.apply(scheduler, completion(published.requests().get(0), JobStatus.SUCCEEDED, false, clock.instant()));
-        assertThat(scheduler.run(published.requests().get(0).getRunId()).orElseThrow().summary().status())
+        scheduler.apply(completion(published.requests().get(0), RunStatus.SUCCEEDED, false, clock.instant()));
+        assertThat(scheduler.run(published.requests().get(0).runId()).orElseThrow().summary().status())
                 .isEqualTo(RunStatus.REQUESTED);
     }
 
@@ -283,15 +275,15 @@ class SchedulerCoreTest {
         scheduler.tick();
 
         assertThat(published.requests("backup-database")).hasSize(1);
-        assertThat(published.completions()).extracting(JobCompleted::getRunId)
+        assertThat(published.completions()).extracting(Completed::runId)
                 .containsExactly(second.runId(), "backup-database@2025-01-15T00:00:00Z");
         assertThat(published.completions()).allSatisfy(c -> {
-            assertThat(c.getStatus()).isEqualTo(JobStatus.SKIPPED);
-            assertThat(c.getMessage()).isEqualTo("already running: " + manual.runId());
+            assertThat(c.status()).isEqualTo(RunStatus.SKIPPED);
+            assertThat(c.message()).isEqualTo("already running: " + manual.runId());
         });
         // the skipped fire counts as fired: no second attempt at it
         clock.advance(Duration.ofMinutes(1));
-        complete(published.requests().get(0), JobStatus.SUCCEEDED, false);
+        complete(published.requests().get(0), RunStatus.SUCCEEDED, false);
         scheduler.tick();
         assertThat(published.requests("backup-database")).hasSize(1);
     }
@@ -301,9 +293,9 @@ class SchedulerCoreTest {
         clock.set("2025-01-15T10:11:12.345678Z");
         TriggerResult result = scheduler.trigger("backup-database", Map.of("dryRun", "true"), "alice");
         assertThat(result.runId()).isEqualTo("backup-database@2025-01-15T10:11:12.345Z");
-        assertThat(published.requests().get(0).getParameters())
+        assertThat(published.requests().get(0).parameters())
                 .isEqualTo(Map.of("source", "pokemon-data", "dryRun", "true"));
-        assertThat(published.requests().get(0).getRequestedBy()).isEqualTo("alice");
+        assertThat(published.requests().get(0).requestedBy()).isEqualTo("alice");
         assertThatThrownBy(() -> scheduler.trigger("nope", Map.of(), "alice")).isInstanceOf(UnknownJobException.class);
     }
 
@@ -317,50 +309,50 @@ class SchedulerCoreTest {
         clock.set("2025-01-15T00:00:02Z");
         scheduler.tick();
         assertThat(published.requests("backup-database")).singleElement()
-                .satisfies(r -> assertThat(r.getScheduledFor()).isEqualTo("2025-01-15T00:00:00Z"));
+                .satisfies(r -> assertThat(r.scheduledFor()).isEqualTo("2025-01-15T00:00:00Z"));
     }
 
     @Test
     void requestsPublishedByOtherSystemsAreTrackedLikeOurOwn() {
         clock.set("2025-01-14T23:59:30Z");
         scheduler.tick();
-        JobRequested external = JobRequested.newBuilder(scheduleRequest("backup-database", "2025-01-14T23:59:00Z"))
+        Requested external = Events.request(scheduleRequest("backup-database", "2025-01-14T23:59:00Z"))
                 .setRunId("backup-database@ops-console-42").setTrigger(Trigger.EXTERNAL).setRequestedBy("ops-console")
                 .setRequestedAt(Instant.parse("2025-01-14T23:59:00Z")).setDeadline(Instant.parse("2025-01-15T00:04:00Z"))
                 .build();
-        InboundEvents.apply(scheduler, external);
+        scheduler.apply(external);
 
         clock.set("2025-01-15T00:00:00Z");
         scheduler.tick(); // the exclusive job is running on another system's request: the midnight fire is skipped
         assertThat(published.requests()).isEmpty();
         assertThat(published.completions()).singleElement()
-                .satisfies(c -> assertThat(c.getMessage()).isEqualTo("already running: backup-database@ops-console-42"));
+                .satisfies(c -> assertThat(c.message()).isEqualTo("already running: backup-database@ops-console-42"));
 
         clock.set("2025-01-15T00:04:30Z");
         scheduler.tick(); // and it times out like ours, then is retried with the job's definition
         assertThat(published.completions()).last().satisfies(c -> {
-            assertThat(c.getRunId()).isEqualTo("backup-database@ops-console-42");
-            assertThat(c.getStatus()).isEqualTo(JobStatus.TIMED_OUT);
+            assertThat(c.runId()).isEqualTo("backup-database@ops-console-42");
+            assertThat(c.status()).isEqualTo(RunStatus.TIMED_OUT);
         });
         clock.set("2025-01-15T00:05:00Z");
         scheduler.tick();
         assertThat(published.requests()).singleElement().satisfies(r -> {
-            assertThat(r.getRunId()).isEqualTo("backup-database@ops-console-42");
-            assertThat(r.getAttempt()).isEqualTo(2);
-            assertThat(r.getRequestedBy()).isEqualTo("scheduler");
+            assertThat(r.runId()).isEqualTo("backup-database@ops-console-42");
+            assertThat(r.attempt()).isEqualTo(2);
+            assertThat(r.requestedBy()).isEqualTo("scheduler");
         });
     }
 
     @Test
     void dependencyTriggersOlderThanTheGraceAreDroppedNotRun() {
         clock.set("2025-01-15T12:00:00Z");
-        InboundEvents.apply(scheduler, JobRequested.newBuilder(scheduleRequest("backup-database", "2025-01-10T00:00:00Z"))
+        scheduler.apply(Events.request(scheduleRequest("backup-database", "2025-01-10T00:00:00Z"))
                 .setTrigger(Trigger.MANUAL).build());
-        JobCompleted old = JobCompleted.newBuilder()
+        Completed old = Events.completion()
                 .setRunId("backup-database@2025-01-10T00:00:00Z").setJobName("backup-database").setJobType("BACKUP")
-                .setStatus(JobStatus.SUCCEEDED).setFinishedAt(Instant.parse("2025-01-10T00:03:00Z")).setWorker("w")
+                .setStatus(RunStatus.SUCCEEDED).setFinishedAt(Instant.parse("2025-01-10T00:03:00Z")).setWorker("w")
                 .build();
-        InboundEvents.apply(scheduler, old);
+        scheduler.apply(old);
         assertThat(scheduler.tick()).isEqualTo(1);
         assertThat(published.log).isEmpty();
         assertThat(scheduler.tick()).isZero();
@@ -368,25 +360,25 @@ class SchedulerCoreTest {
 
     @Test
     void aRunFoundOverdueLongAfterItsDeadlineIsClosedWithoutRetry() {
-        JobRequested ancient = scheduleRequest("backup-database", "2025-01-01T00:00:00Z");
-        InboundEvents.apply(scheduler, ancient);
+        Requested ancient = scheduleRequest("backup-database", "2025-01-01T00:00:00Z");
+        scheduler.apply(ancient);
         clock.set("2025-01-15T12:00:00Z");
         scheduler.tick();
         scheduler.tick();
-        assertThat(published.completions().stream().filter(c -> c.getRunId().equals(ancient.getRunId())))
+        assertThat(published.completions().stream().filter(c -> c.runId().equals(ancient.runId())))
                 .singleElement().satisfies(c -> {
-            assertThat(c.getStatus()).isEqualTo(JobStatus.TIMED_OUT);
-            assertThat(c.getRetryable()).isFalse();
-            assertThat(c.getMessage()).endsWith("noticed too late to retry");
+            assertThat(c.status()).isEqualTo(RunStatus.TIMED_OUT);
+            assertThat(c.retryable()).isFalse();
+            assertThat(c.message()).endsWith("noticed too late to retry");
         });
         clock.advance(Duration.ofMinutes(5));
         scheduler.tick();
         assertThat(published.requests()).isEmpty();
     }
 
-    private static JobRequested scheduleRequest(String job, String at) {
+    private static Requested scheduleRequest(String job, String at) {
         Instant scheduledFor = Instant.parse(at);
-        return JobRequested.newBuilder()
+        return Events.request()
                 .setRunId(SchedulerCore.runId(job, scheduledFor)).setJobName(job).setJobType("BACKUP")
                 .setAttempt(1).setMaxAttempts(3).setTrigger(Trigger.SCHEDULE).setScheduledFor(scheduledFor)
                 .setRequestedAt(scheduledFor).setDeadline(scheduledFor.plus(Duration.ofMinutes(5)))

@@ -1,14 +1,8 @@
 package io.offsite.scheduler.runs;
 
-import io.offsite.scheduler.kafka.InboundEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.offsite.events.v1.JobCompleted;
-import io.offsite.events.v1.JobRequested;
-import io.offsite.events.v1.JobStarted;
-import io.offsite.events.v1.JobStatus;
-import io.offsite.events.v1.Trigger;
 import io.offsite.scheduler.jobs.JobCatalog;
 import io.offsite.scheduler.jobs.JobDraft;
 import java.time.Duration;
@@ -43,26 +37,26 @@ class RunHistoryTest {
         }, clock);
     }
 
-    private JobRequested request(String job, String type, String runId, int attempt) {
+    private Requested request(String job, String type, String runId, int attempt) {
         Instant now = clock.instant();
-        return JobRequested.newBuilder().setRunId(runId).setJobName(job).setJobType(type).setAttempt(attempt)
+        return Events.request().setRunId(runId).setJobName(job).setJobType(type).setAttempt(attempt)
                 .setMaxAttempts(3).setTrigger(attempt == 1 ? Trigger.EXTERNAL : Trigger.RETRY).setScheduledFor(now)
                 .setRequestedAt(now).setDeadline(now.plus(Duration.ofMinutes(5))).setRequestedBy("test")
                 .setParameters(Map.of("source", "db")).build();
     }
 
-    private static JobCompleted completion(JobRequested request, JobStatus status, boolean retryable, Instant at) {
-        return JobCompleted.newBuilder().setRunId(request.getRunId()).setJobName(request.getJobName())
-                .setJobType(request.getJobType()).setAttempt(request.getAttempt()).setStatus(status).setRetryable(retryable)
-                .setStartedAt(request.getRequestedAt()).setFinishedAt(at).setWorker("w")
-                .setScheduledFor(request.getScheduledFor()).build();
+    private static Completed completion(Requested request, RunStatus status, boolean retryable, Instant at) {
+        return Events.completion().setRunId(request.runId()).setJobName(request.jobName())
+                .setJobType(request.jobType()).setAttempt(request.attempt()).setStatus(status).setRetryable(retryable)
+                .setStartedAt(request.requestedAt()).setFinishedAt(at).setWorker("w")
+                .setScheduledFor(request.scheduledFor()).build();
     }
 
     /** A run of {@code job} requested now and finished a second later, with the clock a minute on. */
-    private JobRequested finished(String job, String type, String runId, JobStatus status) {
-        JobRequested request = request(job, type, runId, 1);
-        InboundEvents.apply(scheduler, request);
-        InboundEvents.apply(scheduler, completion(request, status, false, clock.instant().plusSeconds(1)));
+    private Requested finished(String job, String type, String runId, RunStatus status) {
+        Requested request = request(job, type, runId, 1);
+        scheduler.apply(request);
+        scheduler.apply(completion(request, status, false, clock.instant().plusSeconds(1)));
         clock.advance(Duration.ofMinutes(1));
         return request;
     }
@@ -79,9 +73,9 @@ class RunHistoryTest {
     void keepsTheNewestRunsOfEachJobAndSaysWhatWasDropped() {
         Instant first = clock.instant();
         for (int i = 0; i < 12; i++) {
-            finished("backup", "BACKUP", "backup@" + i, JobStatus.SUCCEEDED);
+            finished("backup", "BACKUP", "backup@" + i, RunStatus.SUCCEEDED);
         }
-        finished("verify", "VERIFY", "verify@0", JobStatus.SUCCEEDED);
+        finished("verify", "VERIFY", "verify@0", RunStatus.SUCCEEDED);
 
         RunPage backups = page("backup", null, 100, null);
         assertThat(ids(backups)).containsExactly("backup@11", "backup@10", "backup@9", "backup@8", "backup@7");
@@ -109,13 +103,13 @@ class RunHistoryTest {
     void theTotalLimitDropsTheOldestRunsOfAnyJob() {
         Scheduler small = scheduler(100, 4);
         for (int i = 0; i < 3; i++) {
-            JobRequested r = request("backup", "BACKUP", "backup@" + i, 1);
-            InboundEvents.apply(small, r);
-            InboundEvents.apply(small, completion(r, JobStatus.SUCCEEDED, false, clock.instant()));
+            Requested r = request("backup", "BACKUP", "backup@" + i, 1);
+            small.apply(r);
+            small.apply(completion(r, RunStatus.SUCCEEDED, false, clock.instant()));
             clock.advance(Duration.ofMinutes(1));
-            JobRequested v = request("verify", "VERIFY", "verify@" + i, 1);
-            InboundEvents.apply(small, v);
-            InboundEvents.apply(small, completion(v, JobStatus.SUCCEEDED, false, clock.instant()));
+            Requested v = request("verify", "VERIFY", "verify@" + i, 1);
+            small.apply(v);
+            small.apply(completion(v, RunStatus.SUCCEEDED, false, clock.instant()));
             clock.advance(Duration.ofMinutes(1));
         }
         RunPage all = small.runs(new RunQuery(null, null, null, null, 100, null));
@@ -126,13 +120,13 @@ class RunHistoryTest {
 
     @Test
     void activeRunsAreNeverDroppedAndStillTimeOut() {
-        JobRequested stuck = request("backup", "BACKUP", "backup@stuck", 1);
-        InboundEvents.apply(scheduler, stuck);
-        InboundEvents.apply(scheduler, JobStarted.newBuilder().setRunId(stuck.getRunId()).setJobName("backup").setJobType("BACKUP")
+        Requested stuck = request("backup", "BACKUP", "backup@stuck", 1);
+        scheduler.apply(stuck);
+        scheduler.apply(Events.started().setRunId(stuck.runId()).setJobName("backup").setJobType("BACKUP")
                 .setAttempt(1).setStartedAt(clock.instant()).setWorker("w").build());
         clock.advance(Duration.ofSeconds(1));
         for (int i = 0; i < 20; i++) {
-            finished("backup", "BACKUP", "backup@" + i, JobStatus.FAILED); // failed for good: no retry, no dependents
+            finished("backup", "BACKUP", "backup@" + i, RunStatus.FAILED); // failed for good: no retry, no dependents
             if (i == 0) {
                 // nothing overdue yet: the stuck run's deadline is five minutes after its request
                 assertThat(scheduler.tick()).isZero();
@@ -142,51 +136,51 @@ class RunHistoryTest {
         assertThat(page("backup", null, 100, null).runs()).as("the active run counts towards the cap").hasSize(PER_JOB);
 
         scheduler.tick(); // 20 minutes on: the stuck run is overdue
-        assertThat(published.log).filteredOn(JobCompleted.class::isInstance).map(JobCompleted.class::cast)
+        assertThat(published.log).filteredOn(Completed.class::isInstance).map(Completed.class::cast)
                 .singleElement().satisfies(c -> {
-                    assertThat(c.getRunId()).isEqualTo("backup@stuck");
-                    assertThat(c.getStatus()).isEqualTo(JobStatus.TIMED_OUT);
+                    assertThat(c.runId()).isEqualTo("backup@stuck");
+                    assertThat(c.status()).isEqualTo(RunStatus.TIMED_OUT);
                 });
     }
 
     @Test
     void aPendingRetryOutlivesTheCapAndIsDispatched() {
-        JobRequested failing = request("backup", "BACKUP", "backup@failing", 1);
-        InboundEvents.apply(scheduler, failing);
-        InboundEvents.apply(scheduler, completion(failing, JobStatus.FAILED, true, clock.instant()));
+        Requested failing = request("backup", "BACKUP", "backup@failing", 1);
+        scheduler.apply(failing);
+        scheduler.apply(completion(failing, RunStatus.FAILED, true, clock.instant()));
         for (int i = 0; i < 20; i++) {
             // the other runs arrive within the retry delay of a minute
-            JobRequested other = request("backup", "BACKUP", "backup@" + i, 1);
-            InboundEvents.apply(scheduler, other);
-            InboundEvents.apply(scheduler, completion(other, JobStatus.SUCCEEDED, false, clock.instant()));
+            Requested other = request("backup", "BACKUP", "backup@" + i, 1);
+            scheduler.apply(other);
+            scheduler.apply(completion(other, RunStatus.SUCCEEDED, false, clock.instant()));
         }
         assertThat(ids(page("backup", RunStatus.RETRY_PENDING, 10, null))).containsExactly("backup@failing");
         clock.advance(Duration.ofMinutes(1));
         scheduler.tick();
         assertThat(published.requests("backup")).singleElement().satisfies(r -> {
-            assertThat(r.getRunId()).isEqualTo("backup@failing");
-            assertThat(r.getAttempt()).isEqualTo(2);
-            assertThat(r.getTrigger()).isEqualTo(Trigger.RETRY);
+            assertThat(r.runId()).isEqualTo("backup@failing");
+            assertThat(r.attempt()).isEqualTo(2);
+            assertThat(r.trigger()).isEqualTo(Trigger.RETRY);
         });
     }
 
     @Test
     void dependentsAndLastSuccessDoNotDependOnTheHistoryKept() {
-        JobRequested upstream = request("backup", "BACKUP", "backup@upstream", 1);
-        InboundEvents.apply(scheduler, upstream);
+        Requested upstream = request("backup", "BACKUP", "backup@upstream", 1);
+        scheduler.apply(upstream);
         Instant finishedAt = clock.instant().plusSeconds(5);
-        InboundEvents.apply(scheduler, completion(upstream, JobStatus.SUCCEEDED, false, finishedAt));
+        scheduler.apply(completion(upstream, RunStatus.SUCCEEDED, false, finishedAt));
         for (int i = 0; i < 20; i++) {
-            JobRequested other = request("backup", "BACKUP", "backup@" + i, 1);
-            InboundEvents.apply(scheduler, other);
-            InboundEvents.apply(scheduler, completion(other, JobStatus.FAILED, false, clock.instant()));
+            Requested other = request("backup", "BACKUP", "backup@" + i, 1);
+            scheduler.apply(other);
+            scheduler.apply(completion(other, RunStatus.FAILED, false, clock.instant()));
         }
         assertThat(scheduler.run("backup@upstream")).as("dropped from the history").isEmpty();
         assertThat(scheduler.lastSuccess("backup")).contains(finishedAt);
         clock.advance(Duration.ofSeconds(10));
         scheduler.tick();
         assertThat(published.requests("rotate")).singleElement()
-                .satisfies(r -> assertThat(r.getCausationRunId()).isEqualTo("backup@upstream"));
+                .satisfies(r -> assertThat(r.causationRunId()).isEqualTo("backup@upstream"));
     }
 
     @Test
@@ -194,9 +188,9 @@ class RunHistoryTest {
         Scheduler roomy = scheduler(1_000, 1_000);
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
-            JobRequested r = request(i % 2 == 0 ? "backup" : "verify", i % 2 == 0 ? "BACKUP" : "VERIFY", "run-" + i, 1);
-            InboundEvents.apply(roomy, r);
-            InboundEvents.apply(roomy, completion(r, i % 5 == 0 ? JobStatus.FAILED : JobStatus.SUCCEEDED, false, clock.instant()));
+            Requested r = request(i % 2 == 0 ? "backup" : "verify", i % 2 == 0 ? "BACKUP" : "VERIFY", "run-" + i, 1);
+            roomy.apply(r);
+            roomy.apply(completion(r, i % 5 == 0 ? RunStatus.FAILED : RunStatus.SUCCEEDED, false, clock.instant()));
             expected.add(0, "run-" + i);
             if (i % 3 != 0) {
                 clock.advance(Duration.ofMinutes(1)); // some runs share their requestedAt: the run id orders them
@@ -215,8 +209,8 @@ class RunHistoryTest {
             after = page.next() == null ? null : RunQuery.Position.decode(page.next().encode());
             pages++;
             if (pages == 1) {
-                JobRequested late = request("backup", "BACKUP", "run-late", 1); // newer: it belongs before page one
-                InboundEvents.apply(roomy, late);
+                Requested late = request("backup", "BACKUP", "run-late", 1); // newer: it belongs before page one
+                roomy.apply(late);
             }
         } while (after != null);
         assertThat(pages).isEqualTo(3);
@@ -232,7 +226,7 @@ class RunHistoryTest {
         Instant start = clock.instant();
         for (int i = 0; i < 10; i++) {
             finished(i % 2 == 0 ? "backup" : "verify", i % 2 == 0 ? "BACKUP" : "VERIFY", "r" + i,
-                    i % 3 == 0 ? JobStatus.FAILED : JobStatus.SUCCEEDED);
+                    i % 3 == 0 ? RunStatus.FAILED : RunStatus.SUCCEEDED);
         }
         Scheduler s = scheduler;
         assertThat(ids(s.runs(new RunQuery("backup", RunStatus.FAILED, null, null, 10, null)))).containsExactly("r6", "r0");
