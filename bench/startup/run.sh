@@ -24,7 +24,7 @@ done
 echo "== building"
 MVN=(./mvnw -B -q)
 [ -n "${MAVEN_REPO:-}" ] && MVN+=(-o "-Dmaven.repo.local=$MAVEN_REPO" -Dmaven.repo.local.tail=/root/.m2/repository)
-(cd "$ROOT" && "${MVN[@]}" install -DskipTests -pl schemas,local-stack -am \
+(cd "$ROOT" && "${MVN[@]}" install -DskipTests -pl schemas,local-stack,scheduler-core -am \
   && "${MVN[@]}" -f scheduler-service/pom.xml test-compile \
   && "${MVN[@]}" -f scheduler-service/pom.xml dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/classpath.txt")
 CP=$ROOT/scheduler-service/target/classes:$ROOT/scheduler-service/target/test-classes:$(cat "$WORK/classpath.txt")

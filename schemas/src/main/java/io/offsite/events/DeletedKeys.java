@@ -58,11 +58,16 @@ public final class DeletedKeys {
 
     /** What an untrusted completion says: a list past the bounds counts as cut, never as complete. */
     public static Reported of(JobCompleted completion) {
-        Long truncated = completion.getStats() == null ? null : completion.getStats().get(TRUNCATED_STAT);
+        return of(completion.getDeletedKeys(), completion.getStats());
+    }
+
+    /** What a completion's {@code deletedKeys} and {@code stats} say, for a reader that holds them apart from the event. */
+    public static Reported of(List<String> deletedKeys, Map<String, Long> stats) {
+        Long truncated = stats == null ? null : stats.get(TRUNCATED_STAT);
         if (truncated != null && truncated != 0) {
             return new Truncated("the run deleted more keys than its completion lists (" + TRUNCATED_STAT + ")");
         }
-        List<String> keys = completion.getDeletedKeys() == null ? List.of() : completion.getDeletedKeys();
+        List<String> keys = deletedKeys == null ? List.of() : deletedKeys;
         if (!within(keys)) {
             return new Truncated("the completion lists " + keys.size() + " deleted keys, past the bounds of " + MAX_KEYS
                     + " keys of at most " + MAX_KEY_LENGTH + " characters");

@@ -6,6 +6,7 @@ import io.offsite.scheduler.jobs.JobCatalog;
 import io.offsite.scheduler.jobs.JobDefinition;
 import io.offsite.scheduler.jobs.JobDraft;
 import io.offsite.scheduler.runs.EventPublisher;
+import io.offsite.scheduler.runs.RequestCheck;
 import io.offsite.scheduler.runs.Scheduler;
 import io.offsite.scheduler.runs.SchedulerCore;
 import io.offsite.scheduler.runs.SchedulerObserver;
@@ -46,8 +47,8 @@ class SchedulerConfiguration {
 
     @Bean
     Scheduler scheduler(JobCatalog catalog, SchedulerPolicy policy, EventPublisher publisher, SchedulerObserver observer,
-            Clock clock, BackupInventory inventory) {
-        return new Scheduler(new SchedulerCore(catalog, policy, inventory::concluded), publisher, observer, clock);
+            Clock clock, BackupInventory inventory, RequestCheck busLimits) {
+        return new Scheduler(new SchedulerCore(catalog, policy, inventory::concluded), publisher, observer, clock, busLimits);
     }
 
     @Bean

@@ -1,9 +1,8 @@
 package io.offsite.scheduler.inventory;
 
 import io.offsite.events.DeletedKeys;
-import io.offsite.events.v1.Artifact;
-import io.offsite.events.v1.JobCompleted;
-import io.offsite.events.v1.JobStatus;
+import io.offsite.scheduler.runs.Completed;
+import io.offsite.scheduler.runs.RunStatus;
 import io.offsite.scheduler.runs.Series;
 import io.offsite.worker.artifact.BackupKeys;
 import io.offsite.worker.artifact.SeriesListing;
@@ -67,30 +66,30 @@ public final class BackupInventory {
      * Folds the conclusion of a run the scheduler trusts (its request was read, or the job is declared external);
      * {@code parameters} are those of its request, else its job's.
      */
-    public synchronized void concluded(String jobName, String jobType, Map<String, String> parameters, JobCompleted completion) {
-        JobStatus status = completion.getStatus();
-        Instant at = completion.getFinishedAt();
+    public synchronized void concluded(String jobName, String jobType, Map<String, String> parameters, Completed completion) {
+        RunStatus status = completion.status();
+        Instant at = completion.finishedAt();
         if (at == null || jobType == null) {
             return;
         }
         switch (jobType) {
             case "BACKUP" -> {
-                if (status == JobStatus.SUCCEEDED || status == JobStatus.PARTIALLY_FAILED) {
-                    for (Artifact artifact : completion.getArtifacts()) {
+                if (status == RunStatus.SUCCEEDED || status == RunStatus.PARTIALLY_FAILED) {
+                    for (Completed.Artifact artifact : completion.artifacts()) {
                         added(artifact, at);
                     }
                 }
             }
             case "ROTATION" -> rotated(jobName, parameters, completion, status, at);
             case "VERIFY" -> {
-                if (status == JobStatus.SUCCEEDED || status == JobStatus.FAILED || status == JobStatus.PARTIALLY_FAILED) {
+                if (status == RunStatus.SUCCEEDED || status == RunStatus.FAILED || status == RunStatus.PARTIALLY_FAILED) {
                     State state = byName.get(Series.ofVerification(jobName, parameters));
                     if (state != null) {
-                        String message = completion.getMessage() != null ? completion.getMessage()
-                                : completion.getError() != null ? completion.getError().getType() + ": " + completion.getError().getMessage()
+                        String message = completion.message() != null ? completion.message()
+                                : completion.error() != null ? completion.error().type() + ": " + completion.error().message()
                                 : null;
-                        verified(state, new Verdict(status == JobStatus.SUCCEEDED, at,
-                                "run " + completion.getRunId() + " of " + jobName, message));
+                        verified(state, new Verdict(status == RunStatus.SUCCEEDED, at,
+                                "run " + completion.runId() + " of " + jobName, message));
                     }
                 }
             }
@@ -99,23 +98,23 @@ public final class BackupInventory {
         }
     }
 
-    private void added(Artifact artifact, Instant at) {
-        if (artifact.getKey() == null || !bucket.equals(artifact.getBucket())) {
+    private void added(Completed.Artifact artifact, Instant at) {
+        if (artifact.key() == null || !bucket.equals(artifact.bucket())) {
             return;
         }
-        State state = seriesOfKey(artifact.getKey());
+        State state = seriesOfKey(artifact.key());
         if (state == null) {
             return;
         }
-        SeriesListing.backupTime(state.series.prefix(), artifact.getKey()).ifPresent(time ->
-                state.change(artifact.getKey(), new Held(time.toEpochMilli(), Math.max(0, artifact.getSizeBytes())), at));
+        SeriesListing.backupTime(state.series.prefix(), artifact.key()).ifPresent(time ->
+                state.change(artifact.key(), new Held(time.toEpochMilli(), Math.max(0, artifact.sizeBytes())), at));
     }
 
-    private void rotated(String jobName, Map<String, String> parameters, JobCompleted completion, JobStatus status, Instant at) {
+    private void rotated(String jobName, Map<String, String> parameters, Completed completion, RunStatus status, Instant at) {
         State named = byName.get(Series.ofVerification(jobName, parameters));
         switch (status) {
             case SUCCEEDED -> {
-                DeletedKeys.Reported reported = DeletedKeys.of(completion);
+                DeletedKeys.Reported reported = DeletedKeys.of(completion.deletedKeys(), completion.stats());
                 if (reported instanceof DeletedKeys.Complete complete) {
                     for (String key : complete.keys()) {
                         State state = seriesOfKey(key);
@@ -128,7 +127,7 @@ public final class BackupInventory {
                 }
             }
             // it may have deleted some before it stopped, and says nothing of which
-            case FAILED, PARTIALLY_FAILED, TIMED_OUT -> relist(named, "rotation run " + completion.getRunId() + " ended " + status);
+            case FAILED, PARTIALLY_FAILED, TIMED_OUT -> relist(named, "rotation run " + completion.runId() + " ended " + status);
             default -> {
             }
         }

@@ -1,6 +1,6 @@
 package io.offsite.scheduler.inventory;
 
-import io.offsite.events.Topics.JobType;
+import io.offsite.scheduler.jobs.JobType;
 import io.offsite.scheduler.jobs.JobCatalog;
 import io.offsite.scheduler.jobs.JobDefinition;
 import io.offsite.scheduler.runs.Series;

@@ -259,7 +259,7 @@ class EventLogReader extends ConsumerLoop<String, byte[]> {
             return;
         }
         try {
-            scheduler.apply(record.topic(), decoded.event, seenAt).ifPresent(ignored -> reject(record, ignored.reason(), ignored.detail()));
+            InboundEvents.apply(scheduler, record.topic(), decoded.event, seenAt).ifPresent(ignored -> reject(record, ignored.reason(), ignored.detail()));
         } catch (RuntimeException e) {
             log.error("Folding record {}-{}@{} failed; skipping it", record.topic(), record.partition(), record.offset(), e);
             reject(record, "unusable", e.toString());

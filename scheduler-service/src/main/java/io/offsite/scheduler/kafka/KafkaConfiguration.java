@@ -14,6 +14,7 @@ import io.offsite.scheduler.jobs.JobCatalog;
 import io.offsite.scheduler.runs.EventLogStatus;
 import io.offsite.scheduler.runs.EventPublisher;
 import io.offsite.scheduler.runs.LeadershipStatus;
+import io.offsite.scheduler.runs.RequestCheck;
 import io.offsite.scheduler.runs.Scheduler;
 import java.time.Clock;
 import java.time.Instant;
@@ -62,6 +63,12 @@ class KafkaConfiguration {
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, DECISION_LINGER_MS);
         return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(config));
+    }
+
+    /** The bus's limits of a request, for the requests the scheduler publishes itself (see {@link InboundEvents}). */
+    @Bean
+    RequestCheck busRequestLimits() {
+        return InboundEvents::refusal;
     }
 
     @Bean

@@ -1,9 +1,9 @@
 package io.offsite.scheduler.kafka;
 
 import io.offsite.events.Topics;
-import io.offsite.events.v1.JobCompleted;
-import io.offsite.events.v1.JobRequested;
+import io.offsite.scheduler.runs.Completed;
 import io.offsite.scheduler.runs.EventPublisher;
+import io.offsite.scheduler.runs.Requested;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +11,10 @@ import java.util.concurrent.TimeoutException;
 import org.apache.avro.specific.SpecificRecord;
 import org.springframework.kafka.core.KafkaTemplate;
 
-/** Publishes requests to the request topic of their job type and completions to the event topic, keyed by job. */
+/**
+ * Publishes requests to the request topic of their job type and completions to the event topic, keyed by job, as
+ * their Avro events.
+ */
 class KafkaEventPublisher implements EventPublisher {
 
     private final KafkaTemplate<String, SpecificRecord> template;
@@ -23,14 +26,14 @@ class KafkaEventPublisher implements EventPublisher {
     }
 
     @Override
-    public void publish(JobRequested request) {
-        String topic = Topics.JobType.parse(request.getJobType()).requestTopic();
-        send(topic, request.getJobName(), request);
+    public void publish(Requested request) {
+        String topic = Topics.JobType.parse(request.jobType()).requestTopic();
+        send(topic, request.jobName(), AvroEvents.toAvro(request));
     }
 
     @Override
-    public void publish(JobCompleted completion) {
-        send(Topics.JOB_EVENTS, completion.getJobName(), completion);
+    public void publish(Completed completion) {
+        send(Topics.JOB_EVENTS, completion.jobName(), AvroEvents.toAvro(completion));
     }
 
     private void send(String topic, String key, SpecificRecord event) {

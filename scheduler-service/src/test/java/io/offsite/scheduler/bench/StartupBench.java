@@ -72,6 +72,8 @@ public final class StartupBench {
     static final Duration INTERVAL = Duration.ofMinutes(5);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** The scheduler's API token for this run: the API and health details need one. */
+    private static final String API_TOKEN = UUID.randomUUID().toString();
 
     private StartupBench() {
     }
@@ -372,6 +374,7 @@ public final class StartupBench {
                     "--spring.config.additional-location=file:" + work.resolve("jobs.yml").toAbsolutePath(),
                     "--offsite.scheduler.instance-id=" + instance,
                     "--offsite.scheduler.leadership-group=bench-" + UUID.randomUUID(),
+                    "--offsite.scheduler.api-token=" + API_TOKEN,
                     "--logging.level.io.offsite=WARN");
             try {
                 long contextUp = System.nanoTime();
@@ -460,7 +463,8 @@ public final class StartupBench {
 
     static JsonNode get(int port, String path, boolean anyStatus) throws Exception {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30)).GET().build(),
+                URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + API_TOKEN).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200 && !anyStatus) {
             throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());

@@ -10,6 +10,7 @@ import io.offsite.events.v1.JobError;
 import io.offsite.events.v1.JobStatus;
 import io.offsite.scheduler.jobs.JobCatalog;
 import io.offsite.scheduler.jobs.JobDraft;
+import io.offsite.scheduler.kafka.AvroEvents;
 import io.offsite.scheduler.runs.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,14 +51,19 @@ class BackupInventoryTest {
                 .setFinishedAt(finishedAt).setWorker("w").build();
     }
 
+    /** Folds a completion as the scheduler hands it over, translated from the event read from the bus. */
+    private void concluded(String job, String type, Map<String, String> parameters, JobCompleted completion) {
+        inventory.concluded(job, type, parameters, AvroEvents.completed(completion));
+    }
+
     private void backedUp(String day, long size, Instant finishedAt) {
-        inventory.concluded("backup-database", "BACKUP", Map.of("source", "pokemon-data"), JobCompleted.newBuilder(
+        concluded("backup-database", "BACKUP", Map.of("source", "pokemon-data"), JobCompleted.newBuilder(
                         completion("backup-database", "BACKUP", JobStatus.SUCCEEDED, finishedAt))
                 .setArtifacts(List.of(new Artifact("offsite-backups", key(day), size, "ab", size * 4, "gzip", null))).build());
     }
 
     private void rotated(Instant finishedAt, String... keys) {
-        inventory.concluded("rotate-backups", "ROTATION", ROTATE, JobCompleted.newBuilder(
+        concluded("rotate-backups", "ROTATION", ROTATE, JobCompleted.newBuilder(
                 completion("rotate-backups", "ROTATION", JobStatus.SUCCEEDED, finishedAt)).setDeletedKeys(List.of(keys)).build());
     }
 
@@ -138,7 +144,7 @@ class BackupInventoryTest {
     void aRotationThatCannotSayWhatItDeletedAsksForANewListing() {
         inventory.listed("pokemon-data", clock.instant(), listing(Map.of(key("14"), held("14", 200))));
         clock.advance(Duration.ofMinutes(1));
-        inventory.concluded("rotate-backups", "ROTATION", ROTATE, JobCompleted.newBuilder(
+        concluded("rotate-backups", "ROTATION", ROTATE, JobCompleted.newBuilder(
                         completion("rotate-backups", "ROTATION", JobStatus.SUCCEEDED, clock.instant()))
                 .setStats(Map.of(DeletedKeys.TRUNCATED_STAT, 1L, "backups_deleted", 4000L)).build());
         assertThat(inventory.relistReason("pokemon-data")).get().asString().contains(DeletedKeys.TRUNCATED_STAT);
@@ -147,12 +153,12 @@ class BackupInventoryTest {
         inventory.listed("pokemon-data", clock.instant(), listing(Map.of()));
         assertThat(inventory.relistReason("pokemon-data")).isEmpty();
 
-        inventory.concluded("rotate-backups", "ROTATION", ROTATE, JobCompleted.newBuilder(
+        concluded("rotate-backups", "ROTATION", ROTATE, JobCompleted.newBuilder(
                         completion("rotate-backups", "ROTATION", JobStatus.FAILED, clock.instant()))
                 .setError(new JobError("DELETE_FAILED", "could not delete 1 object")).build());
         clock.advance(Duration.ofSeconds(1));
         assertThat(inventory.relistReason("pokemon-data")).get().asString().contains("ended FAILED");
-        inventory.concluded("rotate-backups", "ROTATION", ROTATE, completion("rotate-backups", "ROTATION", JobStatus.SKIPPED, clock.instant()));
+        concluded("rotate-backups", "ROTATION", ROTATE, completion("rotate-backups", "ROTATION", JobStatus.SKIPPED, clock.instant()));
     }
 
     @Test
@@ -179,13 +185,13 @@ class BackupInventoryTest {
         inventory.listed("pokemon-data", listedAt, new Listing(Map.of(key("14"), held("14", 200)), Optional.of(sidecar), 0));
         assertThat(view().verification()).contains(sidecar);
 
-        inventory.concluded("verify-backups", "VERIFY", Map.of("series", "pokemon-data"), JobCompleted.newBuilder(
+        concluded("verify-backups", "VERIFY", Map.of("series", "pokemon-data"), JobCompleted.newBuilder(
                         completion("verify-backups", "VERIFY", JobStatus.FAILED, listedAt.minus(Duration.ofDays(2))))
                 .setError(new JobError("CHECKSUM_MISMATCH", "differs")).build());
         assertThat(view().verification()).as("an old completion read from the log").contains(sidecar);
 
         clock.advance(Duration.ofMinutes(1));
-        inventory.concluded("verify-backups", "VERIFY", Map.of("series", "pokemon-data"), JobCompleted.newBuilder(
+        concluded("verify-backups", "VERIFY", Map.of("series", "pokemon-data"), JobCompleted.newBuilder(
                         completion("verify-backups", "VERIFY", JobStatus.FAILED, clock.instant()))
                 .setError(new JobError("CHECKSUM_MISMATCH", "stored object differs")).build());
         Verdict failed = view().verification().orElseThrow();
@@ -221,12 +227,12 @@ class BackupInventoryTest {
     void artifactsOfAnotherBucketOrOutsideEverySeriesFolderAreNotBackupsOfIt() {
         inventory.listed("pokemon-data", clock.instant(), listing(Map.of()));
         Instant t = clock.instant().plusSeconds(60);
-        inventory.concluded("backup-database", "BACKUP", Map.of(), JobCompleted.newBuilder(completion("backup-database", "BACKUP",
+        concluded("backup-database", "BACKUP", Map.of(), JobCompleted.newBuilder(completion("backup-database", "BACKUP",
                 JobStatus.SUCCEEDED, t)).setArtifacts(List.of(
                 new Artifact("other-bucket", key("15"), 1L, "ab", 1L, "gzip", null),
                 new Artifact("offsite-backups", P + "sub/pokemon-data-2025-01-15T00-00-00.000Z.gz", 1L, "ab", 1L, "gzip", null),
                 new Artifact("offsite-backups", P + "notes.txt", 1L, "ab", 1L, "gzip", null))).build());
-        inventory.concluded("backup-database", "BACKUP", Map.of(), JobCompleted.newBuilder(completion("backup-database", "BACKUP",
+        concluded("backup-database", "BACKUP", Map.of(), JobCompleted.newBuilder(completion("backup-database", "BACKUP",
                 JobStatus.FAILED, t)).setArtifacts(List.of(new Artifact("offsite-backups", key("15"), 1L, "ab", 1L, "gzip", null))).build());
         assertThat(view().count()).isZero();
     }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.offsite.events.TopicRetentionCheck;
 import io.offsite.events.TopicSettings;
 import io.offsite.events.Topics;
-import io.offsite.events.Topics.JobType;
+import io.offsite.scheduler.jobs.JobType;
 import io.offsite.scheduler.config.SchedulerProperties;
 import io.offsite.scheduler.cron.CronSchedule;
 import io.offsite.scheduler.health.BackupChecks;
