@@ -91,21 +91,21 @@ final class LocalSystem implements AutoCloseable {
                 ? "from " + ApiToken.VARIABLE : "in " + tokenFile + " (bin/offsite run sends it)";
         ConfigurableApplicationContext scheduler = startService("scheduler-service", SchedulerApplication::application, common,
                 options.schedulerPort(), kafkaLogin(Role.SCHEDULER), "--offsite.scheduler.api-token=" + token);
-        // each worker runs the scheduler's jobs of its types: it knows their names from the start (metrics at 0)
-        // and refuses requests of any other job
+        // each worker expects the scheduler's jobs of its types: it knows their names from the start (metrics at 0);
+        // other systems' jobs are still run, as on a shared bus
         Map<JobType, List<String>> jobs = jobsByType(scheduler.getBean(SchedulerProperties.class));
         startService("backup-worker", BackupWorkerApplication::application, common, options.backupPort(),
                 kafkaLogin(Role.BACKUP_WORKER), "--offsite.backup.temp-dir=" + data.resolve("tmp"),
-                acceptedJobs(jobs, JobType.BACKUP, JobType.VERIFY));
+                expectedJobs(jobs, JobType.BACKUP, JobType.VERIFY));
         if (postgres == null) {
             throw new UsageException("the replication worker needs PostgreSQL: drop --no-postgres or set POSTGRES_HOST");
         }
         startService("rotation-worker", RotationWorkerApplication::application, common, options.rotationPort(),
-                kafkaLogin(Role.ROTATION_WORKER), acceptedJobs(jobs, JobType.ROTATION));
+                kafkaLogin(Role.ROTATION_WORKER), expectedJobs(jobs, JobType.ROTATION));
         startService("replication-worker", ReplicationWorkerApplication::application, common, options.replicationPort(),
                 kafkaLogin(Role.REPLICATION_WORKER), "--POSTGRES_HOST=" + postgres.host(), "--POSTGRES_PORT=" + postgres.port(), "--POSTGRES_DB=" + postgres.database(),
                 "--POSTGRES_USER=" + replication.user(), "--POSTGRES_PASSWORD=" + replication.password(),
-                acceptedJobs(jobs, JobType.REPLICATION));
+                expectedJobs(jobs, JobType.REPLICATION));
     }
 
     /** The scheduler's enabled and disabled jobs by type, as it configured them. */
@@ -119,13 +119,13 @@ final class LocalSystem implements AutoCloseable {
         return jobs;
     }
 
-    /** {@code offsite.worker.accepted-jobs}: the jobs of {@code types}; none (any job accepted) when there are none. */
-    static String acceptedJobs(Map<JobType, List<String>> jobs, JobType... types) {
+    /** {@code offsite.worker.expected-jobs}: the jobs of {@code types}; none when there are none. */
+    static String expectedJobs(Map<JobType, List<String>> jobs, JobType... types) {
         List<String> names = new ArrayList<>();
         for (JobType type : types) {
             names.addAll(jobs.getOrDefault(type, List.of()));
         }
-        return names.isEmpty() ? "--offsite.worker.accepted-jobs=" : "--offsite.worker.accepted-jobs=" + String.join(",", names);
+        return "--offsite.worker.expected-jobs=" + String.join(",", names);
     }
 
     /**

@@ -121,7 +121,7 @@ class LocalSystemIT {
 
     @Test
     void everyWorkerShowsTheMetricsOfItsJobsFromTheStart() throws Exception {
-        // the workers run the scheduler's jobs of their types (offsite.worker.accepted-jobs): each of their meters
+        // the workers expect the scheduler's jobs of their types (offsite.worker.expected-jobs): each of their meters
         // exists at 0 before any run, so the first verification failure is an increase Prometheus sees
         assertThat(metrics(options.backupPort()))
                 .containsPattern("backup_verification_failed_total\\{[^}]*job=\"verify-backups\"[^}]*source=\"pokemon-data\"[^}]*} 0\\.0")

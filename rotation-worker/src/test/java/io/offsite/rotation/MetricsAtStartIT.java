@@ -16,7 +16,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /** A fresh rotation worker shows its meters at 0 for each configured series and accepted job before any request. */
 @SpringBootTest(classes = RotationWorkerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
-        properties = {"spring.config.name=rotation-worker", "offsite.worker.accepted-jobs=rotate-backups"})
+        properties = {"spring.config.name=rotation-worker", "offsite.worker.expected-jobs=rotate-backups"})
 @DirtiesContext
 class MetricsAtStartIT {
 

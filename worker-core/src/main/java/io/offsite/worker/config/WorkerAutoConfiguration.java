@@ -45,7 +45,7 @@ public class WorkerAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     JobNameTags offsiteJobNameTags(WorkerProperties properties) {
-        return new JobNameTags(properties.acceptedJobs(), properties.limits().metricJobNames());
+        return new JobNameTags(properties.acceptedJobs(), properties.expectedJobs(), properties.limits().metricJobNames());
     }
 
     /**

@@ -34,6 +34,9 @@ import org.springframework.validation.annotation.Validated;
  *        third of it): how long after an instance dies its partitions, and the request it was running, move to another
  *        instance. The broker must allow it ({@code group.min.session.timeout.ms}, 6 s by default, to
  *        {@code group.max.session.timeout.ms}, 30 minutes by default)
+ * @param expectedJobs job names this worker expects without refusing others (e.g. the scheduler's jobs of its types):
+ *        its per-job metrics exist at 0 for them from the start; ignored when {@code acceptedJobs} is set (those are
+ *        the expected ones then)
  */
 @Validated
 @ConfigurationProperties("offsite.worker")
@@ -50,7 +53,8 @@ public record WorkerProperties(
         Duration maxSkew,
         Duration maxRunTime,
         Limits limits,
-        Duration sessionTimeout) {
+        Duration sessionTimeout,
+        List<String> expectedJobs) {
 
     static final Duration RUN_TIME_MARGIN = Duration.ofMinutes(5);
 
@@ -68,6 +72,7 @@ public record WorkerProperties(
         defaultTimeout = defaultTimeout == null ? maxRunTime : defaultTimeout;
         limits = limits == null ? new Limits(0, 0, 0, 0, 0, 0) : limits;
         sessionTimeout = sessionTimeout == null ? Duration.ofSeconds(10) : sessionTimeout;
+        expectedJobs = expectedJobs == null ? List.of() : List.copyOf(expectedJobs);
         requirePositive("max-poll-interval", maxPollInterval);
         requirePositive("max-run-time", maxRunTime);
         requirePositive("default-timeout", defaultTimeout);
@@ -89,7 +94,7 @@ public record WorkerProperties(
     public WorkerProperties(String groupId, int concurrency, Duration maxPollInterval, Duration defaultTimeout,
                             Duration cleanupGrace, Duration shutdownGrace, List<String> acceptedJobs, int partitions) {
         this(groupId, concurrency, maxPollInterval, defaultTimeout, cleanupGrace, shutdownGrace, acceptedJobs, partitions,
-                null, null, null, null, null);
+                null, null, null, null, null, null);
     }
 
     /** Kafka's {@code heartbeat.interval.ms}: a third of the session timeout, as Kafka recommends. */

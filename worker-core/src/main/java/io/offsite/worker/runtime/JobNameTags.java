@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * those names only (it rejects every other name anyway); a worker that accepts any name tags the first
  * {@code limit} distinct names it sees (plenty for a real catalog) and every later one {@code other}.
  *
- * <p>The accepted names are {@linkplain #known() known from the start}: a worker registers its per-job meters for them at
+ * <p>The accepted names — or, for a worker that accepts any name, the names it is told to expect
+ * ({@code offsite.worker.expected-jobs}, which count towards {@code limit}) — are {@linkplain #known() known from the start}: a worker registers its per-job meters for them at
  * 0 when it starts, so a counter's first increase is an increase Prometheus sees ({@code increase()} of a series that
  * appears at 1 is 0) and a fresh system already shows every series its dashboards and alerts query.
  */
@@ -26,14 +27,30 @@ public final class JobNameTags {
     private final int limit;
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
 
+    private final Set<String> expected;
+
     public JobNameTags(List<String> accepted, int limit) {
-        this.accepted = Set.copyOf(accepted);
-        this.limit = limit;
+        this(accepted, List.of(), limit);
     }
 
-    /** The job names known before any request: the accepted jobs, sorted; empty when the worker accepts any name. */
+    /**
+     * @param accepted the only names this worker runs; empty: any name
+     * @param expected names expected from the start when any name is accepted (ignored otherwise); they count towards
+     *        {@code limit}, and when there are more of them than the limit allows, the first {@code limit} (sorted) are
+     * @param limit most distinct names tagged when any name is accepted
+     */
+    public JobNameTags(List<String> accepted, List<String> expected, int limit) {
+        this.accepted = Set.copyOf(accepted);
+        this.limit = limit;
+        this.expected = accepted.isEmpty()
+                ? new TreeSet<>(expected).stream().limit(limit).collect(java.util.stream.Collectors.toUnmodifiableSet())
+                : Set.of();
+        seen.addAll(this.expected);
+    }
+
+    /** The job names known before any request, sorted: the accepted jobs, else the expected ones; often none. */
     public List<String> known() {
-        return List.copyOf(new TreeSet<>(accepted));
+        return List.copyOf(new TreeSet<>(accepted.isEmpty() ? expected : accepted));
     }
 
     /**

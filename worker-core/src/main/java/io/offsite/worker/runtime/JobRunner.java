@@ -65,7 +65,7 @@ public final class JobRunner {
                      WorkerProperties properties, MeterRegistry meters) {
         this(handler, publisher, clock, worker, properties, meters,
                 "offsite-" + handler.jobType().name().toLowerCase(java.util.Locale.ROOT) + "-workers",
-                new JobNameTags(properties.acceptedJobs(), properties.limits().metricJobNames()), DEFAULT_MAX_REQUEST_SIZE);
+                new JobNameTags(properties.acceptedJobs(), properties.expectedJobs(), properties.limits().metricJobNames()), DEFAULT_MAX_REQUEST_SIZE);
     }
 
     /**

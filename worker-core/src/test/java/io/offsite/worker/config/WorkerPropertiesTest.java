@@ -72,6 +72,6 @@ class WorkerPropertiesTest {
                         .hasMessageContaining("offsite.worker.max-run-time (PT30M) must be shorter than offsite.worker.max-poll-interval (PT30M)")
                         .hasMessageContaining("runs twice"));
         assertThatThrownBy(() -> new WorkerProperties(null, 0, Duration.ofMinutes(10), null, null, null, null, 0,
-                null, null, Duration.ofMinutes(11), null, null)).isInstanceOf(IllegalArgumentException.class);
+                null, null, Duration.ofMinutes(11), null, null, null)).isInstanceOf(IllegalArgumentException.class);
     }
 }

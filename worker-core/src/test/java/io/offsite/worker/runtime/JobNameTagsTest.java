@@ -33,4 +33,16 @@ class JobNameTagsTest {
                 .containsExactly("job-0", "job-1", "job-2", "other", "other", "other", "other", "other", "other", "other");
         assertThat(tags.of("job-1")).as("a name seen before keeps its tag").isEqualTo("job-1");
     }
+
+    @Test
+    void expectedJobsAreKnownFromTheStartWithoutRefusingOthersAndCountTowardsTheLimit() {
+        JobNameTags tags = new JobNameTags(List.of(), List.of("rotate-backups", "backup-database"), 3);
+        assertThat(tags.known()).containsExactly("backup-database", "rotate-backups");
+        assertThat(tags.of("backup-database")).isEqualTo("backup-database");
+        assertThat(tags.of("another-system-job")).as("one name left under the limit").isEqualTo("another-system-job");
+        assertThat(tags.of("one-more")).isEqualTo(JobNameTags.OTHER);
+        assertThat(new JobNameTags(List.of("only-this"), List.of("ignored"), 3).known())
+                .as("accepted jobs are the known ones; expected ones do not widen them").containsExactly("only-this");
+        assertThat(new JobNameTags(List.of(), List.of("c", "a", "b"), 2).known()).as("never more than the limit").containsExactly("a", "b");
+    }
 }
