@@ -1,6 +1,7 @@
 package io.offsite.backup;
 
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -8,7 +9,11 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The backup worker's packages form no cycle, and reading a backup back knows nothing of the catalog or the restore. */
+/**
+ * The backup worker's packages form no cycle; reading a backup back knows nothing of the catalog or the restore; the
+ * packages that do the work are plain Java (Spring, Kafka and the AWS SDK stay in the job, verify and config adapters
+ * and in worker-core), and the streams know no database.
+ */
 class PackageRulesTest {
 
     private static final JavaClasses CLASSES = new ClassFileImporter()
@@ -31,6 +36,24 @@ class PackageRulesTest {
                 .whereLayer("restore").mayNotBeAccessedByAnyLayer()
                 .whereLayer("catalog").mayOnlyBeAccessedByLayers("restore", "verify")
                 .whereLayer("readback").mayOnlyBeAccessedByLayers("catalog", "restore", "verify")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theWorkIsPlainJava() {
+        noClasses().that().resideInAnyPackage("io.offsite.backup.catalog..", "io.offsite.backup.compress..",
+                        "io.offsite.backup.pipeline..", "io.offsite.backup.readback..", "io.offsite.backup.restore..",
+                        "io.offsite.backup.source..", "io.offsite.backup.temp..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "org.apache.kafka..",
+                        "software.amazon..", "io.offsite.events..")
+                .as("catalog, compress, pipeline, readback, restore, source and temp use no Spring, Kafka, AWS SDK or event types")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theStreamsKnowNoDatabase() {
+        noClasses().that().resideInAnyPackage("io.offsite.backup.compress..", "io.offsite.backup.pipeline..")
+                .should().dependOnClassesThat().resideInAnyPackage("java.sql..")
                 .check(CLASSES);
     }
 }

@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import io.offsite.replication.config.ReplicationProperties;
 import io.offsite.replication.run.ReplicationReport;
 import io.offsite.replication.run.TableReport;
-import io.offsite.worker.config.WorkerProperties;
+import io.offsite.worker.settings.WorkerProperties;
 import io.offsite.worker.runtime.JobNameTags;
 import java.util.List;
 import java.util.Map;

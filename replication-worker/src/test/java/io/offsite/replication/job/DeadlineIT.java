@@ -21,7 +21,7 @@ import io.offsite.replication.run.SourceSpec;
 import io.offsite.replication.support.Listeners;
 import io.offsite.replication.support.Requests;
 import io.offsite.replication.support.Tables;
-import io.offsite.worker.config.WorkerProperties;
+import io.offsite.worker.settings.WorkerProperties;
 import io.offsite.worker.runtime.JobRunner;
 import java.nio.file.Path;
 import java.sql.Connection;

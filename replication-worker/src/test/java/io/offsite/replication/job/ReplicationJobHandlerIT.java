@@ -15,7 +15,7 @@ import io.offsite.localstack.postgres.PostgresEndpoint;
 import io.offsite.replication.config.ReplicationProperties;
 import io.offsite.replication.support.Requests;
 import io.offsite.replication.support.Tables;
-import io.offsite.worker.config.WorkerProperties;
+import io.offsite.worker.settings.WorkerProperties;
 import io.offsite.worker.runtime.JobRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package io.offsite.worker.config;
 import io.offsite.worker.job.JobHandler;
 import io.offsite.worker.kafka.WorkerKafkaConfiguration;
 import io.offsite.worker.runtime.JobNameTags;
+import io.offsite.worker.settings.WorkerProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.offsite.worker.storage.ObjectStore;
 import io.offsite.worker.storage.StaleUploadProperties;

@@ -10,7 +10,7 @@ import io.offsite.events.TopicSpec;
 import io.offsite.events.Topics;
 import io.offsite.events.serde.EventDeserializer;
 import io.offsite.events.serde.EventSerializer;
-import io.offsite.worker.config.WorkerProperties;
+import io.offsite.worker.settings.WorkerProperties;
 import io.offsite.worker.job.JobHandler;
 import io.offsite.worker.runtime.EventPublisher;
 import io.offsite.worker.runtime.JobNameTags;

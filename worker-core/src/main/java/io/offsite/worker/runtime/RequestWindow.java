@@ -1,6 +1,6 @@
 package io.offsite.worker.runtime;
 
-import io.offsite.worker.config.WorkerProperties;
+import io.offsite.worker.settings.WorkerProperties;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;

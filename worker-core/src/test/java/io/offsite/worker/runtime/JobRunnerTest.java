@@ -13,7 +13,7 @@ import io.offsite.events.v1.JobRequested;
 import io.offsite.events.v1.JobStarted;
 import io.offsite.events.v1.JobStatus;
 import io.offsite.events.v1.Trigger;
-import io.offsite.worker.config.WorkerProperties;
+import io.offsite.worker.settings.WorkerProperties;
 import io.offsite.worker.job.JobContext;
 import io.offsite.worker.job.JobHandler;
 import io.offsite.worker.job.JobOutcome;

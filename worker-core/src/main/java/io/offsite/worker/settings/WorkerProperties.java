@@ -1,4 +1,4 @@
-package io.offsite.worker.config;
+package io.offsite.worker.settings;
 
 import io.offsite.events.RequestLimits;
 import jakarta.validation.constraints.Min;

@@ -1,4 +1,4 @@
-package io.offsite.worker.config;
+package io.offsite.worker.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
