@@ -19,6 +19,7 @@ import java.util.function.ToIntFunction;
  * gives each backup a period of its own, numbered from its position {@code nr} in the newest-first list.
  */
 enum PeriodRule {
+    /** restic: the position, as its {@code always}; calendar: the negated position, so a newer backup is greater. */
     LAST(Rule.LAST, "keep-last", "Last", RetentionPolicy::keepLast,
             (t, nr) -> nr,
             (t, nr) -> -nr),
