@@ -1,22 +1,19 @@
 package io.offsite.worker.retention;
 
-import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.temporal.IsoFields;
-import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Which backups to keep: a pure function from a list of backups to a {@link RetentionPlan}.
@@ -70,25 +67,33 @@ public record RetentionPolicy(
     /** Newest first; equal instants ordered by id, so the order never depends on the input's. */
     static final Comparator<Backup> NEWEST_FIRST = Comparator.comparing(Backup::time).thenComparing(Backup::id).reversed();
 
-    private static final Rule[] PERIOD_RULES = {Rule.HOURLY, Rule.DAILY, Rule.WEEKLY, Rule.MONTHLY, Rule.YEARLY};
-
-    public RetentionPolicy {
-        Objects.requireNonNull(semantics, "semantics");
-        zone = Objects.requireNonNull(zone, "zone").normalized();
-        keepWithin = keepWithin == null ? RetentionDuration.ZERO : keepWithin;
-        for (Map.Entry<String, Integer> count : Map.of("keep-last", keepLast, "keep-hourly", keepHourly, "keep-daily", keepDaily,
-                "keep-weekly", keepWeekly, "keep-monthly", keepMonthly, "keep-yearly", keepYearly).entrySet()) {
-            if (count.getValue() < UNLIMITED) {
-                throw new IllegalArgumentException(count.getKey() + " must be a count, or -1 for unlimited, not " + count.getValue());
+    public RetentionPolicy(Semantics semantics, ZoneId zone, int keepLast, int keepHourly, int keepDaily, int keepWeekly,
+            int keepMonthly, int keepYearly, RetentionDuration keepWithin, int minimum) {
+        this.semantics = Objects.requireNonNull(semantics, "semantics");
+        this.zone = Objects.requireNonNull(zone, "zone").normalized();
+        this.keepLast = keepLast;
+        this.keepHourly = keepHourly;
+        this.keepDaily = keepDaily;
+        this.keepWeekly = keepWeekly;
+        this.keepMonthly = keepMonthly;
+        this.keepYearly = keepYearly;
+        this.keepWithin = keepWithin == null ? RetentionDuration.ZERO : keepWithin;
+        this.minimum = minimum;
+        // every field is set: the table's count accessors read them
+        boolean empty = this.keepWithin.isZero();
+        for (PeriodRule row : PeriodRule.values()) {
+            int count = row.count(this);
+            if (count < UNLIMITED) {
+                throw new IllegalArgumentException(row.option + " must be a count, or -1 for unlimited, not " + count);
             }
+            empty &= count == 0;
         }
         if (minimum < 0) {
             throw new IllegalArgumentException("minimum must not be negative, not " + minimum);
         }
-        if (keepLast == 0 && keepHourly == 0 && keepDaily == 0 && keepWeekly == 0 && keepMonthly == 0 && keepYearly == 0
-                && keepWithin.isZero()) {
-            throw new IllegalArgumentException("empty retention policy: it would delete every backup but the newest; "
-                    + "set at least one of keep-last, keep-hourly, keep-daily, keep-weekly, keep-monthly, keep-yearly or keep-within");
+        if (empty) {
+            throw new IllegalArgumentException("empty retention policy: it would delete every backup but the newest; set at least one of "
+                    + Arrays.stream(PeriodRule.values()).map(row -> row.option).collect(Collectors.joining(", ")) + " or keep-within");
         }
     }
 
@@ -157,10 +162,8 @@ public record RetentionPolicy(
         }
         if (n > 0) {
             keepWithin(list, reasons, now);
-            if (semantics == Semantics.RESTIC) {
-                keepRestic(local, reasons);
-            } else {
-                keepCalendar(local, reasons);
+            for (PeriodRule row : PeriodRule.values()) {
+                row.keep(semantics, row.count(this), local, reasons);
             }
             if (reasons.get(0).isEmpty()) {
                 reasons.get(0).add(Reason.of(Rule.NEWEST));
@@ -202,105 +205,15 @@ public record RetentionPolicy(
         }
     }
 
-    /**
-     * restic's walk, newest first: a rule with count left keeps a backup whose period differs from the period of the
-     * backup it kept last, and keeps the oldest backup as well while it has count left.
-     */
-    private void keepRestic(LocalDateTime[] local, List<List<Reason>> reasons) {
-        int n = local.length;
-        Rule[] rules = {Rule.LAST, Rule.HOURLY, Rule.DAILY, Rule.WEEKLY, Rule.MONTHLY, Rule.YEARLY};
-        int[] left = {keepLast, keepHourly, keepDaily, keepWeekly, keepMonthly, keepYearly};
-        long[] lastKey = {-1, -1, -1, -1, -1, -1};
-        for (int nr = 0; nr < n; nr++) {
-            for (int r = 0; r < rules.length; r++) {
-                if (left[r] == 0) {
-                    continue;
-                }
-                long key = rules[r] == Rule.LAST ? nr : resticPeriod(rules[r], local[nr]);
-                boolean oldest = nr == n - 1;
-                if (key != lastKey[r] || oldest) {
-                    reasons.get(nr).add(key == lastKey[r] ? Reason.oldest(rules[r]) : Reason.of(rules[r]));
-                    lastKey[r] = key;
-                    if (left[r] > 0) {
-                        left[r]--;
-                    }
-                }
-            }
-        }
-    }
-
-    /** The original's rules: the first backup of each period represents it; the most recent periods are kept. */
-    private void keepCalendar(LocalDateTime[] local, List<List<Reason>> reasons) {
-        int n = local.length;
-        int last = keepLast == UNLIMITED ? n : Math.min(keepLast, n);
-        for (int i = 0; i < last; i++) {
-            reasons.get(i).add(Reason.of(Rule.LAST));
-        }
-        for (Rule rule : PERIOD_RULES) {
-            int count = count(rule);
-            if (count == 0) {
-                continue;
-            }
-            TreeMap<Long, Integer> firstOfPeriod = new TreeMap<>();
-            for (int i = n - 1; i >= 0; i--) {
-                firstOfPeriod.putIfAbsent(calendarPeriod(rule, local[i]), i);
-            }
-            int taken = 0;
-            for (int index : firstOfPeriod.descendingMap().values()) {
-                if (count != UNLIMITED && taken == count) {
-                    break;
-                }
-                reasons.get(index).add(Reason.of(rule));
-                taken++;
-            }
-        }
-    }
-
-    private int count(Rule rule) {
-        return switch (rule) {
-            case LAST -> keepLast;
-            case HOURLY -> keepHourly;
-            case DAILY -> keepDaily;
-            case WEEKLY -> keepWeekly;
-            case MONTHLY -> keepMonthly;
-            case YEARLY -> keepYearly;
-            default -> 0;
-        };
-    }
-
-    /** restic's period numbers: YYYYMMDDHH, YYYYMMDD, ISO week-based year × 100 + ISO week, YYYYMM, YYYY. */
-    private static long resticPeriod(Rule rule, LocalDateTime t) {
-        return switch (rule) {
-            case HOURLY -> t.getYear() * 1_000_000L + t.getMonthValue() * 10_000L + t.getDayOfMonth() * 100L + t.getHour();
-            case DAILY -> t.getYear() * 10_000L + t.getMonthValue() * 100L + t.getDayOfMonth();
-            case WEEKLY -> t.toLocalDate().get(IsoFields.WEEK_BASED_YEAR) * 100L + t.toLocalDate().get(IsoFields.WEEK_OF_WEEK_BASED_YEAR);
-            case MONTHLY -> t.getYear() * 100L + t.getMonthValue();
-            case YEARLY -> t.getYear();
-            default -> throw new IllegalArgumentException(rule + " has no period");
-        };
-    }
-
-    /** Calendar periods as ordered numbers: hours and days since the epoch, the Sunday starting the week, months, years. */
-    private static long calendarPeriod(Rule rule, LocalDateTime t) {
-        return switch (rule) {
-            case HOURLY -> t.toLocalDate().toEpochDay() * 24 + t.getHour();
-            case DAILY -> t.toLocalDate().toEpochDay();
-            case WEEKLY -> t.toLocalDate().with(TemporalAdjusters.previousOrSame(DayOfWeek.SUNDAY)).toEpochDay();
-            case MONTHLY -> t.getYear() * 12L + t.getMonthValue() - 1;
-            case YEARLY -> t.getYear();
-            default -> throw new IllegalArgumentException(rule + " has no period");
-        };
-    }
-
     /** The rules in the original's words: {@code Daily: 7, Weekly: 4, Monthly: 3, Min: 5}. */
     public String describe() {
         List<String> parts = new ArrayList<>();
-        addCount(parts, "Last", keepLast);
-        addCount(parts, "Hourly", keepHourly);
-        addCount(parts, "Daily", keepDaily);
-        addCount(parts, "Weekly", keepWeekly);
-        addCount(parts, "Monthly", keepMonthly);
-        addCount(parts, "Yearly", keepYearly);
+        for (PeriodRule row : PeriodRule.values()) {
+            int count = row.count(this);
+            if (count != 0) {
+                parts.add(row.label + ": " + (count == UNLIMITED ? "unlimited" : Integer.toString(count)));
+            }
+        }
         if (!keepWithin.isZero()) {
             parts.add("Within: " + keepWithin);
         }
@@ -308,12 +221,6 @@ public record RetentionPolicy(
             parts.add("Min: " + minimum);
         }
         return String.join(", ", parts);
-    }
-
-    private static void addCount(List<String> parts, String name, int count) {
-        if (count != 0) {
-            parts.add(name + ": " + (count == UNLIMITED ? "unlimited" : Integer.toString(count)));
-        }
     }
 
     /** Builds a policy; every rule starts off, the zone is UTC and the semantics calendar. */
