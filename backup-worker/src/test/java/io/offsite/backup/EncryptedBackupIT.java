@@ -1,0 +1,144 @@
+package io.offsite.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.offsite.backup.crypt.AgeCli;
+import io.offsite.backup.support.WorkerInfrastructure;
+import io.offsite.events.Topics;
+import io.offsite.events.v1.Artifact;
+import io.offsite.events.v1.JobCompleted;
+import io.offsite.events.v1.JobRequested;
+import io.offsite.events.v1.JobStatus;
+import io.offsite.localstack.LocalStack;
+import io.offsite.localstack.demo.DemoDatabase;
+import io.offsite.localstack.kafka.EventProbe;
+import io.offsite.worker.artifact.BackupMetadata;
+import io.offsite.worker.integrity.Sha256;
+import io.offsite.worker.storage.ObjectStore;
+import io.offsite.worker.storage.StoredObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Backups encrypted with age on the local stack (real Kafka, real S3 API, real SQLite files): the worker holds only the
+ * recipients, and Debian's {@code age} CLI with either identity decrypts what it stored.
+ */
+@SpringBootTest(classes = BackupWorkerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = {"spring.config.name=backup-worker", "offsite.worker.max-lag=36500d"})
+@DirtiesContext
+class EncryptedBackupIT {
+
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    static Path dir;
+
+    static EventProbe probe;
+    static ObjectStore store;
+    static String oldRecipient;
+    static String newRecipient;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) throws Exception {
+        oldRecipient = AgeCli.keygen(dir.resolve("old.txt"));
+        newRecipient = AgeCli.keygen(dir.resolve("new.txt"));
+        WorkerInfrastructure.register(registry, dir);
+        Path db = dir.resolve("cards.sqlite3.db");
+        // every source encrypts to the old and the new key (a rotation in progress) ...
+        registry.add("offsite.backup.encryption.recipients[0]", () -> oldRecipient);
+        registry.add("offsite.backup.encryption.recipients[1]", () -> newRecipient);
+        WorkerInfrastructure.sqliteSource(registry, "sealed", db, "sealed-backups", "cards");
+        WorkerInfrastructure.sqliteSource(registry, "sealed-zstd", db, "sealed-zstd", "cards");
+        registry.add("offsite.backup.sources.sealed-zstd.compression", () -> "zstd");
+        // ... but this one, which names the new key alone
+        WorkerInfrastructure.sqliteSource(registry, "new-only", db, "new-only", "cards");
+        registry.add("offsite.backup.sources.new-only.encryption.recipients[0]", () -> newRecipient);
+    }
+
+    @BeforeAll
+    static void start() throws IOException {
+        DemoDatabase.create(dir.resolve("cards.sqlite3.db"), 20, 3000, 11L);
+        probe = new EventProbe(LocalStack.kafka().bootstrapServers());
+        store = WorkerInfrastructure.objectStore();
+    }
+
+    @AfterAll
+    static void stop() {
+        probe.close();
+        store.close();
+    }
+
+    static Artifact backup(String source, Instant at) {
+        JobRequested request = BackupWorkerIT.request("backup-" + source, source, at);
+        probe.send(Topics.REQUESTS_BACKUP, request.getJobName(), request);
+        JobCompleted done = probe.awaitCompletion(request.getRunId(), WAIT);
+        assertThat(done.getStatus()).as("%s", done).isEqualTo(JobStatus.SUCCEEDED);
+        return done.getArtifacts().get(0);
+    }
+
+    /** {@code age -d -i key | <decompressor> > out}, then {@code sqlite3 out 'PRAGMA integrity_check'}. */
+    static String integrityByHand(Path encrypted, Path key, String decompressor) throws Exception {
+        Path restored = dir.resolve("by-hand-" + encrypted.getFileName() + "-" + key.getFileName() + ".db");
+        AgeCli.run(null, null, "sh", "-c", "age -d -i '" + key + "' '" + encrypted + "' | " + decompressor + " > '" + restored + "'");
+        return new String(AgeCli.run(null, null, "sqlite3", restored.toString(), "PRAGMA integrity_check"), StandardCharsets.UTF_8).strip();
+    }
+
+    static Path download(Artifact artifact) throws IOException {
+        Path file = dir.resolve(artifact.getKey().substring(artifact.getKey().lastIndexOf('/') + 1));
+        try (InputStream in = store.open(artifact.getKey())) {
+            Files.copy(in, file);
+        }
+        return file;
+    }
+
+    @Test
+    void anEncryptedGzipBackupIsNamedDescribedAndDecryptedByTheAgeCliWithEitherKey() throws Exception {
+        Artifact artifact = backup("sealed", Instant.parse("2025-01-15T00:00:00Z"));
+        assertThat(artifact.getKey()).isEqualTo("sealed-backups/cards-2025-01-15T00-00-00.000Z.sqlite3.db.gz.age");
+        assertThat(artifact.getCompression()).isEqualTo("gzip");
+
+        StoredObject stored = store.head(artifact.getKey()).orElseThrow();
+        assertThat(stored.metadata()).containsEntry(BackupMetadata.ENCRYPTION, "age")
+                .containsEntry(BackupMetadata.RECIPIENTS, BackupMetadata.fingerprint(oldRecipient) + "," + BackupMetadata.fingerprint(newRecipient))
+                .containsEntry(BackupMetadata.SHA256, artifact.getSha256());
+        assertThat(stored.metadata().values()).as("no key material in the metadata").noneMatch(v -> v.contains("age1"));
+        Path file = download(artifact);
+        try (InputStream in = Files.newInputStream(file)) {
+            assertThat(Sha256.of(in).sha256()).as("the SHA-256 is of the stored (encrypted) bytes").isEqualTo(artifact.getSha256());
+        }
+        assertThat(Files.readString(file.resolveSibling(file.getFileName()), StandardCharsets.ISO_8859_1)).startsWith("age-encryption.org/v1\n");
+        assertThat(store.head(artifact.getKey() + ".sha256")).isPresent();
+
+        assertThat(integrityByHand(file, dir.resolve("old.txt"), "gunzip")).isEqualTo("ok");
+        assertThat(integrityByHand(file, dir.resolve("new.txt"), "gunzip")).isEqualTo("ok");
+    }
+
+    @Test
+    void anEncryptedZstdBackupDecryptsAndDecompressesByHand() throws Exception {
+        Artifact artifact = backup("sealed-zstd", Instant.parse("2025-01-16T00:00:00Z"));
+        assertThat(artifact.getKey()).endsWith(".sqlite3.db.zst.age");
+        assertThat(integrityByHand(download(artifact), dir.resolve("new.txt"), "zstd -d -q")).isEqualTo("ok");
+    }
+
+    @Test
+    void aSourceOverridesTheGlobalRecipients() throws Exception {
+        Artifact artifact = backup("new-only", Instant.parse("2025-01-17T00:00:00Z"));
+        assertThat(store.head(artifact.getKey()).orElseThrow().metadata())
+                .containsEntry(BackupMetadata.RECIPIENTS, BackupMetadata.fingerprint(newRecipient));
+        Path file = download(artifact);
+        assertThat(integrityByHand(file, dir.resolve("new.txt"), "gunzip")).isEqualTo("ok");
+    }
+}
