@@ -1,6 +1,6 @@
 package io.offsite.scheduler.dashboard;
 
-import io.offsite.events.Topics.JobType;
+import io.offsite.scheduler.jobs.JobType;
 import io.offsite.scheduler.inventory.BackupInventory;
 import io.offsite.scheduler.inventory.TrackedSeries;
 import io.offsite.scheduler.jobs.JobCatalog;
