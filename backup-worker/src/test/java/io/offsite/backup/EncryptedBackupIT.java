@@ -1,8 +1,25 @@
 package io.offsite.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.offsite.backup.catalog.BackupCatalog;
 import io.offsite.backup.crypt.AgeCli;
+import io.offsite.backup.crypt.AgeIdentity;
+import io.offsite.backup.readback.BackupDefectException;
+import io.offsite.backup.readback.PostgresTools;
+import io.offsite.backup.readback.Report;
+import io.offsite.backup.readback.RestoreException;
+import io.offsite.backup.restore.Restorer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 import io.offsite.backup.support.WorkerInfrastructure;
 import io.offsite.events.Topics;
 import io.offsite.events.v1.Artifact;
@@ -55,6 +72,7 @@ class EncryptedBackupIT {
     static void infrastructure(DynamicPropertyRegistry registry) throws Exception {
         oldRecipient = AgeCli.keygen(dir.resolve("old.txt"));
         newRecipient = AgeCli.keygen(dir.resolve("new.txt"));
+        AgeCli.keygen(dir.resolve("stranger.txt"));
         WorkerInfrastructure.register(registry, dir);
         Path db = dir.resolve("cards.sqlite3.db");
         // every source encrypts to the old and the new key (a rotation in progress) ...
@@ -140,5 +158,90 @@ class EncryptedBackupIT {
                 .containsEntry(BackupMetadata.RECIPIENTS, BackupMetadata.fingerprint(newRecipient));
         Path file = download(artifact);
         assertThat(integrityByHand(file, dir.resolve("new.txt"), "gunzip")).isEqualTo("ok");
+    }
+
+    static final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+    static Restorer restorer(String identityFile) {
+        return new Restorer(new BackupCatalog(store), PostgresTools.defaults(), Clock.systemUTC(),
+                Report.to(new PrintStream(printed, true, StandardCharsets.UTF_8)),
+                Optional.ofNullable(identityFile).map(f -> AgeIdentity.load(dir.resolve(f))));
+    }
+
+    static Restorer.Result restore(String key, Path target, String identityFile) throws Exception {
+        return restorer(identityFile).toSqlite(new BackupCatalog(store).find(key).orElseThrow(), target, false);
+    }
+
+    @Test
+    void restoreDecryptsWithEitherIdentityThenRunsTheUsualChecks() throws Exception {
+        Artifact artifact = backup("sealed", Instant.parse("2025-02-01T00:00:00Z"));
+        Restorer.Result restored = restore(artifact.getKey(), dir.resolve("restored-old.db"), "old.txt");
+        assertThat(restored.tables()).containsEntry("sets", 20L).containsEntry("pokemon_cards", 3000L);
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("encrypted with age").contains("Checksum OK")
+                .contains("Snapshot checksum OK").contains("integrity_check: ok");
+        assertThat(restore(artifact.getKey(), dir.resolve("restored-new.db"), "new.txt").tables()).containsEntry("pokemon_cards", 3000L);
+    }
+
+    @Test
+    void aFileTheAgeCliEncryptedRestores() throws Exception {
+        Path gz = dir.resolve("by-cli.sqlite3.db.gz");
+        AgeCli.run(dir.resolve("cards.sqlite3.db"), gz, "gzip", "-c");
+        Path encrypted = dir.resolve("by-cli.sqlite3.db.gz.age");
+        AgeCli.run(gz, encrypted, "age", "-r", oldRecipient);
+        byte[] bytes = Files.readAllBytes(encrypted);
+        // stored by hand with its checksum alone: the key says it is gzip encrypted with age
+        String key = "by-hand/cards-2025-03-01T00-00-00.000Z.sqlite3.db.gz.age";
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put(BackupMetadata.SHA256, Sha256.of(new java.io.ByteArrayInputStream(bytes)).sha256());
+        store.putSmall(key, bytes, "application/octet-stream", metadata);
+
+        assertThat(restore(key, dir.resolve("from-cli.db"), "old.txt").tables()).containsEntry("pokemon_cards", 3000L);
+    }
+
+    @Test
+    void aMissingOrWrongIdentityFailsBeforeTheTargetNamingTheRecipients() throws Exception {
+        Artifact artifact = backup("sealed", Instant.parse("2025-02-02T00:00:00Z"));
+        Path target = dir.resolve("never.db");
+        String fingerprints = BackupMetadata.fingerprint(oldRecipient) + ", " + BackupMetadata.fingerprint(newRecipient);
+
+        assertThatThrownBy(() -> restore(artifact.getKey(), target, null)).isExactlyInstanceOf(RestoreException.class)
+                .hasMessageContaining("encrypted with age to recipient(s) " + fingerprints).hasMessageContaining("--identity");
+        assertThatThrownBy(() -> restore(artifact.getKey(), target, "stranger.txt")).isExactlyInstanceOf(RestoreException.class)
+                .hasMessageContaining("recipient(s) " + fingerprints).hasMessageContaining("stranger.txt");
+        assertThat(target).doesNotExist();
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".never.db"));
+        }
+    }
+
+    @Test
+    void tamperedOrTruncatedCiphertextIsABackupDefect() throws Exception {
+        // altered in the bucket: the stored checksum no longer matches
+        Artifact tampered = backup("sealed", Instant.parse("2025-02-03T00:00:00Z"));
+        Path object = LocalStack.s3Server().storageRoot().resolve(store.bucket()).resolve(tampered.getKey());
+        try (RandomAccessFile raf = new RandomAccessFile(object.toFile(), "rw")) {
+            raf.seek(raf.length() / 2);
+            int b = raf.read();
+            raf.seek(raf.length() / 2);
+            raf.write(b ^ 0x55);
+        }
+        assertThatThrownBy(() -> restore(tampered.getKey(), dir.resolve("t1.db"), "old.txt")).isInstanceOf(BackupDefectException.class)
+                .hasMessageContaining("checksum mismatch");
+
+        // written truncated, with a checksum of the truncated bytes: only age's authentication finds it
+        Artifact whole = backup("sealed", Instant.parse("2025-02-04T00:00:00Z"));
+        byte[] bytes;
+        try (InputStream in = store.open(whole.getKey())) {
+            bytes = in.readAllBytes();
+        }
+        byte[] cut = Arrays.copyOf(bytes, bytes.length - 100);
+        String key = "sealed-backups/cards-2025-02-05T00-00-00.000Z.sqlite3.db.gz.age";
+        Map<String, String> metadata = new LinkedHashMap<>(store.head(whole.getKey()).orElseThrow().metadata());
+        metadata.put(BackupMetadata.SHA256, Sha256.of(new java.io.ByteArrayInputStream(cut)).sha256());
+        store.putSmall(key, cut, "application/octet-stream", metadata);
+        assertThatThrownBy(() -> restore(key, dir.resolve("t2.db"), "old.txt")).isInstanceOf(BackupDefectException.class)
+                .hasMessageContaining("fail age authentication");
+        assertThat(dir.resolve("t1.db")).doesNotExist();
+        assertThat(dir.resolve("t2.db")).doesNotExist();
     }
 }
