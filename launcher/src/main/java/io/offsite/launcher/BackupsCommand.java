@@ -68,11 +68,11 @@ final class BackupsCommand implements Callable<Integer> {
             if (!e.backup().series().equals(currentSeries)) {
                 currentSeries = e.backup().series();
                 out.println((currentSeries.isEmpty() ? "(top level)" : currentSeries) + "/");
-                out.printf("  %-56s %10s %9s  %-16s %s%n", "BACKUP", "SIZE", "AGE", "SHA256", "VERIFIED");
+                out.printf("  %-60s %10s %9s  %-16s %-9s %s%n", "BACKUP", "SIZE", "AGE", "SHA256", "ENCRYPTED", "VERIFIED");
             }
-            out.printf("  %-56s %10s %9s  %-16s %s%n", e.backup().fileName(), Sizes.human(e.backup().size()),
+            out.printf("  %-60s %10s %9s  %-16s %-9s %s%n", e.backup().fileName(), Sizes.human(e.backup().size()),
                     BackupListing.age(e.backup().time(), now), e.sha256().map(s -> s.substring(0, Math.min(12, s.length())) + "…").orElse("-"),
-                    e.verificationState());
+                    e.encryption(), e.verificationState());
         }
         out.println(entries.size() + " backup(s)");
         return 0;
