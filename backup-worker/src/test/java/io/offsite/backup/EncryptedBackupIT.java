@@ -11,6 +11,13 @@ import io.offsite.backup.readback.PostgresTools;
 import io.offsite.backup.readback.Report;
 import io.offsite.backup.readback.RestoreException;
 import io.offsite.backup.restore.Restorer;
+import io.offsite.backup.catalog.VerificationRecord;
+import io.offsite.backup.temp.InstanceFolder;
+import io.offsite.backup.temp.SpaceLedger;
+import io.offsite.backup.verify.BackupVerifier;
+import io.offsite.events.v1.Trigger;
+import io.offsite.worker.artifact.VerifiedSidecar;
+import java.util.UUID;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
@@ -243,5 +250,72 @@ class EncryptedBackupIT {
                 .hasMessageContaining("fail age authentication");
         assertThat(dir.resolve("t1.db")).doesNotExist();
         assertThat(dir.resolve("t2.db")).doesNotExist();
+    }
+
+    static JobCompleted verify(String series, String key) {
+        Instant now = Instant.now();
+        JobRequested request = JobRequested.newBuilder().setRunId("verify@" + UUID.randomUUID()).setJobName("verify-backups")
+                .setJobType("VERIFY").setTrigger(Trigger.MANUAL).setScheduledFor(now).setRequestedAt(now)
+                .setDeadline(now.plusSeconds(120)).setRequestedBy("test").setParameters(Map.of("series", series, "key", key)).build();
+        probe.send(Topics.REQUESTS_VERIFY, request.getJobName(), request);
+        return probe.awaitCompletion(request.getRunId(), WAIT);
+    }
+
+    @Test
+    void withoutAnIdentityTheVerifyJobChecksChecksumAndHeaderAndRecordsEncryptedNotRestored() throws Exception {
+        Artifact artifact = backup("sealed", Instant.parse("2025-04-01T00:00:00Z"));
+        JobCompleted done = verify("sealed", artifact.getKey());
+        assertThat(done.getStatus()).as("%s", done).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(done.getMessage()).contains("encrypted, not restored");
+        VerifiedSidecar.Document sidecar = VerifiedSidecar.Document.fetch(store, artifact.getKey()).orElseThrow();
+        assertThat(sidecar.outcome()).isEqualTo(VerifiedSidecar.ENCRYPTED_NOT_RESTORED);
+        assertThat(sidecar.reason()).isEqualTo("encrypted, not restored");
+        assertThat(sidecar.sha256()).isEqualTo(artifact.getSha256());
+        VerifiedSidecar read = VerifiedSidecar.load(store, VerifiedSidecar.keyOf(artifact.getKey()));
+        assertThat(read.notRestored()).isTrue();
+        assertThat(read.ok()).isFalse();
+
+        // damaged in the bucket: a failure, as for any backup
+        Artifact damaged = backup("sealed", Instant.parse("2025-04-02T00:00:00Z"));
+        Path object = LocalStack.s3Server().storageRoot().resolve(store.bucket()).resolve(damaged.getKey());
+        try (RandomAccessFile raf = new RandomAccessFile(object.toFile(), "rw")) {
+            raf.seek(raf.length() - 10);
+            raf.write(0);
+            raf.write(1);
+        }
+        JobCompleted failed = verify("sealed", damaged.getKey());
+        assertThat(failed.getStatus()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.getMessage()).contains("checksum mismatch");
+        assertThat(VerifiedSidecar.load(store, VerifiedSidecar.keyOf(damaged.getKey())).outcome()).isEqualTo(VerifiedSidecar.FAILED);
+    }
+
+    @Test
+    void withAnIdentityTheVerifierRestoresAndChecksAsForAnyBackup() throws Exception {
+        Artifact artifact = backup("sealed", Instant.parse("2025-04-03T00:00:00Z"));
+        Path temp = java.nio.file.Files.createDirectories(dir.resolve("verify-tmp"));
+        try (InstanceFolder folder = InstanceFolder.create(temp, SpaceLedger.of(temp))) {
+            BackupVerifier verifier = new BackupVerifier(new BackupCatalog(store), PostgresTools.defaults(), new BackupVerifier.Settings(folder,
+                    0, Optional.empty(), "unused", 1L << 30, Optional.of(AgeIdentity.load(dir.resolve("new.txt")))), Clock.systemUTC());
+            ByteArrayOutputStream lines = new ByteArrayOutputStream();
+            VerificationRecord record = verifier.verify(new BackupCatalog(store).find(artifact.getKey()).orElseThrow(),
+                    Report.to(new PrintStream(lines, true, StandardCharsets.UTF_8)));
+            assertThat(record.isOk()).as(lines.toString(StandardCharsets.UTF_8)).isTrue();
+            assertThat(record.tables()).containsEntry("pokemon_cards", 3000L);
+            assertThat(lines.toString(StandardCharsets.UTF_8)).contains("integrity_check: ok");
+
+            // the truncated copy, with a checksum of its own: authentication fails, a defect
+            byte[] bytes;
+            try (InputStream in = store.open(artifact.getKey())) {
+                bytes = in.readAllBytes();
+            }
+            byte[] cut = Arrays.copyOf(bytes, bytes.length - 40);
+            String key = "sealed-backups/cards-2025-04-04T00-00-00.000Z.sqlite3.db.gz.age";
+            Map<String, String> metadata = new LinkedHashMap<>(store.head(artifact.getKey()).orElseThrow().metadata());
+            metadata.put(BackupMetadata.SHA256, Sha256.of(new java.io.ByteArrayInputStream(cut)).sha256());
+            store.putSmall(key, cut, "application/octet-stream", metadata);
+            VerificationRecord truncated = verifier.verify(new BackupCatalog(store).find(key).orElseThrow(), Report.to(new PrintStream(lines, true)));
+            assertThat(truncated.outcome()).isEqualTo(VerificationRecord.Outcome.FAILED);
+            assertThat(truncated.reason()).contains("fail age authentication");
+        }
     }
 }
