@@ -4,7 +4,15 @@ import com.exceptionfactory.jagged.RecipientStanzaReader;
 import com.exceptionfactory.jagged.framework.stream.StandardDecryptingChannelFactory;
 import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaReaderFactory;
 import io.offsite.worker.artifact.BackupMetadata;
+import com.exceptionfactory.jagged.x25519.X25519KeyPairGenerator;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.Set;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
@@ -86,6 +94,40 @@ public final class AgeIdentity {
 
     public Path file() {
         return file;
+    }
+
+    /** The recipients ({@code age1…}) the file's {@code # public key:} comments name. */
+    public List<String> recipients() {
+        return recipients;
+    }
+
+    /**
+     * Writes a new identity to {@code file}, readable by its owner alone from its creation, in {@code age-keygen}'s
+     * format (so {@code age -d -i FILE} reads it); leaves an existing file as it is.
+     *
+     * @return whether the file was created
+     * @throws IllegalArgumentException when an existing file is not an identity file
+     */
+    public static boolean createIfMissing(Path file, Clock clock) throws IOException {
+        if (Files.exists(file)) {
+            load(file);
+            return false;
+        }
+        KeyPair pair;
+        try {
+            pair = new X25519KeyPairGenerator().generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot generate an age identity: " + e.getMessage(), e);
+        }
+        String text = "# created: " + clock.instant().truncatedTo(ChronoUnit.SECONDS) + "\n"
+                + PUBLIC_KEY_COMMENT + " " + pair.getPublic() + "\n"
+                + pair.getPrivate() + "\n";
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        try (var channel = Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+            channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+        }
+        return true;
     }
 
     /** Fingerprints of the recipients the file's {@code # public key:} comments name (empty when it has none). */

@@ -115,4 +115,24 @@ class AgeInteropTest {
         assertThatThrownBy(() -> AgeIdentity.load(dir.resolve("missing.txt"))).hasMessageContaining("does not exist");
         assertThat(AgeIdentity.load(oldKey).fingerprints()).containsExactly(io.offsite.worker.artifact.BackupMetadata.fingerprint(oldRecipient));
     }
+
+    @Test
+    void aCreatedIdentityIsOwnerOnlyReadByTheAgeCliAndNeverReplaced() throws Exception {
+        Path file = dir.resolve("local/age-identity.txt");
+        assertThat(AgeIdentity.createIfMissing(file, java.time.Clock.systemUTC())).isTrue();
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        AgeIdentity identity = AgeIdentity.load(file);
+        assertThat(identity.recipients()).hasSize(1).allSatisfy(r -> assertThat(r).startsWith("age1"));
+        String cliRecipient = new String(AgeCli.run(null, null, "age-keygen", "-y", file.toString()), java.nio.charset.StandardCharsets.UTF_8).strip();
+        assertThat(identity.recipients()).containsExactly(cliRecipient);
+        Path encrypted = dir.resolve("to-created.age");
+        Files.write(encrypted, encrypt(DATA, cliRecipient));
+        Path plain = dir.resolve("from-created.bin");
+        AgeCli.run(encrypted, plain, "age", "-d", "-i", file.toString());
+        assertThat(Files.readAllBytes(plain)).isEqualTo(DATA);
+
+        byte[] before = Files.readAllBytes(file);
+        assertThat(AgeIdentity.createIfMissing(file, java.time.Clock.systemUTC())).isFalse();
+        assertThat(Files.readAllBytes(file)).isEqualTo(before);
+    }
 }
