@@ -4,15 +4,15 @@
 #
 #   bench/backup/run.sh [cards]        # default 1000000 cards (~1.4 GB); 200000 for a quicker run
 #
-# Needs: sqlite3, gzip, pigz, zstd, sha256sum (apt-get install sqlite3 pigz zstd). Work files go to bench/work/.
+# Needs: sqlite3, gzip, pigz, zstd, sha256sum, age-keygen (apt-get install sqlite3 pigz zstd age). Work files go to bench/work/.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 cards="${1:-1000000}"
 work="$root/bench/work/backup"
 mkdir -p "$work"
-for tool in sqlite3 gzip pigz zstd sha256sum; do
-  command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y sqlite3 pigz zstd" >&2; exit 1; }
+for tool in sqlite3 gzip pigz zstd sha256sum age-keygen; do
+  command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y sqlite3 pigz zstd age" >&2; exit 1; }
 done
 
 ./mvnw -B -q -DskipTests install -pl launcher,backup-worker -am >&2
@@ -27,6 +27,10 @@ size=$(stat -c %s "$db")
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
 echo "database: $db ($(mb "$size") MB, $cards cards)"
 
+# the encrypted jobs encrypt to this identity's recipient (the worker gets the public key only)
+[ -f "$work/age-identity.txt" ] || age-keygen -o "$work/age-identity.txt" 2>/dev/null
+recipient=$(age-keygen -y "$work/age-identity.txt")
+
 kafka_port=19092; s3_port=19000; http_port=18081
 rm -rf "$work/stack" "$work/tmp"
 java -jar "$launcher" infra --open --data "$work/stack" --kafka-port $kafka_port --s3-port $s3_port --no-postgres > "$work/infra.log" 2>&1 &
@@ -38,7 +42,14 @@ java -Xmx256m -jar "$worker" --server.port=$http_port \
   --offsite.backup.sources.bench-gzip.series=bench-gzip --offsite.backup.sources.bench-gzip.file-prefix=cards \
   --offsite.backup.sources.bench-zstd.type=sqlite --offsite.backup.sources.bench-zstd.path="$db" \
   --offsite.backup.sources.bench-zstd.series=bench-zstd --offsite.backup.sources.bench-zstd.file-prefix=cards \
-  --offsite.backup.sources.bench-zstd.compression=zstd > "$work/worker.log" 2>&1 &
+  --offsite.backup.sources.bench-zstd.compression=zstd \
+  --offsite.backup.sources.bench-gzip-age.type=sqlite --offsite.backup.sources.bench-gzip-age.path="$db" \
+  --offsite.backup.sources.bench-gzip-age.series=bench-gzip-age --offsite.backup.sources.bench-gzip-age.file-prefix=cards \
+  --offsite.backup.sources.bench-gzip-age.encryption.recipients="$recipient" \
+  --offsite.backup.sources.bench-zstd-age.type=sqlite --offsite.backup.sources.bench-zstd-age.path="$db" \
+  --offsite.backup.sources.bench-zstd-age.series=bench-zstd-age --offsite.backup.sources.bench-zstd-age.file-prefix=cards \
+  --offsite.backup.sources.bench-zstd-age.compression=zstd \
+  --offsite.backup.sources.bench-zstd-age.encryption.recipients="$recipient" > "$work/worker.log" 2>&1 &
 worker_pid=$!
 cleanup() { kill "$worker_pid" "$infra" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT
@@ -85,10 +96,12 @@ for round in $(seq 1 "$rounds"); do
   zst_size=$(stat -c %s "$work/out.zst")
   settle; echo "ours_gzip $(job gzip)" >> "$work/runs.txt"
   settle; echo "ours_zstd $(job zstd)" >> "$work/runs.txt"
+  settle; echo "ours_gzip_age $(job gzip-age)" >> "$work/runs.txt"
+  settle; echo "ours_zstd_age $(job zstd-age)" >> "$work/runs.txt"
   echo "round $round of $rounds done" >&2
 done
 settle
-for step in ref_pigz ref_orig ref_zstd ours_gzip ours_zstd; do
+for step in ref_pigz ref_orig ref_zstd ours_gzip ours_zstd ours_gzip_age ours_zstd_age; do
   printf -v "$step" '%s' "$(awk -v s="$step" '$1 == s { print $2, $3 }' "$work/runs.txt" | fastest)"
 done
 rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$worker_pid/status")
@@ -107,8 +120,12 @@ row "Offsite backup job, gzip level 6 on 2 threads (incl. upload, publish, check
 row "sqlite3 .backup + gzip -6 + sha256sum (the original way)" "$ref_orig"
 row "sqlite3 .backup + zstd -3 -T2 + sha256sum" "$ref_zstd"
 row "Offsite backup job, zstd level 3 (incl. upload, publish, check)" "$ours_zstd"
+row "Offsite backup job, gzip level 6, encrypted with age" "$ours_gzip_age"
+row "Offsite backup job, zstd level 3, encrypted with age" "$ours_zstd_age"
 echo
 echo "Offsite gzip vs the original way: $(ratio "$(wall "$ref_orig")" "$(wall "$ours_gzip")")x faster (target >= 1.7)"
 echo "Offsite gzip vs pigz pipeline: $(ratio "$(wall "$ours_gzip")" "$(wall "$ref_pigz")")x its time (target <= 1.15)"
 echo "Offsite zstd vs zstd pipeline: $(ratio "$(wall "$ours_zstd")" "$(wall "$ref_zstd")")x its time (target <= 1.2)"
+echo "Offsite gzip encrypted vs not: $(ratio "$(wall "$ours_gzip_age")" "$(wall "$ours_gzip")")x its time (target <= 1.05)"
+echo "Offsite zstd encrypted vs not: $(ratio "$(wall "$ours_zstd_age")" "$(wall "$ours_zstd")")x its time (target <= 1.10)"
 echo "Backup worker peak RSS at -Xmx256m: $((rss_kb / 1024)) MB; compressed sizes: pigz $(mb "$gz_size") MB, zstd $(mb "$zst_size") MB"

@@ -114,7 +114,7 @@
     switch (status) {
       case 'SUCCEEDED': case 'UP': case 'OK': return 'ok';
       case 'FAILED': case 'TIMED_OUT': case 'REJECTED': case 'DOWN': case 'UNREADABLE': case 'OUT_OF_SERVICE': return 'fail';
-      case 'PARTIALLY_FAILED': case 'RETRY_PENDING': return 'warn';
+      case 'PARTIALLY_FAILED': case 'RETRY_PENDING': case 'ENCRYPTED_NOT_RESTORED': return 'warn';
       case 'REQUESTED': case 'RUNNING': return 'run';
       default: return 'idle';
     }

@@ -63,16 +63,19 @@ final class BackupsCommand implements Callable<Integer> {
             return 0;
         }
         Instant now = clock.instant();
+        // the ENCRYPTED column appears when a listed backup is encrypted: a listing in clear looks as it always did
+        boolean anyEncrypted = entries.stream().anyMatch(Entry::encrypted);
+        String format = anyEncrypted ? "  %-60s %10s %9s  %-16s %-9s %s%n" : "  %-56s %10s %9s  %-16s %s%s%n";
         String currentSeries = null;
         for (Entry e : entries) {
             if (!e.backup().series().equals(currentSeries)) {
                 currentSeries = e.backup().series();
                 out.println((currentSeries.isEmpty() ? "(top level)" : currentSeries) + "/");
-                out.printf("  %-56s %10s %9s  %-16s %s%n", "BACKUP", "SIZE", "AGE", "SHA256", "VERIFIED");
+                out.printf(format, "BACKUP", "SIZE", "AGE", "SHA256", anyEncrypted ? "ENCRYPTED" : "", "VERIFIED");
             }
-            out.printf("  %-56s %10s %9s  %-16s %s%n", e.backup().fileName(), Sizes.human(e.backup().size()),
+            out.printf(format, e.backup().fileName(), Sizes.human(e.backup().size()),
                     BackupListing.age(e.backup().time(), now), e.sha256().map(s -> s.substring(0, Math.min(12, s.length())) + "…").orElse("-"),
-                    e.verificationState());
+                    anyEncrypted ? e.encryption() : "", e.verificationState());
         }
         out.println(entries.size() + " backup(s)");
         return 0;

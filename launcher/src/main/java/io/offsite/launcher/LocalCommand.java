@@ -19,9 +19,13 @@ final class LocalCommand implements Callable<Integer> {
     @Option(names = "--demo", description = "run the demo once the system is up: a backup, its rotation, a replication")
     boolean demo;
 
+    @Option(names = "--encrypt", description = "encrypt every source's backups with age to DIR/" + LocalOptions.AGE_IDENTITY_FILE
+            + " (created if missing, owner only): keep a copy, losing it loses the backups")
+    boolean encrypt;
+
     @Override
     public Integer call() throws Exception {
-        LocalOptions options = settings.options(demo);
+        LocalOptions options = encrypt ? settings.options(demo).withEncryption() : settings.options(demo);
         LocalSystem system = new LocalSystem(options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -8,7 +8,16 @@ import java.util.List;
  * runs Kafka without authentication (PLAINTEXT, no ACLs) instead of giving every service its own user.
  */
 record LocalOptions(Path dataDir, int kafkaPort, int s3Port, int postgresPort, int schedulerPort, int backupPort,
-                    int rotationPort, int replicationPort, boolean demo, boolean postgres, boolean open) {
+                    int rotationPort, int replicationPort, boolean demo, boolean postgres, boolean open, boolean encrypt) {
+
+    /** The identity {@code --encrypt} creates and encrypts every source's backups to. */
+    static final String AGE_IDENTITY_FILE = "age-identity.txt";
+
+    /** Backups in clear. */
+    LocalOptions(Path dataDir, int kafkaPort, int s3Port, int postgresPort, int schedulerPort, int backupPort,
+                 int rotationPort, int replicationPort, boolean demo, boolean postgres, boolean open) {
+        this(dataDir, kafkaPort, s3Port, postgresPort, schedulerPort, backupPort, rotationPort, replicationPort, demo, postgres, open, false);
+    }
 
     /** Secure Kafka, as {@code offsite local} without {@code --open}. */
     LocalOptions(Path dataDir, int kafkaPort, int s3Port, int postgresPort, int schedulerPort, int backupPort,
@@ -19,7 +28,18 @@ record LocalOptions(Path dataDir, int kafkaPort, int s3Port, int postgresPort, i
     /** The same settings with Kafka open (PLAINTEXT, no ACLs). */
     LocalOptions withOpenKafka() {
         return new LocalOptions(dataDir, kafkaPort, s3Port, postgresPort, schedulerPort, backupPort, rotationPort, replicationPort,
-                demo, postgres, true);
+                demo, postgres, true, encrypt);
+    }
+
+    /** The same settings with every source's backups encrypted to the identity {@link #ageIdentity()}. */
+    LocalOptions withEncryption() {
+        return new LocalOptions(dataDir, kafkaPort, s3Port, postgresPort, schedulerPort, backupPort, rotationPort, replicationPort,
+                demo, postgres, open, true);
+    }
+
+    /** Where {@code --encrypt} keeps the age identity (owner only): losing it loses the encrypted backups. */
+    Path ageIdentity() {
+        return dataDir.resolve(AGE_IDENTITY_FILE);
     }
 
     /** Where {@code offsite local} keeps the passwords of its Kafka users. */
@@ -30,7 +50,8 @@ record LocalOptions(Path dataDir, int kafkaPort, int s3Port, int postgresPort, i
     /** The options of {@code offsite local} as it reads them; a wrong command line throws {@link UsageException}. */
     static LocalOptions parse(List<String> args) {
         LocalCommand command = OffsiteCli.parse(new LocalCommand(), args);
-        return command.settings.options(command.demo);
+        LocalOptions options = command.settings.options(command.demo);
+        return command.encrypt ? options.withEncryption() : options;
     }
 
     String bootstrapServers() {

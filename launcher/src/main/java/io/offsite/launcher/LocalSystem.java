@@ -1,6 +1,7 @@
 package io.offsite.launcher;
 
 import io.offsite.backup.BackupWorkerApplication;
+import io.offsite.backup.crypt.AgeIdentity;
 import io.offsite.localstack.demo.DemoDatabase;
 import io.offsite.events.TopicSettings;
 import io.offsite.events.Topics.JobType;
@@ -53,6 +54,7 @@ final class LocalSystem implements AutoCloseable {
     private KafkaCredentials kafkaCredentials;
     /** Where the broker's, S3Proxy's and PostgreSQL's own INFO log goes. */
     private Path infrastructureLog;
+    private List<String> ageRecipients = List.of();
 
     LocalSystem(LocalOptions options) {
         this.options = options;
@@ -94,9 +96,11 @@ final class LocalSystem implements AutoCloseable {
         // each worker expects the scheduler's jobs of its types: it knows their names from the start (metrics at 0);
         // other systems' jobs are still run, as on a shared bus
         Map<JobType, List<String>> jobs = jobsByType(scheduler.getBean(SchedulerProperties.class));
+        List<String> backupSettings = new ArrayList<>(List.of("--offsite.backup.temp-dir=" + data.resolve("tmp"),
+                expectedJobs(jobs, JobType.BACKUP, JobType.VERIFY)));
+        backupSettings.addAll(encryption());
         startService("backup-worker", BackupWorkerApplication::application, common, options.backupPort(),
-                kafkaLogin(Role.BACKUP_WORKER), "--offsite.backup.temp-dir=" + data.resolve("tmp"),
-                expectedJobs(jobs, JobType.BACKUP, JobType.VERIFY));
+                kafkaLogin(Role.BACKUP_WORKER), backupSettings.toArray(String[]::new));
         if (postgres == null) {
             throw new UsageException("the replication worker needs PostgreSQL: drop --no-postgres or set POSTGRES_HOST");
         }
@@ -106,6 +110,41 @@ final class LocalSystem implements AutoCloseable {
                 kafkaLogin(Role.REPLICATION_WORKER), "--POSTGRES_HOST=" + postgres.host(), "--POSTGRES_PORT=" + postgres.port(), "--POSTGRES_DB=" + postgres.database(),
                 "--POSTGRES_USER=" + replication.user(), "--POSTGRES_PASSWORD=" + replication.password(),
                 expectedJobs(jobs, JobType.REPLICATION));
+    }
+
+    /**
+     * With {@code --encrypt}: the identity file (created if missing, owner only) and the backup worker's setting that
+     * encrypts every source to it; the worker gets the public key alone. Without: nothing (backups in clear).
+     */
+    private List<String> encryption() throws IOException {
+        if (!options.encrypt()) {
+            return List.of();
+        }
+        Path file = options.ageIdentity();
+        try {
+            if (AgeIdentity.createIfMissing(file, java.time.Clock.systemUTC())) {
+                log.info("Created the age identity {} (owner only): keep a copy, losing it loses the encrypted backups", file);
+            }
+            AgeIdentity identity = AgeIdentity.load(file);
+            if (identity.recipients().isEmpty()) {
+                throw new UsageException(file + " names no recipient: add its '# public key: age1…' line (age-keygen -y " + file + " prints it)");
+            }
+            ageRecipients = identity.recipients();
+            return List.of("--offsite.backup.encryption.recipients=" + String.join(",", identity.recipients()));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage() + "; move it away to have a new identity created (backups encrypted to it need it)");
+        }
+    }
+
+    /** The banner's encryption line. */
+    String encryptionBanner() {
+        if (!options.encrypt()) {
+            return "";
+        }
+        return String.format("  Encryption      age, every source to %s%n"
+                + "                  identity %s (owner only): keep a copy elsewhere; losing it loses the backups%n"
+                + "                  restore with: bin/offsite restore --identity %s --to restored.db%n",
+                ageRecipients.isEmpty() ? "?" : ageRecipients.get(0), options.ageIdentity(), options.ageIdentity());
     }
 
     /** The scheduler's enabled and disabled jobs by type, as it configured them. */
@@ -213,12 +252,12 @@ final class LocalSystem implements AutoCloseable {
                   Metrics         http://127.0.0.1:{%d,%d,%d,%d}/actuator/prometheus
                   Demo database   %s
                   Logs            %s (Kafka, S3Proxy, PostgreSQL)
-
+                %s
                 Try:  bin/offsite run backup-database
 
                 """, options.dataDir(), options.schedulerPort(), tokenSource, kafkaBanner(), options.s3Endpoint(), postgres,
                 options.schedulerPort(), options.backupPort(), options.rotationPort(), options.replicationPort(),
-                options.dataDir().resolve("pokemon-data.sqlite3.db"), infrastructureLog);
+                options.dataDir().resolve("pokemon-data.sqlite3.db"), infrastructureLog, encryptionBanner());
     }
 
     Path infrastructureLog() {

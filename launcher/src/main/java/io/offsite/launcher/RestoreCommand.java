@@ -6,6 +6,7 @@ import io.offsite.backup.readback.PgPass;
 import io.offsite.backup.readback.PostgresTools;
 import io.offsite.backup.readback.Report;
 import io.offsite.backup.readback.RestoreException;
+import io.offsite.backup.crypt.AgeIdentity;
 import io.offsite.backup.restore.Restorer;
 import io.offsite.backup.restore.Restorer.Selection;
 import io.offsite.worker.artifact.StoredBackup;
@@ -22,6 +23,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -70,10 +72,18 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--temp-dir", paramLabel = "DIR", description = "where the backup is unpacked (default: java.io.tmpdir)")
     Path tempDir;
 
+    @Option(names = "--identity", paramLabel = "FILE",
+            description = "the age identity file (age-keygen's) that opens encrypted backups (default: $" + IDENTITY_ENV + ")")
+    Path identity;
+
+    /** The environment variable naming the age identity file when {@code --identity} is not given. */
+    static final String IDENTITY_ENV = "OFFSITE_AGE_IDENTITY_FILE";
+
     static final String USAGE = "usage: offsite restore [--series S] [--key K | --latest | --as-of INSTANT] (--to PATH | --to-postgres JDBC_URL"
-            + " [--password-file FILE]) [--force] [--safety-dir DIR] [--temp-dir DIR]\n"
+            + " [--password-file FILE]) [--force] [--safety-dir DIR] [--temp-dir DIR] [--identity FILE]\n"
             + "  the PostgreSQL password: --password-file, else PGPASSWORD, else ~/.pgpass (PGPASSFILE); a password in the URL is visible in ps\n"
-            + "  --safety-dir: where the current database is dumped first (default $XDG_STATE_HOME/offsite/safety, i.e. ~/.local/state/offsite/safety)";
+            + "  --safety-dir: where the current database is dumped first (default $XDG_STATE_HOME/offsite/safety, i.e. ~/.local/state/offsite/safety)\n"
+            + "  --identity: the age identity file that opens encrypted backups (default $" + IDENTITY_ENV + ")";
     static final String DEFAULT_SERIES = "backup-database";
 
     private final PrintStream out;
@@ -133,8 +143,9 @@ final class RestoreCommand implements Callable<Integer> {
             safetyDir = defaultSafetyDir(env);
         }
         String chosenSeries = series != null ? series : DEFAULT_SERIES;
+        Optional<AgeIdentity> ageIdentity = ageIdentity();
         try (ObjectStore store = openStore(env)) {
-            Restorer restorer = new Restorer(new BackupCatalog(store), PostgresTools.defaults(), clock, Report.to(out));
+            Restorer restorer = new Restorer(new BackupCatalog(store), PostgresTools.defaults(), clock, Report.to(out), ageIdentity);
             StoredBackup backup = restorer.choose(chosenSeries, selection);
             if (postgres != null) {
                 restorer.toPostgres(backup, postgres, tempDir, safetyDir, force);
@@ -153,6 +164,24 @@ final class RestoreCommand implements Callable<Integer> {
             err.println("offsite restore: cannot use database " + postgres + ": " + e.getMessage()
                     + "; check the JDBC URL, the user and the password (--password-file, PGPASSWORD or ~/.pgpass)");
             return 1;
+        }
+    }
+
+    /** The identity of {@code --identity}, else of {@value #IDENTITY_ENV}; empty when neither names one. */
+    private Optional<AgeIdentity> ageIdentity() {
+        Path file = identity;
+        String source = "--identity";
+        if (file == null && env.get(IDENTITY_ENV) != null && !env.get(IDENTITY_ENV).isBlank()) {
+            file = Path.of(env.get(IDENTITY_ENV).strip());
+            source = IDENTITY_ENV;
+        }
+        if (file == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(AgeIdentity.load(file));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(source + ": " + e.getMessage());
         }
     }
 

@@ -31,8 +31,10 @@ class CommandLineTest {
         }
         assertThat(CliRun.of("run", "--help").out()).contains("--param=KEY=VALUE").contains("--timeout=DURATION").contains("--no-wait")
                 .contains("--token-file=FILE").contains("--kafka-credentials=FILE").contains("default: 45m");
-        assertThat(CliRun.of("restore", "--help").out()).contains("--to-postgres=JDBC_URL").contains("--as-of=INSTANT").contains("--safety-dir=DIR");
-        assertThat(CliRun.of("local", "--help").out()).contains("--kafka-port=N").contains("default: 9092").contains("--open").contains("--demo");
+        assertThat(CliRun.of("restore", "--help").out()).contains("--to-postgres=JDBC_URL").contains("--as-of=INSTANT").contains("--safety-dir=DIR")
+                .contains("--identity=FILE").contains("OFFSITE_AGE_IDENTITY_FILE");
+        assertThat(CliRun.of("local", "--help").out()).contains("--kafka-port=N").contains("default: 9092").contains("--open").contains("--demo")
+                .contains("--encrypt").contains("age-identity.txt");
     }
 
     @Test

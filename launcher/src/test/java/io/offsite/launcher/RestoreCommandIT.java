@@ -196,4 +196,66 @@ class RestoreCommandIT {
         assertThat(lines.get(lines.size() - 1)).isEqualTo("3 backup(s)");
         assertThat(run.out()).doesNotContain(".verified").doesNotContain("cli-damaged");
     }
+
+    /** A new identity written by Debian's age-keygen (package age); returns its recipient. */
+    static String keygen(Path file) throws Exception {
+        Process p = new ProcessBuilder("age-keygen", "-o", file.toString()).redirectErrorStream(true).start();
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("age-keygen (Debian package age)").isZero();
+        return Files.readAllLines(file).stream().filter(l -> l.startsWith("# public key: ")).findFirst().orElseThrow()
+                .substring("# public key: ".length()).strip();
+    }
+
+    @Test
+    void anEncryptedBackupRestoresWithItsIdentityAndIsRefusedWithoutNamingItsRecipients() throws Exception {
+        Path identity = dir.resolve("identity.txt");
+        String recipient = keygen(identity);
+        Path stranger = dir.resolve("stranger.txt");
+        keygen(stranger);
+        Path db = dir.resolve("fixture-sealed.db");
+        DemoDatabase.create(db, 2, 40, 40L);
+        byte[] snapshot = Files.readAllBytes(db);
+        ByteArrayOutputStream sealed = new ByteArrayOutputStream();
+        try (java.io.OutputStream out = new GZIPOutputStream(io.offsite.backup.crypt.AgeRecipients.of(List.of(recipient)).encrypt(sealed))) {
+            out.write(snapshot);
+        }
+        byte[] stored = sealed.toByteArray();
+        String key = "cli-sealed/pokemon-data-2025-01-03T00-00-00.000Z.sqlite3.db.gz.age";
+        Map<String, String> metadata = io.offsite.worker.artifact.BackupMetadata.encrypted(io.offsite.worker.artifact.BackupMetadata.ofBackup(
+                Sha256.of(new ByteArrayInputStream(stored)).sha256(), Sha256.of(new ByteArrayInputStream(snapshot)).sha256(), snapshot.length,
+                "gzip", "fixture", "pokemon-data", Instant.parse("2025-01-03T00:00:00Z")), List.of(recipient));
+        store.putSmall(key, stored, "application/octet-stream", metadata);
+        String fingerprint = io.offsite.worker.artifact.BackupMetadata.fingerprint(recipient);
+
+        Path target = dir.resolve("sealed.db");
+        Run missing = restore("--series", "cli-sealed", "--to", target.toString());
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).contains("encrypted with age to recipient(s) " + fingerprint).contains("--identity FILE");
+        Run wrong = restore("--series", "cli-sealed", "--to", target.toString(), "--identity", stranger.toString());
+        assertThat(wrong.exit()).isEqualTo(1);
+        assertThat(wrong.err()).contains(fingerprint).contains("stranger.txt");
+        assertThat(target).doesNotExist();
+        assertThatThrownBy(() -> restore("--series", "cli-sealed", "--to", target.toString(), "--identity", dir.resolve("nope.txt").toString()))
+                .isInstanceOf(UsageException.class).hasMessageContaining("does not exist");
+
+        Run restored = restore("--series", "cli-sealed", "--to", target.toString(), "--identity", identity.toString());
+        assertThat(restored.exit()).as("%s", restored).isZero();
+        assertThat(restored.out()).contains("encrypted with age").contains("integrity_check: ok");
+        assertThat(cards(target)).isEqualTo(40);
+
+        Map<String, String> withEnv = new java.util.HashMap<>(env);
+        withEnv.put(RestoreCommand.IDENTITY_ENV, identity.toString());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = new RestoreCommand(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8), withEnv, Clock.fixed(NOW, ZoneOffset.UTC)).run(List.of("--series", "cli-sealed", "--to",
+                dir.resolve("sealed-env.db").toString()));
+        assertThat(exit).isZero();
+        assertThat(cards(dir.resolve("sealed-env.db"))).isEqualTo(40);
+
+        Run listed = backups("--series", "cli-sealed");
+        assertThat(listed.out().lines().toList()).anySatisfy(l -> assertThat(l).contains("ENCRYPTED"))
+                .anySatisfy(l -> assertThat(l).contains("sqlite3.db.gz.age").contains(" age "));
+        Run clear = backups("--series", "cli-cards");
+        assertThat(clear.out().lines().filter(l -> l.contains(".sqlite3.db.gz")).toList()).allSatisfy(l -> assertThat(l).doesNotContain(" age "));
+    }
 }

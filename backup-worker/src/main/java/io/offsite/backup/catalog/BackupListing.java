@@ -3,6 +3,7 @@ package io.offsite.backup.catalog;
 import io.offsite.worker.artifact.StoredBackup;
 import io.offsite.worker.artifact.BackupKeys;
 import io.offsite.worker.artifact.BackupMetadata;
+import io.offsite.worker.artifact.VerifiedSidecar;
 import io.offsite.worker.storage.StoredObject;
 import java.io.IOException;
 import java.time.Duration;
@@ -17,13 +18,26 @@ import java.util.Set;
 /** What {@code offsite backups} shows: each backup with its checksum and the result of its last verification. */
 public final class BackupListing {
 
-    /** One backup; {@code sha256} from its metadata, {@code verification} from its {@code .verified} sidecar. */
-    public record Entry(StoredBackup backup, Optional<String> sha256, Optional<VerificationRecord> verification) {
+    /**
+     * One backup; {@code sha256} from its metadata, {@code verification} from its {@code .verified} sidecar;
+     * {@code encrypted} when its key or its metadata says it is encrypted with age.
+     */
+    public record Entry(StoredBackup backup, Optional<String> sha256, Optional<VerificationRecord> verification, boolean encrypted) {
 
-        /** {@code OK 2025-01-15T02:00:03Z}, {@code FAILED 2025-...: reason}, or {@code never}. */
+        /**
+         * {@code OK 2025-01-15T02:00:03Z}, {@code FAILED 2025-...: reason}, {@code encrypted, not restored 2025-...} or
+         * {@code never}.
+         */
         public String verificationState() {
-            return verification.map(v -> v.outcome() + " " + v.verifiedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+            return verification.map(v -> v.outcome() == VerificationRecord.Outcome.ENCRYPTED_NOT_RESTORED
+                    ? VerifiedSidecar.NOT_RESTORED_TEXT + " " + v.verifiedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                    : v.outcome() + " " + v.verifiedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
                     + (v.isOk() ? "" : ": " + v.reason())).orElse("never");
+        }
+
+        /** {@code age} for a backup encrypted with age, {@code -} for one in clear. */
+        public String encryption() {
+            return encrypted ? BackupMetadata.AGE : "-";
         }
     }
 
@@ -45,9 +59,11 @@ public final class BackupListing {
         backups.sort(Comparator.comparing(StoredBackup::series).thenComparing(StoredBackup::time, Comparator.reverseOrder()));
         List<Entry> entries = new ArrayList<>();
         for (StoredBackup backup : backups) {
-            Optional<String> sha256 = catalog.store().head(backup.key()).flatMap(h -> h.meta(BackupMetadata.SHA256));
+            Optional<StoredObject> head = catalog.store().head(backup.key());
+            Optional<String> sha256 = head.flatMap(h -> h.meta(BackupMetadata.SHA256));
+            boolean encrypted = backup.encrypted() || head.map(h -> BackupMetadata.isEncrypted(h.metadata())).orElse(false);
             Optional<VerificationRecord> verification = keys.contains(backup.verifiedSidecarKey()) ? catalog.verification(backup) : Optional.empty();
-            entries.add(new Entry(backup, sha256, verification));
+            entries.add(new Entry(backup, sha256, verification, encrypted));
         }
         return entries;
     }

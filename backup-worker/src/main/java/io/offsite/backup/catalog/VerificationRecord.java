@@ -19,7 +19,11 @@ import java.util.Objects;
 public record VerificationRecord(String key, Instant verifiedAt, Outcome outcome, String reason, String sha256, String sourceSha256,
                                  SnapshotKind kind, Map<String, Long> tables) {
 
-    public enum Outcome { OK, FAILED }
+    /**
+     * {@code OK} and {@code FAILED}, or {@code ENCRYPTED_NOT_RESTORED}: an encrypted backup checked without an identity
+     * (stored SHA-256 and age header sound; not restored), as {@link VerifiedSidecar#ENCRYPTED_NOT_RESTORED}.
+     */
+    public enum Outcome { OK, FAILED, ENCRYPTED_NOT_RESTORED }
 
     public VerificationRecord {
         Objects.requireNonNull(key, "key");
@@ -37,6 +41,11 @@ public record VerificationRecord(String key, Instant verifiedAt, Outcome outcome
 
     public static VerificationRecord failed(String key, Instant at, String reason, String sha256) {
         return new VerificationRecord(key, at, Outcome.FAILED, reason, sha256, null, null, Map.of());
+    }
+
+    /** An encrypted backup checked without being restored: its stored checksum and its age header are sound. */
+    public static VerificationRecord encryptedNotRestored(String key, Instant at, String sha256) {
+        return new VerificationRecord(key, at, Outcome.ENCRYPTED_NOT_RESTORED, VerifiedSidecar.NOT_RESTORED_TEXT, sha256, null, null, Map.of());
     }
 
     public boolean isOk() {

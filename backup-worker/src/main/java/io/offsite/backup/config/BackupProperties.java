@@ -30,6 +30,8 @@ import org.springframework.validation.annotation.Validated;
  *               {@code size} checks the size only; {@code none} skips the check (the VERIFY job still restores it)
  * @param sidecar also store {@code <key>.sha256} in {@code sha256sum} format
  * @param progressInterval how often long backups log progress
+ * @param encryption the age recipients every source's backups are encrypted to, unless a source sets its own; none (the
+ *                   default) stores backups in clear
  */
 @Validated
 @ConfigurationProperties("offsite.backup")
@@ -42,7 +44,8 @@ public record BackupProperties(
         Verify verify,
         Boolean sidecar,
         Duration progressInterval,
-        @Valid Postgres postgres) {
+        @Valid Postgres postgres,
+        Encryption encryption) {
 
     public BackupProperties {
         sources = sources == null ? Map.of() : Map.copyOf(sources);
@@ -57,6 +60,25 @@ public record BackupProperties(
         sidecar = sidecar == null ? Boolean.TRUE : sidecar;
         progressInterval = progressInterval == null ? Duration.ofSeconds(5) : progressInterval;
         postgres = postgres == null ? new Postgres(null, 0, null, null, null, null, null) : postgres;
+        encryption = encryption == null ? new Encryption(null) : encryption;
+    }
+
+    /**
+     * Encryption of stored backups with age: the backup worker holds only these public keys, so it cannot read a backup
+     * it wrote.
+     *
+     * @param recipients age X25519 recipients ({@code age1…}); any one's identity opens the backups; several at once
+     *                   while keys are rotated. Empty: backups are stored in clear (on a source: in clear even when a
+     *                   global setting exists)
+     */
+    public record Encryption(java.util.List<String> recipients) {
+        public Encryption {
+            recipients = recipients == null ? java.util.List.of() : java.util.List.copyOf(recipients);
+        }
+
+        public boolean enabled() {
+            return !recipients.isEmpty();
+        }
     }
 
     /**
@@ -101,6 +123,8 @@ public record BackupProperties(
      * @param host PostgreSQL host overriding the default connection; likewise port, user, password
      * @param pgDumpPath the {@code pg_dump} this source uses (its major version must be at least the server's),
      *                   overriding {@code offsite.backup.postgres.pg-dump-path}
+     * @param encryption this source's age recipients, overriding {@code offsite.backup.encryption} (an empty list stores
+     *                   this source in clear); null: the global setting
      */
     public record Source(
             @NotNull SourceType type,
@@ -116,7 +140,8 @@ public record BackupProperties(
             Integer port,
             String user,
             String password,
-            String pgDumpPath) {
+            String pgDumpPath,
+            Encryption encryption) {
 
         public Source {
             if (series != null && (series.startsWith("/") || series.endsWith("/") || series.contains("..") || series.contains("//")

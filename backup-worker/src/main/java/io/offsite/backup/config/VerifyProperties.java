@@ -19,11 +19,16 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRestoreBytes the most a backup whose metadata records no {@code source-bytes} may decompress to (default
  *        64 GiB, and never more than the temp folder's free space beyond the reserve); a backup that records its size
  *        stops at that size. Beyond it the verification fails as a defect before the disk fills
+ * @param ageIdentityFile the age identity file that opens encrypted backups, so they are restored and checked like
+ *        the others; without one an encrypted backup's stored SHA-256 and age header are checked and it is recorded
+ *        {@code encrypted, not restored}. Give it only where the verification runs apart from the backups' writer: with
+ *        it, this worker can read every backup
  */
 @Validated
 @ConfigurationProperties("offsite.verify")
 public record VerifyProperties(Path tempDir, long tempReserveBytes, String sample, String pgRestorePath, String psqlPath,
-                               Duration toolTimeout, Scratch scratch, long maxRestoreBytes) {
+                               Duration toolTimeout, Scratch scratch, long maxRestoreBytes,
+                               Path ageIdentityFile) {
 
     public VerifyProperties {
         if (maxRestoreBytes < 0) {

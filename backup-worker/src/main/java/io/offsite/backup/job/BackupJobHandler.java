@@ -29,7 +29,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import io.offsite.backup.crypt.AgeRecipients;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.List;
@@ -67,6 +69,7 @@ class BackupJobHandler implements JobHandler {
         String sourceName = ctx.requireParameter("source");
         Source source = sources.config(sourceName);
         CompressionSettings codec = sources.compression(sourceName);
+        Optional<AgeRecipients> encryption = sources.encryption(sourceName);
         SnapshotSource snapshots = sources.open(sourceName);
         ctx.info("Starting database backup");
         Instant started = ctx.clock().instant();
@@ -78,7 +81,8 @@ class BackupJobHandler implements JobHandler {
         List<String> keys = new ArrayList<>();
         for (SnapshotSource unit : units) {
             String series = unit.unitName().isEmpty() ? source.series() : source.series() + "/" + unit.unitName();
-            keys.add(BackupKeys.backupKey(series, source.filePrefix(), ctx.scheduledFor(), source.fileSuffix(), codec.extension()));
+            keys.add(BackupKeys.backupKey(series, source.filePrefix(), ctx.scheduledFor(), source.fileSuffix(), codec.extension(),
+                    encryption.isPresent()));
         }
         // the run id is an idempotency key: another scheduledFor (or source) under a known run id is refused here
         boolean claimed = claims.check(ctx, sourceName, keys);
@@ -99,7 +103,7 @@ class BackupJobHandler implements JobHandler {
                 artifact = alreadyStored(ctx, existing.get(i).get());
                 alreadyStored++;
             } else {
-                artifact = backup(ctx, sourceName, units.get(i), keys.get(i), codec);
+                artifact = backup(ctx, sourceName, units.get(i), keys.get(i), codec, encryption);
             }
             artifacts.add(artifact);
             sourceBytes += artifact.getSourceBytes();
@@ -125,7 +129,8 @@ class BackupJobHandler implements JobHandler {
     }
 
     /** Streams one snapshot into one object and verifies it. */
-    private Artifact backup(JobContext ctx, String sourceName, SnapshotSource unit, String key, CompressionSettings codec) throws Exception {
+    private Artifact backup(JobContext ctx, String sourceName, SnapshotSource unit, String key, CompressionSettings codec,
+                            Optional<AgeRecipients> encryption) throws Exception {
         long sourceSize = unit.sizeBytes();
         ctx.info("Source: {}{}", unit.location(), sourceSize >= 0 ? " (" + Sizes.human(sourceSize) + ")" : "");
         Instant started = ctx.clock().instant();
@@ -138,10 +143,17 @@ class BackupJobHandler implements JobHandler {
             } else {
                 ctx.info("Compressing with {}...", codec.compression().id());
             }
+            // snapshot → compress → encrypt → SHA-256 of the stored bytes → upload, in one pass
+            BackupStream.Compressor compressor = codec::compress;
+            if (encryption.isPresent()) {
+                AgeRecipients recipients = encryption.get();
+                ctx.info("Encrypting with age to {} recipient(s) {}...", recipients.recipients().size(), recipients.fingerprints());
+                compressor = sink -> codec.compress(recipients.encrypt(sink));
+            }
             ctx.info("Calculating SHA256 checksum...");
             StreamResult result;
             try (InputStream in = snapshot.stream()) {
-                result = stream.copy(in, snapshot.sizeBytes(), codec::compress, upload, (done, expected, rate) ->
+                result = stream.copy(in, snapshot.sizeBytes(), compressor, upload, (done, expected, rate) ->
                         ctx.info("Progress: {}{}, {}/s", Sizes.human(done),
                                 expected > 0 ? " of " + Sizes.human(expected) + " (" + done * 100 / expected + "%)" : "",
                                 Sizes.human((long) rate)));
@@ -150,8 +162,12 @@ class BackupJobHandler implements JobHandler {
             // every byte is in the upload: remove the snapshot's temp files while the store publishes and verifies
             release.startInBackground();
             ctx.checkCancelled();
-            StoredObject stored = upload.complete(BackupMetadata.ofBackup(result.storedSha256(), result.sourceSha256(),
-                    result.sourceBytes(), codec.compression().id(), ctx.runId(), sourceName, ctx.scheduledFor()));
+            Map<String, String> metadata = BackupMetadata.ofBackup(result.storedSha256(), result.sourceSha256(),
+                    result.sourceBytes(), codec.compression().id(), ctx.runId(), sourceName, ctx.scheduledFor());
+            if (encryption.isPresent()) {
+                metadata = BackupMetadata.encrypted(metadata, encryption.get().recipients());
+            }
+            StoredObject stored = upload.complete(metadata);
             ctx.info("Saved: {}", key);
             long reduction = result.sourceBytes() == 0 ? 0 : Math.round(100.0 - 100.0 * result.storedBytes() / result.sourceBytes());
             ctx.info("Compressed size: {} ({}% reduction)", Sizes.human(result.storedBytes()), reduction);

@@ -9,7 +9,9 @@ import io.offsite.backup.source.SnapshotSource;
 import io.offsite.backup.source.SqliteSource;
 import io.offsite.backup.temp.TempSpaces;
 import io.offsite.worker.job.JobRejectedException;
+import io.offsite.backup.crypt.AgeRecipients;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 import org.springframework.stereotype.Component;
 
@@ -41,6 +43,20 @@ class Sources {
             Compression format = Compression.fromId(source.compression());
             int level = source.level() == 0 ? format.defaultLevel() : source.level();
             return new CompressionSettings(format, level, Runtime.getRuntime().availableProcessors());
+        } catch (IllegalArgumentException e) {
+            throw new JobRejectedException("INVALID_SOURCE", "source '" + name + "': " + e.getMessage());
+        }
+    }
+
+    /** The age recipients a source's backups are encrypted to: its own setting, else the global one; empty: in clear. */
+    Optional<AgeRecipients> encryption(String name) {
+        Source source = config(name);
+        BackupProperties.Encryption setting = source.encryption() != null ? source.encryption() : properties.encryption();
+        if (!setting.enabled()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(AgeRecipients.of(setting.recipients()));
         } catch (IllegalArgumentException e) {
             throw new JobRejectedException("INVALID_SOURCE", "source '" + name + "': " + e.getMessage());
         }

@@ -1,6 +1,8 @@
 package io.offsite.backup.readback;
 
 import io.offsite.backup.compress.Compression;
+import io.offsite.backup.crypt.AgeHeader;
+import io.offsite.backup.crypt.AgeIdentity;
 import io.offsite.backup.compress.ContentDigest;
 import io.offsite.backup.compress.HashingInputStream;
 import io.offsite.backup.temp.DiskFull;
@@ -19,6 +21,7 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -41,6 +44,7 @@ public final class CheckedDownload {
     private final long maxUnrecordedBytes;
     private final long reserveBytes;
     private final SpaceLedger ledger;
+    private final AgeIdentity identity;
 
     public CheckedDownload(ObjectStore store, Report report) {
         this(store, report, DEFAULT_MAX_UNRECORDED_BYTES, DEFAULT_RESERVE_BYTES);
@@ -57,6 +61,11 @@ public final class CheckedDownload {
      * @param ledger             the space ledger of that disk, whose other reservations are not free space; null: none
      */
     public CheckedDownload(ObjectStore store, Report report, long maxUnrecordedBytes, long reserveBytes, SpaceLedger ledger) {
+        this(store, report, maxUnrecordedBytes, reserveBytes, ledger, null);
+    }
+
+    private CheckedDownload(ObjectStore store, Report report, long maxUnrecordedBytes, long reserveBytes, SpaceLedger ledger,
+                            AgeIdentity identity) {
         if (maxUnrecordedBytes <= 0) {
             throw new IllegalArgumentException("the decompression limit must be positive, not " + maxUnrecordedBytes);
         }
@@ -65,6 +74,12 @@ public final class CheckedDownload {
         this.maxUnrecordedBytes = maxUnrecordedBytes;
         this.reserveBytes = Math.max(0, reserveBytes);
         this.ledger = ledger;
+        this.identity = identity;
+    }
+
+    /** The same download, opening encrypted backups with {@code identity} (empty: an encrypted backup cannot be read). */
+    public CheckedDownload withIdentity(Optional<AgeIdentity> identity) {
+        return new CheckedDownload(store, report, maxUnrecordedBytes, reserveBytes, ledger, identity.orElse(null));
     }
 
     /** What was downloaded, and that it matched. */
@@ -72,8 +87,17 @@ public final class CheckedDownload {
                          boolean snapshotChecked, Compression compression, SnapshotKind kind) {
     }
 
-    /** The recorded SHA-256 of the stored bytes and the snapshot, and the compression, of an object. */
-    public record Expected(String storedSha256, Optional<String> snapshotSha256, long snapshotBytes, Compression compression) {
+    /**
+     * The recorded SHA-256 of the stored bytes and the snapshot, and the compression, of an object; whether it is
+     * encrypted with age and to which recipients (their fingerprints, as recorded).
+     */
+    public record Expected(String storedSha256, Optional<String> snapshotSha256, long snapshotBytes, Compression compression,
+                           boolean encrypted, List<String> recipients) {
+
+        /** How a message names the recipients: their fingerprints, or that none are recorded. */
+        public String recipientsText() {
+            return recipients.isEmpty() ? "recipients not recorded" : "recipient(s) " + String.join(", ", recipients);
+        }
     }
 
     /** Reads what the backup's metadata and sidecar promise; fails when no stored checksum is recorded or they disagree. */
@@ -89,13 +113,68 @@ public final class CheckedDownload {
                 + head.key() + " (no '" + BackupMetadata.SHA256 + "' metadata, no " + BackupKeys.SHA256_SUFFIX + " sidecar): it cannot be proven intact; use another backup"));
         Compression compression;
         try {
-            compression = head.meta(BackupMetadata.COMPRESSION).map(Compression::fromId).orElseGet(() -> byExtension(head.key()));
+            compression = head.meta(BackupMetadata.COMPRESSION).map(Compression::fromId).orElseGet(() -> byExtension(BackupKeys.withoutEncryption(head.key())));
         } catch (IllegalArgumentException e) {
             throw new BackupDefectException("the '" + BackupMetadata.COMPRESSION + "' metadata of " + head.key() + " is not one this worker reads ("
                     + e.getMessage() + "); use another backup", e);
         }
         long snapshotBytes = recordedSnapshotBytes(head);
-        return new Expected(stored, head.meta(BackupMetadata.SOURCE_SHA256).map(s -> s.strip().toLowerCase(Locale.ROOT)), snapshotBytes, compression);
+        boolean encrypted = BackupMetadata.isEncrypted(head.metadata()) || BackupKeys.isEncrypted(head.key());
+        return new Expected(stored, head.meta(BackupMetadata.SOURCE_SHA256).map(s -> s.strip().toLowerCase(Locale.ROOT)), snapshotBytes, compression,
+                encrypted, BackupMetadata.recipientsOf(head.metadata()));
+    }
+
+    /**
+     * Proves, before anything is written, that this download can open {@code head}: a backup in clear always; an
+     * encrypted one only with an identity that opens its age header. Reads the header alone, unless the identity does
+     * not open it: then the whole object is checked against its recorded SHA-256, to tell a damaged backup (a defect)
+     * from the wrong key.
+     *
+     * @throws RestoreException      naming the recipients the backup was encrypted to, when no identity was given or it
+     *                               is not theirs
+     * @throws BackupDefectException when the object's header is not an age header, or its bytes are not those stored
+     */
+    public Expected requireReadable(StoredObject head) throws IOException {
+        Expected expected = expected(head);
+        if (!expected.encrypted()) {
+            return expected;
+        }
+        if (identity == null) {
+            throw new RestoreException(head.key() + " is encrypted with age to " + expected.recipientsText()
+                    + ": give the identity of one of them with --identity FILE (or OFFSITE_AGE_IDENTITY_FILE)");
+        }
+        try (InputStream raw = store.open(head.key())) {
+            try {
+                AgeHeader.read(raw);
+            } catch (IOException e) {
+                throw defectIfDamaged(head, expected).orElseGet(() -> new BackupDefectException("the stored bytes of " + head.key()
+                        + " match their checksum but are not an age file (" + e.getMessage() + "): the backup was written damaged; use another backup", e));
+            }
+        }
+        try (InputStream raw = store.open(head.key())) {
+            identity.decrypt(raw).close();
+        } catch (AgeIdentity.NotForThisIdentityException e) {
+            throw defectIfDamaged(head, expected).orElseGet(() -> new RestoreException(head.key() + " is encrypted with age to "
+                    + expected.recipientsText() + ", and no identity in " + identity.file()
+                    + (identity.fingerprints().isEmpty() ? "" : " (" + String.join(", ", identity.fingerprints()) + ")")
+                    + " opens it: give the identity of one of those recipients"));
+        }
+        return expected;
+    }
+
+    /** A defect when the whole object does not match its recorded SHA-256; empty when it does. */
+    private Optional<RuntimeException> defectIfDamaged(StoredObject head, Expected expected) throws IOException {
+        ContentDigest actual;
+        try (InputStream raw = store.open(head.key())) {
+            HashingInputStream hashing = new HashingInputStream(raw);
+            drain(hashing);
+            actual = hashing.digest();
+        }
+        if (actual.sha256().equals(expected.storedSha256()) && actual.size() == head.size()) {
+            return Optional.empty();
+        }
+        return Optional.of(new BackupDefectException("checksum mismatch: " + head.key() + " has sha256 " + actual.sha256() + " ("
+                + actual.size() + " bytes), but " + expected.storedSha256() + " was recorded when it was stored: the object is damaged; use another backup"));
     }
 
     /** The recorded {@code source-bytes}, or -1 when none is recorded; a value that is no size is a defect. */
@@ -127,6 +206,10 @@ public final class CheckedDownload {
      */
     public Result fetch(StoredObject head, Path destination) throws IOException {
         Expected expected = expected(head);
+        if (expected.encrypted() && identity == null) {
+            throw new RestoreException(head.key() + " is encrypted with age to " + expected.recipientsText()
+                    + ": give the identity of one of them with --identity FILE (or OFFSITE_AGE_IDENTITY_FILE)");
+        }
         long limit;
         String limitReason;
         if (expected.snapshotBytes() >= 0) {
@@ -140,7 +223,8 @@ public final class CheckedDownload {
             limitReason = limit == maxUnrecordedBytes ? "the decompression limit for backups without recorded source-bytes ("
                     + Sizes.human(limit) + ")" : "the free space of " + folder + " (" + Sizes.human(limit) + " beyond the reserve)";
         }
-        report.line("Downloading {} ({}, {})...", head.key(), Sizes.human(head.size()), expected.compression().id());
+        report.line("Downloading {} ({}, {}{})...", head.key(), Sizes.human(head.size()), expected.compression().id(),
+                expected.encrypted() ? ", encrypted with age" : "");
         boolean complete = false;
         try {
             HashingInputStream stored;
@@ -156,7 +240,7 @@ public final class CheckedDownload {
                     }
                 };
                 try (OutputStream out = new Destination(OwnerOnly.create(destination));
-                     InputStream decompressed = expected.compression().decompress(keepOpen)) {
+                     InputStream decompressed = expected.compression().decompress(expected.encrypted() ? decrypting(keepOpen) : keepOpen)) {
                     HashingInputStream snapshot = new HashingInputStream(new CappedInputStream(decompressed, limit, head.key(), limitReason));
                     copy(snapshot, out);
                     snapshotDigest = snapshot.digest();
@@ -185,6 +269,14 @@ public final class CheckedDownload {
             if (decompressionFailure instanceof CappedInputStream.TooLargeException tooLarge) {
                 throw new BackupDefectException(tooLarge.getMessage(), tooLarge);
             }
+            if (decompressionFailure instanceof NotForThisIdentity wrongKey) {
+                throw new RestoreException(head.key() + " is encrypted with age to " + expected.recipientsText() + ", and no identity in "
+                        + identity.file() + " opens it: give the identity of one of those recipients", wrongKey);
+            }
+            if (decompressionFailure instanceof DecryptionFailedException failed) {
+                throw new BackupDefectException("the stored bytes of " + head.key() + " match their checksum but fail age authentication ("
+                        + failed.getMessage() + "): the backup is truncated or was written damaged; use another backup", failed);
+            }
             if (decompressionFailure != null) {
                 throw new BackupDefectException("the stored bytes of " + head.key() + " match their checksum but do not decompress as "
                         + expected.compression().id() + " (" + decompressionFailure.getMessage() + "): the backup was written damaged; use another backup",
@@ -209,6 +301,51 @@ public final class CheckedDownload {
             if (!complete) {
                 Files.deleteIfExists(destination);
             }
+        }
+    }
+
+    /** The payload of an age file, opened with this download's identity; its failures are told apart from decompression's. */
+    private InputStream decrypting(InputStream in) throws IOException {
+        InputStream plain;
+        try {
+            plain = identity.decrypt(in);
+        } catch (AgeIdentity.NotForThisIdentityException e) {
+            throw new NotForThisIdentity(e);
+        } catch (IOException e) {
+            throw new DecryptionFailedException(e);
+        }
+        return new FilterInputStream(plain) {
+            @Override
+            public int read() throws IOException {
+                try {
+                    return super.read();
+                } catch (IOException e) {
+                    throw e instanceof InterruptedIOException ? e : new DecryptionFailedException(e);
+                }
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                try {
+                    return super.read(b, off, len);
+                } catch (IOException e) {
+                    throw e instanceof InterruptedIOException ? e : new DecryptionFailedException(e);
+                }
+            }
+        };
+    }
+
+    /** A chunk of an age payload that does not authenticate: truncated or altered ciphertext. */
+    private static final class DecryptionFailedException extends IOException {
+        DecryptionFailedException(Exception cause) {
+            super(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage(), cause);
+        }
+    }
+
+    /** No identity of the download opens the header. */
+    private static final class NotForThisIdentity extends IOException {
+        NotForThisIdentity(Exception cause) {
+            super(cause.getMessage(), cause);
         }
     }
 

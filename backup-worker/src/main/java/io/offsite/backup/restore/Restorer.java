@@ -2,6 +2,7 @@ package io.offsite.backup.restore;
 
 import io.offsite.backup.catalog.BackupCatalog;
 import io.offsite.backup.catalog.BackupChoice;
+import io.offsite.backup.crypt.AgeIdentity;
 import io.offsite.backup.readback.BackupDefectException;
 import io.offsite.backup.readback.CheckedDownload;
 import io.offsite.backup.readback.OwnerOnly;
@@ -67,12 +68,19 @@ public final class Restorer {
     private final PostgresTools postgres;
     private final Clock clock;
     private final Report report;
+    private final Optional<AgeIdentity> identity;
 
     public Restorer(BackupCatalog catalog, PostgresTools postgres, Clock clock, Report report) {
+        this(catalog, postgres, clock, report, Optional.empty());
+    }
+
+    /** @param identity opens backups encrypted with age (empty: an encrypted backup is refused before the target is touched) */
+    public Restorer(BackupCatalog catalog, PostgresTools postgres, Clock clock, Report report, Optional<AgeIdentity> identity) {
         this.catalog = catalog;
         this.postgres = postgres;
         this.clock = clock;
         this.report = report;
+        this.identity = identity;
     }
 
     /**
@@ -137,7 +145,8 @@ public final class Restorer {
         }
         report.line("Restoring {} ({}) to {}", backup.key(), Sizes.human(backup.size()), file);
         StoredObject head = catalog.head(backup);
-        CheckedDownload download = new CheckedDownload(catalog.store(), report);
+        CheckedDownload download = new CheckedDownload(catalog.store(), report).withIdentity(identity);
+        download.requireReadable(head);
         TempSpace.check(folder, download.expected(head).snapshotBytes(), 0);
         Path temp = folder.resolve("." + file.getFileName() + ".restore-" + stamp + ".tmp");
         try {
@@ -189,7 +198,8 @@ public final class Restorer {
         }
         report.line("Restoring {} ({}) into {}", backup.key(), Sizes.human(backup.size()), target);
         StoredObject head = catalog.head(backup);
-        CheckedDownload download = new CheckedDownload(catalog.store(), report);
+        CheckedDownload download = new CheckedDownload(catalog.store(), report).withIdentity(identity);
+        download.requireReadable(head);
         sweep(workFolder);
         try (InstanceFolder work = InstanceFolder.create(workFolder, SpaceLedger.of(workFolder))) {
             Path temp = work.newFile("restore-", ".tmp");

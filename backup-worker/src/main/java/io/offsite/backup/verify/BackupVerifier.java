@@ -1,6 +1,12 @@
 package io.offsite.backup.verify;
 
 import io.offsite.backup.catalog.BackupCatalog;
+import io.offsite.backup.compress.ContentDigest;
+import io.offsite.backup.compress.HashingInputStream;
+import io.offsite.backup.crypt.AgeHeader;
+import io.offsite.backup.crypt.AgeIdentity;
+import io.offsite.worker.artifact.VerifiedSidecar;
+import java.io.OutputStream;
 import io.offsite.backup.readback.BackupDefectException;
 import io.offsite.backup.readback.CheckedDownload;
 import io.offsite.backup.readback.PgConnection;
@@ -39,8 +45,13 @@ public final class BackupVerifier {
      * @param temp where snapshots are decompressed: this process's folder, with the ledger of its disk
      * @param scratch maintenance connection of the server where PostgreSQL dumps are really restored; empty to only list them
      * @param maxRestoreBytes the most a backup without recorded {@code source-bytes} may decompress to
+     * @param identity opens encrypted backups; empty: they are checked without being restored
      */
-    public record Settings(InstanceFolder temp, long tempReserveBytes, Optional<PgConnection> scratch, String scratchDatabase, long maxRestoreBytes) {
+    public record Settings(InstanceFolder temp, long tempReserveBytes, Optional<PgConnection> scratch, String scratchDatabase, long maxRestoreBytes,
+                           Optional<AgeIdentity> identity) {
+        public Settings(InstanceFolder temp, long tempReserveBytes, Optional<PgConnection> scratch, String scratchDatabase, long maxRestoreBytes) {
+            this(temp, tempReserveBytes, scratch, scratchDatabase, maxRestoreBytes, Optional.empty());
+        }
     }
 
     private final BackupCatalog catalog;
@@ -59,7 +70,11 @@ public final class BackupVerifier {
         report.line("Verifying {}...", backup.key());
         StoredObject head = catalog.head(backup);
         CheckedDownload download = new CheckedDownload(catalog.store(), report, settings.maxRestoreBytes(), settings.tempReserveBytes(),
-                settings.temp().ledger());
+                settings.temp().ledger()).withIdentity(settings.identity());
+        if (settings.identity().isEmpty() && download.expected(head).encrypted()) {
+            return sealed(backup, head, download.expected(head), report);
+        }
+        download.requireReadable(head);
         Path file = settings.temp().newFile("verify-", ".tmp");
         SpaceLedger.Reservation space = null;
         try {
@@ -87,6 +102,41 @@ public final class BackupVerifier {
                 }
             }
         }
+    }
+
+    /**
+     * An encrypted backup checked without its identity: the stored bytes against their recorded SHA-256 and size, and
+     * the age header; recorded {@code encrypted, not restored} (neither a pass nor a failure), or {@code FAILED}.
+     */
+    private VerificationRecord sealed(StoredBackup backup, StoredObject head, CheckedDownload.Expected expected, Report report) throws IOException {
+        ContentDigest digest;
+        String headerProblem = null;
+        try (HashingInputStream in = new HashingInputStream(catalog.store().open(head.key()))) {
+            try {
+                AgeHeader.read(in);
+            } catch (IOException e) {
+                if (e instanceof java.io.InterruptedIOException) {
+                    throw e;
+                }
+                headerProblem = e.getMessage();
+            }
+            in.transferTo(OutputStream.nullOutputStream());
+            digest = in.digest();
+        }
+        String problem = null;
+        if (!digest.sha256().equals(expected.storedSha256()) || digest.size() != head.size()) {
+            problem = "checksum mismatch: " + head.key() + " has sha256 " + digest.sha256() + " (" + digest.size() + " bytes), but "
+                    + expected.storedSha256() + " was recorded when it was stored: the object is damaged; use another backup";
+        } else if (headerProblem != null) {
+            problem = head.key() + " matches its checksum but is not a sound age file (" + headerProblem + "): the backup was written damaged";
+        }
+        if (problem != null) {
+            report.line("Verification FAILED for {}: {}", backup.key(), problem);
+            return VerificationRecord.failed(backup.key(), clock.instant(), problem, head.meta(BackupMetadata.SHA256).orElse(null));
+        }
+        report.line("Checksum OK ({}); age header OK, encrypted to {}", digest.sha256(), expected.recipientsText());
+        report.line("Verified {}: {} (no age identity given: offsite.verify.age-identity-file)", backup.key(), VerifiedSidecar.NOT_RESTORED_TEXT);
+        return VerificationRecord.encryptedNotRestored(backup.key(), clock.instant(), digest.sha256());
     }
 
     private Map<String, Long> sqlite(Path file, Report report) throws SQLException {

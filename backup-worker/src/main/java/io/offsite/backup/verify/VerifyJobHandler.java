@@ -11,6 +11,8 @@ import io.offsite.backup.readback.RestoreException;
 import io.offsite.worker.artifact.StoredBackup;
 import io.offsite.backup.readback.TempSpace;
 import io.offsite.backup.catalog.VerificationRecord;
+import io.offsite.backup.crypt.AgeIdentity;
+import io.offsite.worker.artifact.VerifiedSidecar;
 import io.offsite.backup.temp.InsufficientDiskSpaceException;
 import io.offsite.backup.temp.TempSpaces;
 import io.offsite.events.Topics.JobType;
@@ -99,11 +101,14 @@ class VerifyJobHandler implements JobHandler {
             if (record.isOk()) {
                 metrics.verified(ctx.jobName(), target.prefix(), target.sourceTag());
                 artifacts.add(artifact(catalog.head(candidate), record));
+            } else if (record.outcome() == VerificationRecord.Outcome.ENCRYPTED_NOT_RESTORED) {
+                metrics.notRestored(ctx.jobName(), target.prefix(), target.sourceTag());
             } else {
                 metrics.failed(ctx.jobName(), target.prefix(), target.sourceTag());
             }
         }
-        List<VerificationRecord> failed = records.stream().filter(r -> !r.isOk()).toList();
+        List<VerificationRecord> failed = records.stream().filter(r -> r.outcome() == VerificationRecord.Outcome.FAILED).toList();
+        long notRestored = records.stream().filter(r -> r.outcome() == VerificationRecord.Outcome.ENCRYPTED_NOT_RESTORED).count();
         if (!failed.isEmpty()) {
             throw new JobFailedException("VERIFICATION_FAILED", failed.size() + " of " + records.size() + " backup(s) failed verification: "
                     + failed.stream().map(r -> r.key() + ": " + r.reason()).collect(Collectors.joining("; ")), false);
@@ -111,11 +116,13 @@ class VerifyJobHandler implements JobHandler {
         Duration took = Duration.between(started, ctx.clock().instant());
         long rows = records.stream().flatMap(r -> r.tables().values().stream()).mapToLong(Long::longValue).sum();
         String message = String.format("verified %s in %.1f s: %s", records.size() == 1 ? "1 backup" : records.size() + " backups",
-                took.toMillis() / 1000.0, records.stream().map(r -> r.key() + " OK (" + BackupVerifier.rows(r.tables()) + ")")
+                took.toMillis() / 1000.0, records.stream().map(r -> r.isOk() ? r.key() + " OK (" + BackupVerifier.rows(r.tables()) + ")"
+                        : r.key() + " " + VerifiedSidecar.NOT_RESTORED_TEXT + " (checksum and age header OK)")
                         .collect(Collectors.joining("; ")));
         JobOutcome outcome = JobOutcome.succeeded(message)
                 .withStat("verified", records.size())
                 .withStat("failed", 0)
+                .withStat("not_restored", notRestored)
                 .withStat("rows", rows)
                 .withStat("stored_bytes", artifacts.stream().mapToLong(Artifact::getSizeBytes).sum());
         if (records.size() == 1) {
@@ -172,7 +179,19 @@ class VerifyJobHandler implements JobHandler {
         }
         return new BackupVerifier.Settings(temp.in(properties.tempDir() != null ? properties.tempDir() : backup.tempDir()),
                 properties.tempReserveBytes() > 0 ? properties.tempReserveBytes() : backup.tempReserveBytes(),
-                scratch, properties.scratch().database(), properties.maxRestoreBytes());
+                scratch, properties.scratch().database(), properties.maxRestoreBytes(), identity());
+    }
+
+    /** The identity of {@code offsite.verify.age-identity-file}; a file that is no identity fails the job, saying why. */
+    private Optional<AgeIdentity> identity() {
+        if (properties.ageIdentityFile() == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(AgeIdentity.load(properties.ageIdentityFile()));
+        } catch (IllegalArgumentException e) {
+            throw new JobFailedException("VERIFY_ERROR", "offsite.verify.age-identity-file: " + e.getMessage(), false);
+        }
     }
 
     private Artifact artifact(StoredObject head, VerificationRecord record) {

@@ -25,6 +25,7 @@ class VerifyMetrics {
             VerifyTarget target = VerifyTarget.resolve(source, backup);
             verifiedCounter(job, target.prefix(), target.sourceTag());
             failedCounter(job, target.prefix(), target.sourceTag());
+            notRestoredCounter(job, target.prefix(), target.sourceTag());
         });
     }
 
@@ -34,6 +35,16 @@ class VerifyMetrics {
 
     void failed(String job, String series, String source) {
         failedCounter(jobs.of(job), series, source).increment();
+    }
+
+    void notRestored(String job, String series, String source) {
+        notRestoredCounter(jobs.of(job), series, source).increment();
+    }
+
+    private Counter notRestoredCounter(String job, String series, String source) {
+        return Counter.builder("backup_verified_not_restored")
+                .description("Encrypted backups checked without an age identity: stored SHA-256 and age header sound, not restored")
+                .tags("job", job, "series", series, "source", source).register(registry);
     }
 
     private Counter verifiedCounter(String job, String series, String source) {

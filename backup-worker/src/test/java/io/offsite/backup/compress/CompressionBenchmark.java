@@ -1,5 +1,6 @@
 package io.offsite.backup.compress;
 
+import io.offsite.backup.crypt.AgeRecipients;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +27,8 @@ public final class CompressionBenchmark {
 
     private static final int READ_BUFFER = 1 << 20;
     private static final int THREADS = 2;
+    /** A recipient whose identity nobody keeps: the benchmark only writes. */
+    private static final String AGE_RECIPIENT = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
 
     private CompressionBenchmark() {
     }
@@ -59,6 +62,12 @@ public final class CompressionBenchmark {
                 () -> java(sample, out -> Compression.GZIP.compress(out, 6, THREADS))));
         contenders.add(new Contender("ZstdOutputStream -3, 2 workers",
                 () -> java(sample, out -> Compression.ZSTD.compress(out, 3, THREADS))));
+        // encryption with age (X25519, ChaCha20-Poly1305) after compression, as a backup to recipients runs it
+        AgeRecipients recipients = AgeRecipients.of(List.of(AGE_RECIPIENT));
+        contenders.add(new Contender("ParallelGzipOutputStream -6, 2 threads + age",
+                () -> java(sample, out -> Compression.GZIP.compress(recipients.encrypt(out), 6, THREADS))));
+        contenders.add(new Contender("ZstdOutputStream -3, 2 workers + age",
+                () -> java(sample, out -> Compression.ZSTD.compress(recipients.encrypt(out), 3, THREADS))));
         contenders.add(new Contender("JDK GZIPOutputStream -6, 1 thread",
                 () -> java(sample, CompressionBenchmark::jdkGzip)));
         contenders.add(new Contender("JDK SHA-256 (HashingOutputStream)", () -> sha256(sample)));

@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class VerifyTargetTest {
 
     static final Map<String, Source> SOURCES = Map.of(
-            "pokemon-data", new Source(SourceType.SQLITE, Path.of("x.db"), "backup-database", "pokemon-data", null, null, 0, null, null, null, null, null, null, null),
-            "shop", new Source(SourceType.POSTGRES, null, "shop-backups", "shop", null, null, 0, List.of("a", "b"), null, null, null, null, null, null));
+            "pokemon-data", new Source(SourceType.SQLITE, Path.of("x.db"), "backup-database", "pokemon-data", null, null, 0, null, null, null, null, null, null, null, null),
+            "shop", new Source(SourceType.POSTGRES, null, "shop-backups", "shop", null, null, 0, List.of("a", "b"), null, null, null, null, null, null, null));
 
     @Test
     void sourceNameSeriesOrUnitFolderResolveToTheirSource() {

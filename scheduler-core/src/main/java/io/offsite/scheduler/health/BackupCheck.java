@@ -100,7 +100,10 @@ public record BackupCheck(String job, JobType type, String series, Duration maxA
                 return new BackupHealth(HealthState.DOWN, "newest " + what + " at " + last + " is " + age
                         + " old, more than the maximum age " + maxAge, details);
             }
-            return new BackupHealth(HealthState.UP, "newest " + what + " at " + last + ", " + age + " ago", details);
+            String notRestored = verification.filter(Verdict::notRestored)
+                    .map(v -> "; last verification " + (v.message() == null ? "did not restore the backup" : v.message())
+                            + " (encrypted, no identity given to the verification)").orElse("");
+            return new BackupHealth(HealthState.UP, "newest " + what + " at " + last + ", " + age + " ago" + notRestored, details);
         }
         Instant graceEnds = startedAt.plus(startupGrace);
         String none = type == JobType.VERIFY ? "no verification of series '" + series + "' in " + view.prefix()

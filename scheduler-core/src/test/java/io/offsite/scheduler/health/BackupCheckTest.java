@@ -129,4 +129,17 @@ class BackupCheckTest {
         assertThat(verify.evaluate(view("2025-01-16T00:05:00Z", verification(true, "2025-01-16T00:10:00Z")),
                 STARTED, Instant.parse("2025-01-31T00:10:01Z")).state()).isEqualTo(HealthState.DOWN);
     }
+
+    @Test
+    void anEncryptedBackupVerifiedWithoutItsIdentityIsUpButSaysItWasNotRestored() {
+        Optional<Verdict> sealed = Optional.of(Verdict.notRestored(Instant.parse("2025-01-15T02:00:00Z"),
+                "sidecar backup-database/pokemon-data-x.gz.age.verified", "encrypted, not restored"));
+        BackupHealth health = evaluate("2025-01-15T00:00:00Z", sealed, "2025-01-15T12:00:00Z");
+        assertThat(health.state()).isEqualTo(HealthState.UP);
+        assertThat(health.reason()).contains("encrypted, not restored").contains("no identity");
+        assertThat(health.details().get("lastVerification").toString()).contains("ENCRYPTED_NOT_RESTORED");
+        BackupHealth plain = evaluate("2025-01-15T00:00:00Z", verification(true, "2025-01-15T02:00:00Z"), "2025-01-15T12:00:00Z");
+        assertThat(plain.reason()).doesNotContain("not restored");
+        assertThat(plain.details().get("lastVerification").toString()).contains("status=OK");
+    }
 }

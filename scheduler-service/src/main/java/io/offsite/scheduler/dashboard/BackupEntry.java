@@ -16,7 +16,8 @@ public record BackupEntry(String key, String name, Instant takenAt, long sizeByt
     /**
      * The verification state of one backup.
      *
-     * @param state      {@code OK}, {@code FAILED}, {@code UNREADABLE} (a sidecar that is not one) or {@code NONE}
+     * @param state      {@code OK}, {@code FAILED}, {@code ENCRYPTED_NOT_RESTORED} (an encrypted backup checked without
+     *                   its identity), {@code UNREADABLE} (a sidecar that is not one) or {@code NONE}
      * @param verifiedAt when it was verified (the sidecar's {@code verifiedAt}, else its last-modified time)
      * @param reason     why it failed or cannot be read
      */
@@ -24,6 +25,7 @@ public record BackupEntry(String key, String name, Instant takenAt, long sizeByt
 
         public static final String OK = "OK";
         public static final String FAILED = "FAILED";
+        public static final String ENCRYPTED_NOT_RESTORED = "ENCRYPTED_NOT_RESTORED";
         public static final String UNREADABLE = "UNREADABLE";
         public static final String NONE = "NONE";
 

@@ -101,6 +101,7 @@ final class SeriesDetails {
             VerifiedSidecar read = VerifiedSidecar.read(in);
             Instant at = read.verifiedAt() != null ? read.verifiedAt() : sidecar.lastModified();
             verification = read.ok() ? new BackupEntry.Verification(BackupEntry.Verification.OK, at, null)
+                    : read.notRestored() ? new BackupEntry.Verification(BackupEntry.Verification.ENCRYPTED_NOT_RESTORED, at, VerifiedSidecar.NOT_RESTORED_TEXT)
                     : new BackupEntry.Verification(BackupEntry.Verification.FAILED, at, read.reason());
         } catch (IOException e) {
             verification = new BackupEntry.Verification(BackupEntry.Verification.UNREADABLE, sidecar.lastModified(),

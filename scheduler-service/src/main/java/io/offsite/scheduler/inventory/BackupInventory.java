@@ -88,8 +88,11 @@ public final class BackupInventory {
                         String message = completion.message() != null ? completion.message()
                                 : completion.error() != null ? completion.error().type() + ": " + completion.error().message()
                                 : null;
+                        // a run that checked encrypted backups without restoring them says so in its stats
+                        boolean notRestored = status == RunStatus.SUCCEEDED && completion.stats() != null
+                                && completion.stats().getOrDefault("not_restored", 0L) > 0;
                         verified(state, new Verdict(status == RunStatus.SUCCEEDED, at,
-                                "run " + completion.runId() + " of " + jobName, message));
+                                "run " + completion.runId() + " of " + jobName, message, notRestored));
                     }
                 }
             }

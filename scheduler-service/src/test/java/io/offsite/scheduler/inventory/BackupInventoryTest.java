@@ -212,6 +212,24 @@ class BackupInventoryTest {
     }
 
     @Test
+    void aVerificationThatDidNotRestoreEncryptedBackupsIsPassedButMarked() {
+        clock.advance(Duration.ofMinutes(1));
+        concluded("verify-backups", "VERIFY", Map.of("series", "pokemon-data"), JobCompleted.newBuilder(
+                        completion("verify-backups", "VERIFY", JobStatus.SUCCEEDED, clock.instant()))
+                .setStats(Map.of("verified", 1L, "not_restored", 1L)).build());
+        Verdict verdict = view().verification().orElseThrow();
+        assertThat(verdict.passed()).isTrue();
+        assertThat(verdict.notRestored()).isTrue();
+        assertThat(verdict.status()).isEqualTo("ENCRYPTED_NOT_RESTORED");
+
+        clock.advance(Duration.ofMinutes(1));
+        concluded("verify-backups", "VERIFY", Map.of("series", "pokemon-data"), JobCompleted.newBuilder(
+                        completion("verify-backups", "VERIFY", JobStatus.SUCCEEDED, clock.instant()))
+                .setStats(Map.of("verified", 1L, "not_restored", 0L)).build());
+        assertThat(view().verification().orElseThrow().status()).isEqualTo("OK");
+    }
+
+    @Test
     void futureDatedBackupsAreCountedButNeverTheNewestForHealth() {
         inventory.listed("pokemon-data", clock.instant(), listing(Map.of(key("14"), held("14", 200),
                 P + "pokemon-data-9999-01-01T00-00-00.000Z.sqlite3.db.gz",

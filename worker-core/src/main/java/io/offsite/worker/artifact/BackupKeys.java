@@ -21,6 +21,11 @@ public final class BackupKeys {
     public static final String SHA256_SUFFIX = ".sha256";
     /** The verification sidecar, JSON ({@link VerifiedSidecar}). */
     public static final String VERIFIED_SUFFIX = ".verified";
+    /**
+     * Appended after the compression extension of a backup encrypted with age (https://age-encryption.org/v1, X25519
+     * recipients): {@code pokemon-data-2025-01-15T00-00-00.000Z.sqlite3.db.gz.age}; {@code age -d -i key.txt} reads it.
+     */
+    public static final String AGE_SUFFIX = ".age";
     /** Suffixes of the files that belong to a backup and go with it. */
     public static final List<String> SIDECAR_SUFFIXES = List.of(SHA256_SUFFIX, VERIFIED_SUFFIX);
     /** Where uploads are staged until they are published; never a backup. */
@@ -72,9 +77,25 @@ public final class BackupKeys {
         return series + "/" + backupFileName(filePrefix, instant, fileSuffix, compressionExtension);
     }
 
+    /** The object key of a backup, encrypted ({@value #AGE_SUFFIX} after the compression extension) or not. */
+    public static String backupKey(String series, String filePrefix, Instant instant, String fileSuffix, String compressionExtension,
+                                   boolean encrypted) {
+        return backupKey(series, filePrefix, instant, fileSuffix, compressionExtension) + (encrypted ? AGE_SUFFIX : "");
+    }
+
     /** {@code <prefix>-<instant>.<suffix><compression extension>}, the instant as {@link BackupNames#stamp}. */
     public static String backupFileName(String filePrefix, Instant instant, String fileSuffix, String compressionExtension) {
         return filePrefix + "-" + BackupNames.stamp(instant) + fileSuffix + compressionExtension;
+    }
+
+    /** Whether a backup's key names it encrypted with age (it ends in {@value #AGE_SUFFIX}). */
+    public static boolean isEncrypted(String backupKey) {
+        return backupKey.endsWith(AGE_SUFFIX);
+    }
+
+    /** The key without its {@value #AGE_SUFFIX}: what the bytes are once decrypted ({@code ….sqlite3.db.gz}). */
+    public static String withoutEncryption(String backupKey) {
+        return isEncrypted(backupKey) ? backupKey.substring(0, backupKey.length() - AGE_SUFFIX.length()) : backupKey;
     }
 
     /** The claim object of a run id: {@value #RUNS_PREFIX} and the hex SHA-256 of the id's UTF-8 bytes. */

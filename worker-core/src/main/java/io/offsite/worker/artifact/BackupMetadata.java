@@ -1,5 +1,8 @@
 package io.offsite.worker.artifact;
 
+import io.offsite.worker.integrity.Sha256;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,11 +31,21 @@ public final class BackupMetadata {
     public static final String SOURCE = "source";
     /** The instant the run was scheduled for, ISO-8601. */
     public static final String CREATED_AT = "created-at";
+    /** On an encrypted backup: how, {@value #AGE}; absent on a backup stored in clear. */
+    public static final String ENCRYPTION = "encryption";
+    /** The value of {@link #ENCRYPTION} for age (X25519 recipients). */
+    public static final String AGE = "age";
+    /**
+     * On an encrypted backup: the fingerprints ({@link #fingerprint}) of the recipients it was encrypted to, comma
+     * separated; never key material, and enough to tell which identity opens it.
+     */
+    public static final String RECIPIENTS = "recipients";
     /** On a {@code .verified} sidecar: the verification's outcome, {@code OK} or {@code FAILED}. */
     public static final String OUTCOME = "outcome";
 
     /** Every metadata key of the format. */
-    public static final List<String> KEYS = List.of(SHA256, SOURCE_SHA256, SOURCE_BYTES, COMPRESSION, RUN_ID, SOURCE, CREATED_AT, OUTCOME);
+    public static final List<String> KEYS = List.of(SHA256, SOURCE_SHA256, SOURCE_BYTES, COMPRESSION, RUN_ID, SOURCE, CREATED_AT, ENCRYPTION, RECIPIENTS,
+            OUTCOME);
 
     private BackupMetadata() {
     }
@@ -49,6 +62,38 @@ public final class BackupMetadata {
         metadata.put(SOURCE, source);
         metadata.put(CREATED_AT, createdAt.toString());
         return metadata;
+    }
+
+    /**
+     * The metadata of a backup encrypted with age to {@code recipients} ({@code age1…} strings): {@code metadata} and
+     * {@link #ENCRYPTION}={@value #AGE}, {@link #RECIPIENTS}=their fingerprints.
+     */
+    public static Map<String, String> encrypted(Map<String, String> metadata, List<String> recipients) {
+        Map<String, String> all = new LinkedHashMap<>(metadata);
+        all.put(ENCRYPTION, AGE);
+        all.put(RECIPIENTS, String.join(",", recipients.stream().map(BackupMetadata::fingerprint).toList()));
+        return all;
+    }
+
+    /**
+     * The fingerprint of a recipient as the metadata records it: the first 16 hex digits of the SHA-256 of the recipient
+     * string ({@code age1…}, stripped). {@code bin/offsite backups} and restore errors show it.
+     */
+    public static String fingerprint(String recipient) {
+        MessageDigest digest = Sha256.newDigest();
+        digest.update(recipient.strip().getBytes(StandardCharsets.UTF_8));
+        return Sha256.hex(digest).substring(0, 16);
+    }
+
+    /** The recipient fingerprints a backup's metadata names (empty when it names none). */
+    public static List<String> recipientsOf(Map<String, String> metadata) {
+        String value = metadata.getOrDefault(RECIPIENTS, "");
+        return value.isBlank() ? List.of() : List.of(value.strip().split("\\s*,\\s*"));
+    }
+
+    /** Whether a backup's metadata says it is encrypted (with age). */
+    public static boolean isEncrypted(Map<String, String> metadata) {
+        return AGE.equalsIgnoreCase(metadata.getOrDefault(ENCRYPTION, "").strip());
     }
 
     /** The metadata of an object that only records the run that wrote it (a checksum sidecar, a run claim). */

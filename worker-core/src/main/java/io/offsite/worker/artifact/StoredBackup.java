@@ -41,6 +41,11 @@ public record StoredBackup(String key, Instant time, long size, List<ListedObjec
         return BackupKeys.fileNameOf(key);
     }
 
+    /** Whether the backup is encrypted with age (its key ends in {@link BackupKeys#AGE_SUFFIX}). */
+    public boolean encrypted() {
+        return BackupKeys.isEncrypted(key);
+    }
+
     public String sha256SidecarKey() {
         return ChecksumSidecar.keyOf(key);
     }

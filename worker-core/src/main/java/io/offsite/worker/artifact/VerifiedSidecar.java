@@ -25,7 +25,8 @@ import tools.jackson.databind.node.ObjectNode;
  * <pre>{"key":"...","verifiedAt":"2025-01-15T02:00:03.120Z","outcome":"OK","reason":null,"sha256":"...",
  *  "sourceSha256":"...","kind":"SQLITE","tables":{"sets":150,"pokemon_cards":15000}}</pre>
  *
- * @param outcome    upper case, as written; {@code OK} is the only passing one
+ * @param outcome    upper case, as written; {@code OK} is the only passing one, {@code ENCRYPTED_NOT_RESTORED} is
+ *                   neither a pass nor a failure
  * @param verifiedAt null when the document has none or it is not an instant
  * @param reason     null unless the verification failed
  */
@@ -42,6 +43,13 @@ public record VerifiedSidecar(String outcome, Instant verifiedAt, String reason)
     public static final String CONTENT_TYPE = "application/json";
     public static final String OK = "OK";
     public static final String FAILED = "FAILED";
+    /**
+     * The outcome for an encrypted backup checked without an identity: its stored SHA-256 and its age header are sound,
+     * but it was not decrypted nor restored. Not a failure, not a pass: shown as {@value #NOT_RESTORED_TEXT}.
+     */
+    public static final String ENCRYPTED_NOT_RESTORED = "ENCRYPTED_NOT_RESTORED";
+    /** How {@link #ENCRYPTED_NOT_RESTORED} reads to a person. */
+    public static final String NOT_RESTORED_TEXT = "encrypted, not restored";
 
     /** The largest sidecar read; the verify job writes a few hundred bytes. */
     public static final int MAX_BYTES = 1 << 20;
@@ -50,6 +58,11 @@ public record VerifiedSidecar(String outcome, Instant verifiedAt, String reason)
 
     public boolean ok() {
         return OK.equals(outcome);
+    }
+
+    /** Whether the backup is encrypted and was checked without being restored (no identity was given). */
+    public boolean notRestored() {
+        return ENCRYPTED_NOT_RESTORED.equals(outcome);
     }
 
     public static String keyOf(String backupKey) {
@@ -67,7 +80,7 @@ public record VerifiedSidecar(String outcome, Instant verifiedAt, String reason)
      * The whole document the verify job writes. Written and read strictly (the writer's own format); readers that only
      * need the outcome use the lenient {@link VerifiedSidecar#read}.
      *
-     * @param outcome {@code OK} or {@code FAILED}
+     * @param outcome {@code OK}, {@code FAILED} or {@code ENCRYPTED_NOT_RESTORED}
      * @param kind    what the backup held (the backup worker's snapshot kind), null when not known
      */
     public record Document(String key, Instant verifiedAt, String outcome, String reason, String sha256, String sourceSha256,

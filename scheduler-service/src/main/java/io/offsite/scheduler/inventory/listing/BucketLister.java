@@ -157,8 +157,9 @@ public final class BucketLister implements AutoCloseable {
         Verdict verdict;
         try {
             VerifiedSidecar read = VerifiedSidecar.load(store, sidecar.key());
-            verdict = new Verdict(read.ok(), read.verifiedAt() != null ? read.verifiedAt() : written, "sidecar " + sidecar.key(),
-                    read.ok() ? null : read.reason());
+            Instant at = read.verifiedAt() != null ? read.verifiedAt() : written;
+            verdict = read.notRestored() ? Verdict.notRestored(at, "sidecar " + sidecar.key(), VerifiedSidecar.NOT_RESTORED_TEXT)
+                    : new Verdict(read.ok(), at, "sidecar " + sidecar.key(), read.ok() ? null : read.reason());
         } catch (IOException e) {
             verdict = new Verdict(false, written, "sidecar " + sidecar.key(), "unreadable verification result of "
                     + BackupKeys.sidecarOf(sidecar.key()).map(BackupKeys.Sidecar::backupKey).orElse(sidecar.key()) + ": " + e.getMessage());
