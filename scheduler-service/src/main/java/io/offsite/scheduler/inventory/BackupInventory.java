@@ -45,12 +45,21 @@ public final class BackupInventory {
     private final Clock clock;
     private final Map<String, State> byName = new LinkedHashMap<>();
     private final Map<String, State> byPrefix = new HashMap<>();
+    /**
+     * Backups added before this (the inventory's creation, less {@link #SKEW}) are in every listing it will be
+     * given, since each starts after it: they count until the first listing but are not journalled. Replaying the
+     * event log's history at start-up would otherwise journal every backup ever completed, a second map as large as
+     * the first, and ask for a new listing of every series past {@link #JOURNAL_LIMIT}. Deletions are journalled
+     * whenever they happened, so a backup's completion read after the rotation that deleted it does not bring it back.
+     */
+    private final Instant everyListingCovers;
 
     public BackupInventory(List<TrackedSeries> series, String bucket, Clock clock) {
         this.bucket = Objects.requireNonNull(bucket, "bucket");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.everyListingCovers = clock.instant().minus(SKEW);
         for (TrackedSeries s : series) {
-            State state = new State(s);
+            State state = new State(s, everyListingCovers);
             byName.put(s.name(), state);
             byPrefix.put(s.prefix(), state);
         }
@@ -239,9 +248,11 @@ public final class BackupInventory {
         Instant relistRequestedAt;
         String relistReason;
         long ignored;
+        final Instant everyListingCovers;
 
-        State(TrackedSeries series) {
+        State(TrackedSeries series, Instant everyListingCovers) {
             this.series = series;
+            this.everyListingCovers = everyListingCovers;
         }
 
         void change(String key, Held added, Instant at) {
@@ -253,6 +264,9 @@ public final class BackupInventory {
                 return; // a later change of this key is known already
             }
             apply(key, added);
+            if (added != null && at.isBefore(everyListingCovers)) {
+                return; // every listing shows the bucket after it; deletions stay journalled, so none is undone
+            }
             journal.put(key, new Change(added, at));
             if (journal.size() > JOURNAL_LIMIT) {
                 journal.clear();

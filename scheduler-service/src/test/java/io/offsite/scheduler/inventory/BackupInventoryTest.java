@@ -269,6 +269,32 @@ class BackupInventoryTest {
     }
 
     @Test
+    void historyReplayedAtStartCountsUntilTheFirstListingWithoutFillingTheJournal() {
+        // the event log's history, read at start: more backups of one series than the journal holds
+        Instant day = Instant.parse("2024-01-01T00:00:00Z");
+        for (int i = 0; i <= BackupInventory.JOURNAL_LIMIT; i++) {
+            Instant taken = day.plusSeconds(60L * i);
+            String key = P + "b-" + taken.toString().replace(':', '-') + ".gz";
+            concluded("backup-database", "BACKUP", Map.of("source", "pokemon-data"), JobCompleted.newBuilder(
+                            completion("backup-database", "BACKUP", JobStatus.SUCCEEDED, taken.plusSeconds(30)))
+                    .setArtifacts(List.of(new Artifact("offsite-backups", key, 1L, "ab", 4L, "gzip", null))).build());
+        }
+        assertThat(view().count()).as("known from the log until the bucket is listed").isEqualTo(BackupInventory.JOURNAL_LIMIT + 1);
+        assertThat(inventory.relistReason("pokemon-data")).as("the listing on start covers them; no second one is asked for").isEmpty();
+
+        inventory.listed("pokemon-data", clock.instant(), listing(Map.of(key("14"), held("14", 200))));
+        assertThat(view().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aBackupReadAfterTheRotationThatDeletedItBeforeTheStartStaysDeleted() {
+        Instant before = clock.instant().minus(Duration.ofDays(1));
+        rotated(before.plusSeconds(10), key("10")); // read first: another partition
+        backedUp("10", 300, before);
+        assertThat(view().count()).isZero();
+    }
+
+    @Test
     void aListingOfAnUnknownSeriesIsRefused() {
         assertThatThrownBy(() -> inventory.listed("nope", clock.instant(), listing(new HashMap<>())))
                 .hasMessageContaining("no inventory of series 'nope'");

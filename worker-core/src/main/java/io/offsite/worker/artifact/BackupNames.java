@@ -1,5 +1,6 @@
 package io.offsite.worker.artifact;
 
+import java.text.ParsePosition;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -63,6 +64,12 @@ public final class BackupNames {
     }
 
     private static Optional<Instant> isoInstant(String text) {
+        // a key such as 2025-01-15T00:00:00Z.sql.zst is no instant: found without the cost of an exception per key
+        ParsePosition position = new ParsePosition(0);
+        if (DateTimeFormatter.ISO_OFFSET_DATE_TIME.parseUnresolved(text, position) == null
+                || position.getErrorIndex() >= 0 || position.getIndex() != text.length()) {
+            return Optional.empty();
+        }
         try {
             return Optional.of(OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
         } catch (DateTimeException e) {
