@@ -25,6 +25,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -54,12 +55,8 @@ final class RequestCommand implements Callable<Integer> {
     @Option(names = "--no-wait", description = "return once the broker has the request")
     boolean noWait;
 
-    @Option(names = "--kafka", paramLabel = "HOST:PORT", description = "Kafka's bootstrap servers (default: KAFKA_BOOTSTRAP_SERVERS, the credentials file, 127.0.0.1:9092)")
-    String kafka;
-
-    @Option(names = "--kafka-credentials", paramLabel = "FILE",
-            description = "the local system's Kafka credentials (default: $OFFSITE_DATA_DIR/kafka-credentials.properties)")
-    String kafkaCredentials;
+    @Mixin
+    KafkaOptions kafkaOptions = new KafkaOptions();
 
     private final PrintStream out;
     private final PrintStream err;
@@ -91,7 +88,7 @@ final class RequestCommand implements Callable<Integer> {
                 .setRequestedBy("offsite-cli")
                 .setParameters(parameters)
                 .build();
-        CliKafka bus = CliKafka.resolve(System.getenv(), kafka, kafkaCredentials);
+        CliKafka bus = kafkaOptions.resolve(System.getenv());
         CompletionWatch watch = noWait ? null : bus.watch();
         try {
             publish(bus, jobType.requestTopic(), request);

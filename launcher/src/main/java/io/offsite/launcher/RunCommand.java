@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
@@ -64,12 +65,8 @@ final class RunCommand implements Callable<Integer> {
             description = "the scheduler's API token when OFFSITE_SCHEDULER_API_TOKEN is not set (default: $OFFSITE_DATA_DIR/api-token, else data/api-token)")
     Path tokenFile;
 
-    @Option(names = "--kafka", paramLabel = "HOST:PORT", description = "Kafka's bootstrap servers (default: KAFKA_BOOTSTRAP_SERVERS, the credentials file, 127.0.0.1:9092)")
-    String kafka;
-
-    @Option(names = "--kafka-credentials", paramLabel = "FILE",
-            description = "the local system's Kafka credentials (default: $OFFSITE_DATA_DIR/kafka-credentials.properties)")
-    String kafkaCredentials;
+    @Mixin
+    KafkaOptions kafkaOptions = new KafkaOptions();
 
     private final PrintStream out;
     private final PrintStream err;
@@ -103,7 +100,7 @@ final class RunCommand implements Callable<Integer> {
         // triggered only once it is ready, so its completion cannot be missed
         CompletableFuture<CompletionWatch> watching = null;
         if (!noWait) {
-            CliKafka bus = CliKafka.resolve(env, kafka, kafkaCredentials);
+            CliKafka bus = kafkaOptions.resolve(env);
             org.slf4j.LoggerFactory.getILoggerFactory(); // set up once, here, not by both threads at a time
             watching = CompletableFuture.supplyAsync(bus::watch);
         }
