@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * The value of the {@code job} tag of a worker's metrics. Every distinct tag value is a time series kept in memory
@@ -43,7 +44,7 @@ public final class JobNameTags {
         this.accepted = Set.copyOf(accepted);
         this.limit = limit;
         this.expected = accepted.isEmpty()
-                ? new TreeSet<>(expected).stream().limit(limit).collect(java.util.stream.Collectors.toUnmodifiableSet())
+                ? new TreeSet<>(expected).stream().limit(limit).collect(Collectors.toUnmodifiableSet())
                 : Set.of();
         seen.addAll(this.expected);
     }
