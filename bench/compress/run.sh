@@ -23,17 +23,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Only the compression package, its test data generator and zstd-jni are needed: compile them
-# directly instead of building the whole reactor.
-zstd_version=$(sed -n 's:.*<zstd-jni.version>\(.*\)</zstd-jni.version>.*:\1:p' "$root/pom.xml")
-"$root/mvnw" -B -q -N -f "$root/pom.xml" dependency:copy \
-  -Dartifact="com.github.luben:zstd-jni:$zstd_version" -DoutputDirectory="$work/lib"
-package=io/offsite/backup/compress
-javac --release 17 -nowarn -d "$work/classes" -cp "$work/lib/*" \
-  "$module"/src/main/java/$package/*.java \
-  "$module"/src/test/java/$package/SampleData.java \
-  "$module"/src/test/java/$package/CompressionBenchmark.java
+# The backup worker's classes (its compress and crypt packages, worker-core) and the test-tree
+# SampleData and CompressionBenchmark, compiled by Maven; the JVM gets the worker's runtime classpath.
+"$root/mvnw" -B -q -f "$root/pom.xml" -DskipTests install -pl backup-worker -am
+"$root/mvnw" -B -q -f "$module/pom.xml" dependency:build-classpath -Dmdep.includeScope=runtime \
+  -Dmdep.outputFile="$work/lib/classpath.txt" >/dev/null
+classpath="$module/target/classes:$module/target/test-classes:$(cat "$work/lib/classpath.txt")"
 
 # -Xmx256m: the heap a worker backing up a 1.4 GB database is given
-java -Xmx256m -cp "$work/classes:$work/lib/*" io.offsite.backup.compress.CompressionBenchmark \
+java -Xmx256m -cp "$classpath" io.offsite.backup.compress.CompressionBenchmark \
   "$size_mb" "$work" "$rounds"

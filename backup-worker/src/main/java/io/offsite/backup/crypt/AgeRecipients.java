@@ -37,6 +37,13 @@ public final class AgeRecipients {
         List<String> checked = new ArrayList<>();
         for (int i = 0; i < recipients.size(); i++) {
             String recipient = recipients.get(i) == null ? "" : recipients.get(i).strip();
+            if (recipient.toUpperCase(java.util.Locale.ROOT).startsWith("AGE-SECRET-KEY-")) {
+                // never echoed: a private key in the backup worker's configuration is a leak to repair, not to log
+                throw new IllegalArgumentException("encryption recipient " + (i + 1) + " is an age identity (a private key), not a "
+                        + "recipient: the backup worker must hold only public keys. Configure the recipient it prints "
+                        + "(age-keygen -y key.txt), remove the identity from this configuration and, since it was exposed, "
+                        + "treat it as compromised");
+            }
             try {
                 X25519RecipientStanzaWriterFactory.newRecipientStanzaWriter(recipient);
             } catch (GeneralSecurityException | RuntimeException e) {

@@ -144,16 +144,16 @@ class BackupJobHandler implements JobHandler {
                 ctx.info("Compressing with {}...", codec.compression().id());
             }
             // snapshot → compress → encrypt → SHA-256 of the stored bytes → upload, in one pass
-            BackupStream.Compressor compressor = codec::compress;
+            BackupStream.Encryptor encryptor = BackupStream.Encryptor.NONE;
             if (encryption.isPresent()) {
                 AgeRecipients recipients = encryption.get();
                 ctx.info("Encrypting with age to {} recipient(s) {}...", recipients.recipients().size(), recipients.fingerprints());
-                compressor = sink -> codec.compress(recipients.encrypt(sink));
+                encryptor = recipients::encrypt;
             }
             ctx.info("Calculating SHA256 checksum...");
             StreamResult result;
             try (InputStream in = snapshot.stream()) {
-                result = stream.copy(in, snapshot.sizeBytes(), compressor, upload, (done, expected, rate) ->
+                result = stream.copy(in, snapshot.sizeBytes(), codec::compress, encryptor, upload, (done, expected, rate) ->
                         ctx.info("Progress: {}{}, {}/s", Sizes.human(done),
                                 expected > 0 ? " of " + Sizes.human(expected) + " (" + done * 100 / expected + "%)" : "",
                                 Sizes.human((long) rate)));

@@ -22,9 +22,33 @@ class Sources {
     private final BackupProperties properties;
     private final TempSpaces temp;
 
+    /**
+     * @throws IllegalStateException when an encryption setting (global or a source's) is not a list of age recipients:
+     *                               the worker does not start, rather than find out at the first backup or run with a
+     *                               private key in its configuration
+     */
     Sources(BackupProperties properties, TempSpaces temp) {
         this.properties = properties;
         this.temp = temp;
+        checkEncryption();
+    }
+
+    private void checkEncryption() {
+        check("offsite.backup.encryption", properties.encryption());
+        for (String name : new TreeSet<>(properties.sources().keySet())) {
+            check("offsite.backup.sources." + name + ".encryption", properties.sources().get(name).encryption());
+        }
+    }
+
+    private static void check(String property, BackupProperties.Encryption setting) {
+        if (setting == null || !setting.enabled()) {
+            return;
+        }
+        try {
+            AgeRecipients.of(setting.recipients());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(property + ": " + e.getMessage());
+        }
     }
 
     Source config(String name) {

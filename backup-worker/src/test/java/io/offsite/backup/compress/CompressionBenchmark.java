@@ -10,10 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -72,6 +74,11 @@ public final class CompressionBenchmark {
                 () -> java(sample, CompressionBenchmark::jdkGzip)));
         contenders.add(new Contender("JDK SHA-256 (HashingOutputStream)", () -> sha256(sample)));
 
+        // age alone, over the gzip stream's output (a file read from the page cache): what encryption costs per byte
+        Path compressed = work.resolve(sample.getFileName() + ".gz");
+        compressTo(sample, compressed);
+        contenders.add(new Contender("age alone, over the gzip output", () -> java(compressed, recipients::encrypt)));
+
         String loadBefore = loadAverage();
         // rounds interleave the contenders, so a burst of load elsewhere does not hit one of them only
         for (int round = 1; round <= repetitions; round++) {
@@ -79,6 +86,7 @@ public final class CompressionBenchmark {
                 Measurement m = contender.run.call();
                 System.out.printf(Locale.ROOT, "round %d  %-40s %6.2f s wall %6.2f s CPU%n",
                         round, contender.name, m.seconds(), m.cpuSeconds());
+                contender.runs.add(m);
                 if (contender.best == null || m.seconds() < contender.best.seconds()) {
                     contender.best = m;
                 }
@@ -91,15 +99,56 @@ public final class CompressionBenchmark {
                         + "load average before: %s, after: %s%n%n",
                 sizeMb, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 Runtime.getRuntime().maxMemory() >> 20, repetitions, loadBefore, loadAfter);
-        System.out.println("| contender | wall s | MB/s | × gzip -6 | CPU s | output MB | output / input |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| contender | wall s | MB/s | × gzip -6 | CPU s | output MB | output / input | allocated MB |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
         for (Contender c : contenders) {
             Measurement r = c.best;
-            System.out.printf(Locale.ROOT, "| %s | %.2f | %.0f | %.2f | %.2f | %s | %s |%n",
+            System.out.printf(Locale.ROOT, "| %s | %.2f | %.0f | %.2f | %.2f | %s | %s | %s |%n",
                     c.name, r.seconds(), size / 1e6 / r.seconds(), gzipSeconds / r.seconds(), r.cpuSeconds(),
                     r.outputBytes() < 0 ? "–" : String.format(Locale.ROOT, "%.1f", r.outputBytes() / 1e6),
-                    r.outputBytes() < 0 ? "–" : String.format(Locale.ROOT, "%.3f", (double) r.outputBytes() / size));
+                    r.outputBytes() < 0 ? "–" : String.format(Locale.ROOT, "%.3f", (double) r.outputBytes() / size),
+                    r.allocatedBytes() < 0 ? "–" : String.format(Locale.ROOT, "%.1f", r.allocatedBytes() / 1e6));
         }
+        Contender ageAlone = contenders.get(contenders.size() - 1);
+        long compressedBytes = Files.size(compressed);
+        Files.delete(compressed);
+        System.out.printf(Locale.ROOT, "%nage alone: %.1f MB encrypted in %.2f s (%.0f MB/s)%n",
+                compressedBytes / 1e6, ageAlone.best.seconds(), compressedBytes / 1e6 / ageAlone.best.seconds());
+        // each encrypted run against the clear run just before it in the same round, the median over the rounds
+        for (String base : List.of("ParallelGzipOutputStream -6, 2 threads", "ZstdOutputStream -3, 2 workers")) {
+            Contender clear = find(contenders, base);
+            Contender encrypted = find(contenders, base + " + age");
+            System.out.printf(Locale.ROOT, "%s: encrypted / clear, median of %d rounds: wall %.3f, CPU %.3f%n",
+                    base, repetitions, medianRatio(encrypted, clear, Measurement::seconds),
+                    medianRatio(encrypted, clear, Measurement::cpuSeconds));
+        }
+    }
+
+    private static Contender find(List<Contender> contenders, String name) {
+        return contenders.stream().filter(c -> c.name.equals(name)).findFirst().orElseThrow();
+    }
+
+    private static double medianRatio(Contender a, Contender b, ToDoubleFunction<Measurement> value) {
+        double[] ratios = new double[a.runs.size()];
+        for (int i = 0; i < ratios.length; i++) {
+            ratios[i] = value.applyAsDouble(a.runs.get(i)) / value.applyAsDouble(b.runs.get(i));
+        }
+        Arrays.sort(ratios);
+        return ratios.length % 2 == 1 ? ratios[ratios.length / 2]
+                : (ratios[ratios.length / 2 - 1] + ratios[ratios.length / 2]) / 2;
+    }
+
+    private static void compressTo(Path sample, Path target) throws IOException {
+        try (OutputStream out = Compression.GZIP.compress(Files.newOutputStream(target), 6, THREADS);
+             InputStream in = Files.newInputStream(sample)) {
+            copy(in, out);
+        }
+        readAll(target);
+    }
+
+    /** Heap bytes this thread allocated so far: the writing thread is where compressed bytes are encrypted. */
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
     }
 
     private static Measurement cli(Path sample, String command) throws Exception {
@@ -117,17 +166,19 @@ public final class CompressionBenchmark {
         String[] lines = times.split("\n");
         String[] cpu = lines[lines.length - 1].trim().split("\\s+");
         return new Measurement(seconds, Double.parseDouble(cpu[0]) + Double.parseDouble(cpu[1]),
-                command.startsWith("sha256sum") ? -1 : Long.parseLong(output));
+                command.startsWith("sha256sum") ? -1 : Long.parseLong(output), -1);
     }
 
     private static Measurement java(Path sample, Wrapper wrapper) throws IOException {
         long start = System.nanoTime();
         long cpuStart = processCpuNanos();
+        long allocatedStart = allocatedBytes();
         CountingOutputStream sink = new CountingOutputStream();
         try (OutputStream out = wrapper.wrap(sink); InputStream in = Files.newInputStream(sample)) {
             copy(in, out);
         }
-        return new Measurement((System.nanoTime() - start) / 1e9, (processCpuNanos() - cpuStart) / 1e9, sink.count);
+        return new Measurement((System.nanoTime() - start) / 1e9, (processCpuNanos() - cpuStart) / 1e9, sink.count,
+                allocatedBytes() - allocatedStart);
     }
 
     private static Measurement sha256(Path sample) throws IOException {
@@ -138,7 +189,7 @@ public final class CompressionBenchmark {
             copy(in, hashing);
         }
         hashing.digest();
-        return new Measurement((System.nanoTime() - start) / 1e9, (processCpuNanos() - cpuStart) / 1e9, -1);
+        return new Measurement((System.nanoTime() - start) / 1e9, (processCpuNanos() - cpuStart) / 1e9, -1, -1);
     }
 
     private static OutputStream jdkGzip(OutputStream out) throws IOException {
@@ -158,6 +209,8 @@ public final class CompressionBenchmark {
             }
             java(part, out -> Compression.GZIP.compress(out, 6, THREADS));
             java(part, out -> Compression.ZSTD.compress(out, 3, THREADS));
+            AgeRecipients recipients = AgeRecipients.of(List.of(AGE_RECIPIENT));
+            java(part, out -> Compression.GZIP.compress(recipients.encrypt(out), 6, THREADS));
             java(part, CompressionBenchmark::jdkGzip);
             sha256(part);
         } finally {
@@ -197,12 +250,14 @@ public final class CompressionBenchmark {
                 .getProcessCpuTime();
     }
 
-    private record Measurement(double seconds, double cpuSeconds, long outputBytes) {
+    /** {@code allocatedBytes}: heap allocated by the writing thread (−1 for the command-line tools). */
+    private record Measurement(double seconds, double cpuSeconds, long outputBytes, long allocatedBytes) {
     }
 
     private static final class Contender {
         final String name;
         final Callable<Measurement> run;
+        final List<Measurement> runs = new ArrayList<>();
         Measurement best;
 
         Contender(String name, Callable<Measurement> run) {

@@ -109,6 +109,11 @@ class AgeInteropTest {
         assertThatThrownBy(() -> AgeRecipients.of(List.of(oldRecipient, "age1nonsense"))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("recipient 2");
         assertThatThrownBy(() -> AgeRecipients.of(List.of())).hasMessageContaining("at least one recipient");
+        String identity = Files.readAllLines(oldKey).stream().filter(l -> l.startsWith("AGE-SECRET-KEY-1")).findFirst().orElseThrow();
+        assertThatThrownBy(() -> AgeRecipients.of(List.of(newRecipient, identity)))
+                .hasMessageContaining("recipient 2 is an age identity (a private key)")
+                .hasMessageContaining("age-keygen -y")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(identity.substring("AGE-SECRET-KEY-1".length(), 24)));
         Path bad = dir.resolve("bad.txt");
         Files.writeString(bad, "# a comment\nAGE-SECRET-KEY-1XYZ\n");
         assertThatThrownBy(() -> AgeIdentity.load(bad)).hasMessageContaining("line 2");
