@@ -5,7 +5,8 @@
 #
 #   bench/startup/run.sh [EVENTS...]          default: 1000000 5000000
 #
-# Each size gets a fresh broker under bench/work/startup/EVENTS; results go to bench/startup/results-EVENTS.md.
+# Each size gets a fresh broker and an S3 server with an empty bucket (the scheduler's inventory lists it) under
+# bench/work/startup/EVENTS; results go to bench/startup/results-EVENTS.md.
 # SCHEDULER_HEAP sets the scheduler's -Xmx (default 1g); BENCH_CPUS pins every JVM to that many cores with taskset
 # (default 2, the goal's machine) when taskset exists.
 set -euo pipefail
@@ -51,6 +52,7 @@ for EVENTS in "${SIZES[@]}"; do
   BROKER_PID=$!
   for _ in $(seq 120); do grep -q '^READY' "$DIR/broker.log" && break; sleep 1; done
   grep -q '^READY' "$DIR/broker.log" || { echo "broker did not start, see $DIR/broker.log" >&2; exit 1; }
+  S3=$(sed -n 's/^READY [^ ]* \(.*\)$/\1/p' "$DIR/broker.log")
 
   echo "== publishing"
   PUB=$(step "-Xmx1g" publish "$BOOT" "$EVENTS" "$DIR" 2>"$DIR/publish.log" | tee -a "$DIR/publish.log" | grep '^RESULT')
@@ -60,7 +62,7 @@ for EVENTS in "${SIZES[@]}"; do
   REF=$(step "-Xmx1g" reference "$BOOT" 2>"$DIR/reference.log" | tee -a "$DIR/reference.log" | grep '^RESULT')
   echo "$REF"
   echo "== scheduler (-Xmx$HEAP)"
-  SCH=$(step "-Xmx$HEAP" scheduler "$BOOT" "$DIR" 2>"$DIR/scheduler.log" | tee -a "$DIR/scheduler.log" | grep '^RESULT')
+  SCH=$(step "-Xmx$HEAP" scheduler "$BOOT" "$DIR" "$S3" 2>"$DIR/scheduler.log" | tee -a "$DIR/scheduler.log" | grep '^RESULT')
   echo "$SCH"
   stop_broker
 

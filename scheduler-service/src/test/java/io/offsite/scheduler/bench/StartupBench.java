@@ -11,9 +11,14 @@ import io.offsite.events.v1.JobStarted;
 import io.offsite.events.v1.JobStatus;
 import io.offsite.events.v1.Trigger;
 import io.offsite.localstack.kafka.KafkaBroker;
+import io.offsite.localstack.s3.S3Endpoint;
+import io.offsite.localstack.s3.S3Server;
 import io.offsite.scheduler.SchedulerApplication;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -57,10 +62,10 @@ import tools.jackson.databind.json.JsonMapper;
  * reading the same records. Each step runs in a JVM of its own ({@code bench/startup/run.sh} drives them):
  *
  * <pre>
- *   broker    DIR PORT                    the embedded broker, until the process is ended
+ *   broker    DIR PORT                    the embedded broker and an S3 server with an empty bucket, until the process is ended
  *   publish   BOOTSTRAP EVENTS WORKDIR     history, the jobs' configuration and what the scheduler must find
  *   reference BOOTSTRAP                   read-and-discard with default and with the reader's settings; read and decode
- *   scheduler BOOTSTRAP WORKDIR           start → leading → first correct decision, heap after GC, API checks
+ *   scheduler BOOTSTRAP WORKDIR S3URL     start → leading → first correct decision, heap after GC, API checks
  * </pre>
  *
  * Every step prints {@code RESULT key=value ...} lines the script collects.
@@ -83,7 +88,7 @@ public final class StartupBench {
             case "broker" -> broker(Path.of(args[1]), Integer.parseInt(args[2]));
             case "publish" -> publish(args[1], Long.parseLong(args[2]), Path.of(args[3]));
             case "reference" -> reference(args[1]);
-            case "scheduler" -> scheduler(args[1], Path.of(args[2]));
+            case "scheduler" -> scheduler(args[1], Path.of(args[2]), args[3]);
             default -> throw new IllegalArgumentException("unknown step " + args[0]);
         }
     }
@@ -93,12 +98,23 @@ public final class StartupBench {
     static void broker(Path dir, int port) {
         KafkaBroker broker = KafkaBroker.start(dir, port);
         Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
-        System.out.println("READY " + broker.bootstrapServers());
+        // the scheduler lists its bucket for the inventory: an empty one, as a new installation has (no backup stored)
+        S3Server s3 = S3Server.start(dir.resolve("s3"), freePort());
+        Runtime.getRuntime().addShutdownHook(new Thread(s3::close));
+        System.out.println("READY " + broker.bootstrapServers() + " " + s3.endpoint().endpoint());
         System.out.flush();
         try {
             Thread.currentThread().join(); // until the script ends this process
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -358,7 +374,7 @@ public final class StartupBench {
 
     // ---------------------------------------------------------------- scheduler
 
-    static void scheduler(String bootstrap, Path work) throws Exception {
+    static void scheduler(String bootstrap, Path work, String s3Endpoint) throws Exception {
         Properties expect = new Properties();
         try (var in = Files.newBufferedReader(work.resolve("expect.properties"))) {
             expect.load(in);
@@ -375,6 +391,10 @@ public final class StartupBench {
                     "--offsite.scheduler.instance-id=" + instance,
                     "--offsite.scheduler.leadership-group=bench-" + UUID.randomUUID(),
                     "--offsite.scheduler.api-token=" + API_TOKEN,
+                    "--offsite.s3.endpoint=" + s3Endpoint,
+                    "--offsite.s3.access-key=" + S3Endpoint.DEFAULT_ACCESS_KEY,
+                    "--offsite.s3.secret-key=" + S3Endpoint.DEFAULT_SECRET_KEY,
+                    "--offsite.s3.bucket=" + S3Endpoint.DEFAULT_BUCKET,
                     "--logging.level.io.offsite=WARN");
             try {
                 long contextUp = System.nanoTime();
