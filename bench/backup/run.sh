@@ -35,7 +35,7 @@ kafka_port=19092; s3_port=19000; http_port=18081
 rm -rf "$work/stack" "$work/tmp"
 java -jar "$launcher" infra --open --data "$work/stack" --kafka-port $kafka_port --s3-port $s3_port --no-postgres > "$work/infra.log" 2>&1 &
 infra=$!
-java -Xmx256m -jar "$worker" --server.port=$http_port \
+java -Xmx256m ${BENCH_WORKER_OPTS:-} -jar "$worker" --server.port=$http_port \
   --spring.kafka.bootstrap-servers=127.0.0.1:$kafka_port --offsite.s3.endpoint=http://127.0.0.1:$s3_port \
   --offsite.backup.temp-dir="$work/tmp" \
   --offsite.backup.sources.bench-gzip.type=sqlite --offsite.backup.sources.bench-gzip.path="$db" \
@@ -85,7 +85,7 @@ settle() {
   sleep 2
 }
 fastest() { sort -n | head -1; }
-rounds="${BENCH_ROUNDS:-2}"
+rounds="${BENCH_ROUNDS:-4}"
 : > "$work/runs.txt"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for round in $(seq 1 "$rounds"); do
@@ -94,10 +94,12 @@ for round in $(seq 1 "$rounds"); do
   settle; echo "ref_orig $(timed "sqlite3 '$db' \".backup '$work/copy.db'\" && gzip -6 < '$work/copy.db' > '$work/orig.gz' && sha256sum '$work/orig.gz' > '$work/orig.sha'")" >> "$work/runs.txt"
   settle; echo "ref_zstd $(timed "sqlite3 '$db' \".backup '$work/copy.db'\" && zstd -q -3 -T2 < '$work/copy.db' | tee >(sha256sum > '$work/zstd.sha') > '$work/out.zst'")" >> "$work/runs.txt"
   zst_size=$(stat -c %s "$work/out.zst")
-  settle; echo "ours_gzip $(job gzip)" >> "$work/runs.txt"
-  settle; echo "ours_zstd $(job zstd)" >> "$work/runs.txt"
-  settle; echo "ours_gzip_age $(job gzip-age)" >> "$work/runs.txt"
-  settle; echo "ours_zstd_age $(job zstd-age)" >> "$work/runs.txt"
+  # each job right beside its encrypted twin, which goes first in every other round (ABBA), so neither gains from
+  # its place in the round
+  if [ $((round % 2)) -eq 1 ]; then order="gzip gzip-age zstd zstd-age"; else order="gzip-age gzip zstd-age zstd"; fi
+  for source in $order; do
+    settle; echo "ours_${source//-/_} $(job "$source")" >> "$work/runs.txt"
+  done
   echo "round $round of $rounds done" >&2
 done
 settle
