@@ -32,9 +32,6 @@ import org.springframework.validation.annotation.Validated;
  * @param progressInterval how often long backups log progress
  * @param encryption the age recipients every source's backups are encrypted to, unless a source sets its own; none (the
  *                   default) stores backups in clear
- * @param nativeCipher whether age encryption may use BoringSSL's ChaCha20-Poly1305 (native code in the Conscrypt jar,
- *                     about 7 times the JDK 17's speed, same output) where it loads and agrees with the JDK's; default
- *                     true, false keeps to the JDK's
  */
 @Validated
 @ConfigurationProperties("offsite.backup")
@@ -48,8 +45,7 @@ public record BackupProperties(
         Boolean sidecar,
         Duration progressInterval,
         @Valid Postgres postgres,
-        Encryption encryption,
-        Boolean nativeCipher) {
+        Encryption encryption) {
 
     public BackupProperties {
         sources = sources == null ? Map.of() : Map.copyOf(sources);
@@ -65,7 +61,6 @@ public record BackupProperties(
         progressInterval = progressInterval == null ? Duration.ofSeconds(5) : progressInterval;
         postgres = postgres == null ? new Postgres(null, 0, null, null, null, null, null) : postgres;
         encryption = encryption == null ? new Encryption(null) : encryption;
-        nativeCipher = nativeCipher == null ? Boolean.TRUE : nativeCipher;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.offsite.backup.crypt;
 
 import com.exceptionfactory.jagged.RecipientStanzaWriter;
+import com.exceptionfactory.jagged.framework.stream.StandardEncryptingChannelFactory;
 import com.exceptionfactory.jagged.x25519.X25519RecipientStanzaWriterFactory;
 import io.offsite.worker.artifact.BackupMetadata;
 import java.io.IOException;
@@ -18,18 +19,15 @@ import java.util.Objects;
 public final class AgeRecipients {
 
     private final List<String> recipients;
-    private final AgeCipher cipher;
 
-    private AgeRecipients(List<String> recipients, AgeCipher cipher) {
+    private AgeRecipients(List<String> recipients) {
         this.recipients = recipients;
-        this.cipher = cipher;
     }
 
     /**
      * Checks each recipient.
      *
      * @throws IllegalArgumentException naming the recipient (by position and start) that is not an age X25519 public key
-     *                                  (never printing an identity given by mistake)
      */
     public static AgeRecipients of(List<String> recipients) {
         Objects.requireNonNull(recipients, "recipients");
@@ -55,16 +53,7 @@ public final class AgeRecipients {
             }
             checked.add(recipient);
         }
-        return new AgeRecipients(List.copyOf(checked), AgeCipher.JDK);
-    }
-
-    /** The same recipients, their payloads sealed by {@code cipher} (the output is the same whichever does it). */
-    public AgeRecipients using(AgeCipher cipher) {
-        return new AgeRecipients(recipients, Objects.requireNonNull(cipher, "cipher"));
-    }
-
-    public AgeCipher cipher() {
-        return cipher;
+        return new AgeRecipients(List.copyOf(checked));
     }
 
     public List<String> recipients() {
@@ -86,7 +75,7 @@ public final class AgeRecipients {
             for (String recipient : recipients) {
                 writers.add(X25519RecipientStanzaWriterFactory.newRecipientStanzaWriter(recipient));
             }
-            return Channels.newOutputStream(cipher.channelFactory().newEncryptingChannel(Channels.newChannel(out), writers));
+            return Channels.newOutputStream(new StandardEncryptingChannelFactory().newEncryptingChannel(Channels.newChannel(out), writers));
         } catch (GeneralSecurityException e) {
             throw new IOException("age encryption could not start: " + e.getMessage(), e);
         }

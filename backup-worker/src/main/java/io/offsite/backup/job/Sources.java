@@ -9,25 +9,18 @@ import io.offsite.backup.source.SnapshotSource;
 import io.offsite.backup.source.SqliteSource;
 import io.offsite.backup.temp.TempSpaces;
 import io.offsite.worker.job.JobRejectedException;
-import io.offsite.backup.crypt.AgeCipher;
 import io.offsite.backup.crypt.AgeRecipients;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /** The configured sources by name. A request names one; anything else is rejected. */
 @Component
 class Sources {
 
-    private static final Logger log = LoggerFactory.getLogger(Sources.class);
-
     private final BackupProperties properties;
     private final TempSpaces temp;
-    /** Chosen once, when some source encrypts; JDK's otherwise (never loaded). */
-    private final AgeCipher cipher;
 
     /**
      * @throws IllegalStateException when an encryption setting (global or a source's) is not a list of age recipients:
@@ -38,17 +31,6 @@ class Sources {
         this.properties = properties;
         this.temp = temp;
         checkEncryption();
-        if (encrypts()) {
-            cipher = AgeCipher.choose(properties.nativeCipher());
-            log.info("Backups are encrypted with age (X25519 recipients, {})", cipher.description());
-        } else {
-            cipher = AgeCipher.JDK;
-        }
-    }
-
-    private boolean encrypts() {
-        return properties.encryption().enabled()
-                || properties.sources().values().stream().anyMatch(s -> s.encryption() != null && s.encryption().enabled());
     }
 
     private void checkEncryption() {
@@ -98,7 +80,7 @@ class Sources {
             return Optional.empty();
         }
         try {
-            return Optional.of(AgeRecipients.of(setting.recipients()).using(cipher));
+            return Optional.of(AgeRecipients.of(setting.recipients()));
         } catch (IllegalArgumentException e) {
             throw new JobRejectedException("INVALID_SOURCE", "source '" + name + "': " + e.getMessage());
         }

@@ -24,8 +24,6 @@ class SourcesEncryptionTest {
     void validRecipientsGlobalAndPerSourceStart() {
         Sources sources = new Sources(properties(List.of(RECIPIENT), Map.of("a", source(List.of(RECIPIENT)), "b", source(null))), null);
         assertThat(sources.encryption("a")).hasValueSatisfying(r -> assertThat(r.recipients()).containsExactly(RECIPIENT));
-        // where it loads (this platform's), the native cipher by default
-        assertThat(sources.encryption("a")).hasValueSatisfying(r -> assertThat(r.cipher().isNative()).isTrue());
         assertThat(sources.encryption("b")).hasValueSatisfying(r -> assertThat(r.recipients()).containsExactly(RECIPIENT));
         assertThat(new Sources(properties(null, Map.of("c", source(List.of()))), null).encryption("c")).isEmpty();
     }
@@ -48,7 +46,7 @@ class SourcesEncryptionTest {
 
     private static BackupProperties properties(List<String> globalRecipients, Map<String, Source> sources) {
         return new BackupProperties(sources, Path.of("."), 0, null, null, null, null, null, null,
-                globalRecipients == null ? null : new Encryption(globalRecipients), null);
+                globalRecipients == null ? null : new Encryption(globalRecipients));
     }
 
     private static Source source(List<String> recipients) {
