@@ -149,10 +149,19 @@ public final class EventProbe implements AutoCloseable {
 
     /** Reads every record currently on a topic from the beginning (e.g. a dead-letter topic). */
     public List<ConsumerRecord<String, byte[]>> readAll(String topic, Duration timeout) {
+        return readAll(this.reader.clientConfig(), topic, timeout);
+    }
+
+    /**
+     * Every record on a topic, from the beginning to the end offsets read at the start, by a consumer with
+     * {@code clientConfig} (bootstrap servers and login) that joins no group; stops at {@code timeout} with what it read.
+     */
+    public static List<ConsumerRecord<String, byte[]>> readAll(Map<String, Object> clientConfig, String topic, Duration timeout) {
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        Map<String, Object> config = new HashMap<>(this.reader.clientConfig());
+        Map<String, Object> config = new HashMap<>(clientConfig);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
         try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = reader.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
