@@ -10,7 +10,9 @@ import io.offsite.backup.source.SqliteSource;
 import io.offsite.backup.temp.TempSpaces;
 import io.offsite.worker.job.JobRejectedException;
 import io.offsite.backup.crypt.AgeRecipients;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import org.springframework.stereotype.Component;
@@ -21,6 +23,8 @@ class Sources {
 
     private final BackupProperties properties;
     private final TempSpaces temp;
+    /** The recipients of each source that encrypts (its own setting, else the global one), checked once at start. */
+    private final Map<String, AgeRecipients> recipients = new HashMap<>();
 
     /**
      * @throws IllegalStateException when an encryption setting (global or a source's) is not a list of age recipients:
@@ -30,22 +34,20 @@ class Sources {
     Sources(BackupProperties properties, TempSpaces temp) {
         this.properties = properties;
         this.temp = temp;
-        checkEncryption();
-    }
-
-    private void checkEncryption() {
-        check("offsite.backup.encryption", properties.encryption());
+        Optional<AgeRecipients> global = recipientsOf("offsite.backup.encryption", properties.encryption());
         for (String name : new TreeSet<>(properties.sources().keySet())) {
-            check("offsite.backup.sources." + name + ".encryption", properties.sources().get(name).encryption());
+            BackupProperties.Encryption own = properties.sources().get(name).encryption();
+            Optional<AgeRecipients> resolved = own != null ? recipientsOf("offsite.backup.sources." + name + ".encryption", own) : global;
+            resolved.ifPresent(r -> recipients.put(name, r));
         }
     }
 
-    private static void check(String property, BackupProperties.Encryption setting) {
-        if (setting == null || !setting.enabled()) {
-            return;
+    private static Optional<AgeRecipients> recipientsOf(String property, BackupProperties.Encryption setting) {
+        if (!setting.enabled()) {
+            return Optional.empty();
         }
         try {
-            AgeRecipients.of(setting.recipients());
+            return Optional.of(AgeRecipients.of(setting.recipients()));
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(property + ": " + e.getMessage());
         }
@@ -74,16 +76,8 @@ class Sources {
 
     /** The age recipients a source's backups are encrypted to: its own setting, else the global one; empty: in clear. */
     Optional<AgeRecipients> encryption(String name) {
-        Source source = config(name);
-        BackupProperties.Encryption setting = source.encryption() != null ? source.encryption() : properties.encryption();
-        if (!setting.enabled()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(AgeRecipients.of(setting.recipients()));
-        } catch (IllegalArgumentException e) {
-            throw new JobRejectedException("INVALID_SOURCE", "source '" + name + "': " + e.getMessage());
-        }
+        config(name);
+        return Optional.ofNullable(recipients.get(name));
     }
 
     SnapshotSource open(String name) {
