@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.offsite.events.v1.JobStatus;
 import io.offsite.localstack.LocalStack;
-import io.offsite.localstack.postgres.PostgresEndpoint;
+import io.offsite.replication.support.WorkerInfrastructure;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -38,14 +38,7 @@ class MetricsAtStartIT {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        PostgresEndpoint pg = LocalStack.postgres();
-        registry.add("spring.kafka.bootstrap-servers", () -> LocalStack.kafka().bootstrapServers());
-        registry.add("offsite.worker.group-id", () -> "replication-metrics-at-start");
-        registry.add("offsite.replication.postgres.host", pg::host);
-        registry.add("offsite.replication.postgres.port", pg::port);
-        registry.add("offsite.replication.postgres.database", pg::database);
-        registry.add("offsite.replication.postgres.user", pg::user);
-        registry.add("offsite.replication.postgres.password", pg::password);
+        WorkerInfrastructure.register(registry, "replication-metrics-at-start", LocalStack.postgres());
         registry.add("offsite.replication.sources.pokemon-data.path", () -> dir.resolve("pokemon-data.sqlite3.db").toString());
         registry.add("offsite.replication.sources.everything.path", () -> dir.resolve("everything.db").toString());
     }

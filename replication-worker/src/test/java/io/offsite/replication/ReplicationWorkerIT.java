@@ -14,6 +14,7 @@ import io.offsite.localstack.kafka.EventProbe;
 import io.offsite.localstack.postgres.PostgresEndpoint;
 import io.offsite.replication.support.Requests;
 import io.offsite.replication.support.Tables;
+import io.offsite.replication.support.WorkerInfrastructure;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -53,13 +54,7 @@ class ReplicationWorkerIT {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         pg = LocalStack.freshPostgresDatabase("repl_worker_it");
-        registry.add("spring.kafka.bootstrap-servers", () -> LocalStack.kafka().bootstrapServers());
-        registry.add("offsite.worker.group-id", () -> "replication-it-" + UUID.randomUUID());
-        registry.add("offsite.replication.postgres.host", pg::host);
-        registry.add("offsite.replication.postgres.port", pg::port);
-        registry.add("offsite.replication.postgres.database", pg::database);
-        registry.add("offsite.replication.postgres.user", pg::user);
-        registry.add("offsite.replication.postgres.password", pg::password);
+        WorkerInfrastructure.register(registry, "replication-it-" + UUID.randomUUID(), pg);
         registry.add("offsite.replication.sources.pokemon-data.path", () -> dir.resolve("pokemon-data.sqlite3.db").toString());
         registry.add("offsite.replication.sources.gone.path", () -> dir.resolve("missing/gone.db").toString());
     }

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.offsite.events.v1.JobStatus;
-import io.offsite.localstack.LocalStack;
-import io.offsite.localstack.s3.S3Endpoint;
+import io.offsite.rotation.support.WorkerInfrastructure;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -27,13 +26,7 @@ class MetricsAtStartIT {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        S3Endpoint s3 = LocalStack.s3();
-        registry.add("spring.kafka.bootstrap-servers", () -> LocalStack.kafka().bootstrapServers());
-        registry.add("offsite.s3.endpoint", () -> s3.endpoint().toString());
-        registry.add("offsite.s3.access-key", s3::accessKey);
-        registry.add("offsite.s3.secret-key", s3::secretKey);
-        registry.add("offsite.s3.bucket", s3::bucket);
-        registry.add("offsite.worker.group-id", () -> "rotation-metrics-at-start");
+        WorkerInfrastructure.register(registry, "rotation-metrics-at-start");
         registry.add("offsite.rotation.series[0].name", () -> "pokemon-data");
         registry.add("offsite.rotation.series[0].prefix", () -> "backup-database/");
         registry.add("offsite.rotation.series[0].keep-daily", () -> "7");

@@ -13,6 +13,7 @@ import io.offsite.events.v1.Trigger;
 import io.offsite.localstack.LocalStack;
 import io.offsite.localstack.kafka.EventProbe;
 import io.offsite.localstack.s3.S3Endpoint;
+import io.offsite.rotation.support.WorkerInfrastructure;
 import io.offsite.worker.retention.Backup;
 import io.offsite.worker.retention.RetentionPlan;
 import io.offsite.worker.retention.RetentionPolicy;
@@ -77,13 +78,7 @@ class RotationWorkerIT {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        S3Endpoint s3 = LocalStack.s3();
-        registry.add("spring.kafka.bootstrap-servers", () -> LocalStack.kafka().bootstrapServers());
-        registry.add("offsite.s3.endpoint", () -> s3.endpoint().toString());
-        registry.add("offsite.s3.access-key", s3::accessKey);
-        registry.add("offsite.s3.secret-key", s3::secretKey);
-        registry.add("offsite.s3.bucket", s3::bucket);
-        registry.add("offsite.worker.group-id", () -> "rotation-worker-tests");
+        WorkerInfrastructure.register(registry, "rotation-worker-tests");
         registry.add("offsite.rotation.series[0].name", () -> "pokemon-data");
         registry.add("offsite.rotation.series[0].prefix", () -> YEAR);
         registry.add("offsite.rotation.series[0].keep-daily", () -> "7");

@@ -10,15 +10,13 @@ import io.offsite.events.v1.JobRequested;
 import io.offsite.events.v1.JobStarted;
 import io.offsite.events.v1.JobStatus;
 import io.offsite.events.v1.Trigger;
+import io.offsite.localstack.Ports;
 import io.offsite.localstack.kafka.KafkaBroker;
 import io.offsite.localstack.s3.S3Endpoint;
 import io.offsite.localstack.s3.S3Server;
 import io.offsite.scheduler.SchedulerApplication;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -99,7 +97,7 @@ public final class StartupBench {
         KafkaBroker broker = KafkaBroker.start(dir, port);
         Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
         // the scheduler lists its bucket for the inventory: an empty one, as a new installation has (no backup stored)
-        S3Server s3 = S3Server.start(dir.resolve("s3"), freePort());
+        S3Server s3 = S3Server.start(dir.resolve("s3"), Ports.freePort());
         Runtime.getRuntime().addShutdownHook(new Thread(s3::close));
         System.out.println("READY " + broker.bootstrapServers() + " " + s3.endpoint().endpoint());
         System.out.flush();
@@ -107,14 +105,6 @@ public final class StartupBench {
             Thread.currentThread().join(); // until the script ends this process
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
